@@ -1,0 +1,83 @@
+/** SQL for identity: advisers as callers, their permission set, local access tokens. */
+import type { Db } from "../db/pool.ts";
+import type { AdviserIdentity } from "./caller.ts";
+import { sha256Hex } from "../crypto.ts";
+
+interface AdviserRow {
+  id: string;
+  email: string;
+  first_name: string;
+  last_name: string;
+  dit_team_id: string | null;
+  is_active: boolean;
+  is_superuser: boolean;
+  sso_email_user_id: string | null;
+}
+
+const toIdentity = (r: AdviserRow): AdviserIdentity => ({
+  id: r.id,
+  email: r.email,
+  firstName: r.first_name,
+  lastName: r.last_name,
+  ditTeamId: r.dit_team_id,
+  isActive: r.is_active,
+  isSuperuser: r.is_superuser,
+  ssoEmailUserId: r.sso_email_user_id,
+});
+
+/** The adviser with this SSO email user id, or null. */
+export async function findAdviserBySsoId(
+  db: Db,
+  ssoEmailUserId: string,
+): Promise<AdviserIdentity | null> {
+  const [row] = await db<AdviserRow[]>`
+    select id, email, first_name, last_name, dit_team_id, is_active, is_superuser, sso_email_user_id
+    from company_advisor where sso_email_user_id = ${ssoEmailUserId}`;
+  return row ? toIdentity(row) : null;
+}
+
+/** The adviser a still-valid local token belongs to, or null. */
+export async function findAdviserByLocalToken(
+  db: Db,
+  token: string,
+  now: Date,
+): Promise<AdviserIdentity | null> {
+  const [row] = await db<AdviserRow[]>`
+    select a.id, a.email, a.first_name, a.last_name, a.dit_team_id, a.is_active, a.is_superuser,
+           a.sso_email_user_id
+    from oauth_access_token t join company_advisor a on a.id = t.advisor_id
+    where t.token_sha256 = ${await sha256Hex(token)} and t.expires_on > ${now}`;
+  return row ? toIdentity(row) : null;
+}
+
+/** Stores a local token for the adviser, valid until `expiresOn`. */
+export async function insertLocalToken(db: Db, adviserId: string, token: string, expiresOn: Date) {
+  await db`
+    insert into oauth_access_token (token_sha256, advisor_id, expires_on)
+    values (${await sha256Hex(token)}, ${adviserId}, ${expiresOn})
+    on conflict (token_sha256) do update set advisor_id = excluded.advisor_id, expires_on = excluded.expires_on`;
+}
+
+/**
+ * `app_label.codename` strings the adviser holds: direct, through groups, and through
+ * the groups of their team's role (the original's TeamModelPermissionsBackend).
+ */
+export async function permissionsOf(db: Db, adviserId: string): Promise<Set<string>> {
+  const rows = await db<{ permission: string }[]>`
+    select p.app_label || '.' || p.codename as permission
+    from auth_permission p
+    where p.id in (
+      select permission_id from company_advisor_user_permissions where advisor_id = ${adviserId}
+      union
+      select gp.permission_id from auth_group_permissions gp
+        join company_advisor_groups ag on ag.group_id = gp.group_id
+        where ag.advisor_id = ${adviserId}
+      union
+      select gp.permission_id from auth_group_permissions gp
+        join metadata_teamrole_groups tg on tg.group_id = gp.group_id
+        join metadata_team t on t.role_id = tg.teamrole_id
+        join company_advisor a on a.dit_team_id = t.id
+        where a.id = ${adviserId}
+    )`;
+  return new Set(rows.map((r) => r.permission));
+}

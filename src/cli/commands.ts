@@ -1,0 +1,58 @@
+/**
+ * CLI subcommands. One compiled binary does every job (`serve`, `worker`, `migrate`,
+ * ...); each domain contributes its commands here with one line.
+ */
+import { serveCommand } from "../server.ts";
+import { migrateCommand } from "../db/commands.ts";
+import { loadMetadataCommand } from "../metadata/commands.ts";
+
+export interface Command {
+  summary: string;
+  usage: string;
+  run(args: string[]): Promise<number>;
+}
+
+export const commands: Record<string, Command> = {
+  serve: serveCommand,
+  migrate: migrateCommand,
+  "load-metadata": loadMetadataCommand,
+};
+
+function help(): string {
+  const width = Math.max(...Object.keys(commands).map((n) => n.length));
+  return [
+    "Usage: cli.ts <command> [options]",
+    "",
+    ...Object.entries(commands).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`),
+    "",
+    "Run `cli.ts <command> --help` for a command's options.",
+  ].join("\n");
+}
+
+/** Runs `argv` (command first) and returns the exit code. */
+export async function runCli(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === "--help" || name === "-h" || name === "help") {
+    console.log(help());
+    return name ? 0 : 2;
+  }
+  const command = commands[name];
+  if (!command) {
+    console.error(`Unknown command "${name}".\n\n${help()}`);
+    return 2;
+  }
+  if (rest.includes("--help") || rest.includes("-h")) {
+    console.log(`Usage: cli.ts ${command.usage}\n\n${command.summary}`);
+    return 0;
+  }
+  try {
+    return await command.run(rest);
+  } catch (error) {
+    // node:util parseArgs reports bad flags as errors with an ERR_PARSE_ARGS_* code.
+    if (String((error as { code?: string }).code).startsWith("ERR_PARSE_ARGS")) {
+      console.error(`${(error as Error).message}\nUsage: cli.ts ${command.usage}`);
+      return 2;
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,174 @@
+/**
+ * Configuration, parsed once from the environment by one Zod schema.
+ *
+ * Variable names follow the original Data Hub API where the concept is the same, so
+ * existing deployments can keep their environment. A bad value stops start-up with a
+ * message naming the variable (see {@link ConfigError}).
+ */
+import { z } from "zod";
+
+const bool = (fallback: boolean) =>
+  z
+    .string()
+    .trim()
+    .toLowerCase()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v === "") return fallback;
+      if (["1", "true", "yes", "on"].includes(v)) return true;
+      if (["0", "false", "no", "off"].includes(v)) return false;
+      ctx.addIssue({ code: "custom", message: `expected true or false, got "${v}"` });
+      return z.NEVER;
+    });
+
+const int = (fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER) =>
+  z
+    .string()
+    .trim()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v === "") return fallback;
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < min || n > max) {
+        ctx.addIssue({
+          code: "custom",
+          message: `expected a whole number ${min}..${max}, got "${v}"`,
+        });
+        return z.NEVER;
+      }
+      return n;
+    });
+
+const optionalText = z.string().trim().optional().transform((v) => (v ? v : undefined));
+
+const url = (protocols: string[]) =>
+  optionalText.refine(
+    (v) => v === undefined || (URL.canParse(v) && protocols.includes(new URL(v).protocol)),
+    { message: `expected a URL starting with ${protocols.join(" or ")}` },
+  );
+
+const list = z
+  .string()
+  .optional()
+  .transform((v) => (v ?? "").split(",").map((s) => s.trim()).filter(Boolean));
+
+/** Machine-to-machine clients: env prefix → Hawk scopes (as the original's settings). */
+export const HAWK_CLIENTS = {
+  ACTIVITY_STREAM: ["activity_stream"],
+  MARKET_ACCESS: ["public_company", "metadata"],
+  DATA_FLOW_API: ["datasets"],
+  DATA_HUB_FRONTEND: ["metadata"],
+  OMIS_PUBLIC: ["public_omis"],
+  REDBOX: ["datasets"],
+} as const;
+
+export type HawkScope = (typeof HAWK_CLIENTS)[keyof typeof HAWK_CLIENTS][number];
+export interface HawkCredential {
+  id: string;
+  key: string;
+  scopes: HawkScope[];
+}
+
+const schema = z
+  .object({
+    PORT: int(8000, 0, 65535),
+    DATABASE_URL: url(["postgres:", "postgresql:"]),
+    DATABASE_POOL_SIZE: int(10, 1, 500),
+    DATA_DIR: z.string().trim().default("./.data"),
+    MIGRATE_ON_START: bool(true),
+    REDIS_BASE_URL: url(["redis:", "rediss:"]),
+    SEARCH_BACKEND: z.enum(["postgres", "opensearch"]).default("postgres"),
+    OPENSEARCH_URL: url(["http:", "https:"]),
+    OPENSEARCH_INDEX_PREFIX: z.string().trim().default("datahub"),
+    SSO_ENABLED: bool(false),
+    STAFF_SSO_BASE_URL: url(["http:", "https:"]),
+    STAFF_SSO_AUTH_TOKEN: optionalText,
+    STAFF_SSO_REQUEST_TIMEOUT: z
+      .string()
+      .optional()
+      .transform((v, ctx) => {
+        if (!v) return 5;
+        const n = Number(v);
+        if (!(n > 0)) {
+          ctx.addIssue({ code: "custom", message: `expected seconds > 0, got "${v}"` });
+          return z.NEVER;
+        }
+        return n;
+      }),
+    STAFF_SSO_USER_TOKEN_CACHING_PERIOD: int(3600, 1),
+    PAAS_IP_ALLOWLIST: list,
+    DISABLE_PAAS_IP_CHECK: bool(false),
+    DATAHUB_FRONTEND_BASE_URL: url(["http:", "https:"]).transform((v) =>
+      v ?? "http://localhost:3000"
+    ),
+    LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+    ENABLE_DAILY_OPENSEARCH_SYNC: bool(false),
+    ENABLE_AUTOMATIC_COMPANY_ARCHIVE: bool(false),
+    ENABLE_AUTOMATIC_CONTACT_ARCHIVE: bool(false),
+    ENABLE_ADVISER_DEACTIVATION: bool(false),
+    WORKER_SHORT_CONCURRENCY: int(4, 1, 256),
+    WORKER_LONG_CONCURRENCY: int(1, 1, 256),
+  })
+  .superRefine((c, ctx) => {
+    if (c.SSO_ENABLED && !c.STAFF_SSO_BASE_URL) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["STAFF_SSO_BASE_URL"],
+        message: "required when SSO_ENABLED is true",
+      });
+    }
+    if (c.SSO_ENABLED && !c.STAFF_SSO_AUTH_TOKEN) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["STAFF_SSO_AUTH_TOKEN"],
+        message: "required when SSO_ENABLED is true",
+      });
+    }
+    if (c.SEARCH_BACKEND === "opensearch" && !c.OPENSEARCH_URL) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["OPENSEARCH_URL"],
+        message: "required when SEARCH_BACKEND is opensearch",
+      });
+    }
+  });
+
+export type Config = z.output<typeof schema> & { hawkCredentials: HawkCredential[] };
+
+/** Raised when the environment holds a bad value; the message names each variable. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+function hawkCredentials(env: Record<string, string | undefined>, problems: string[]) {
+  const credentials: HawkCredential[] = [];
+  for (const [prefix, scopes] of Object.entries(HAWK_CLIENTS)) {
+    const id = env[`${prefix}_ACCESS_KEY_ID`]?.trim();
+    if (!id) continue;
+    const key = env[`${prefix}_SECRET_ACCESS_KEY`]?.trim();
+    if (!key) {
+      problems.push(`${prefix}_SECRET_ACCESS_KEY: required when ${prefix}_ACCESS_KEY_ID is set`);
+      continue;
+    }
+    if (credentials.some((c) => c.id === id)) {
+      problems.push(`${prefix}_ACCESS_KEY_ID: the id "${id}" is already used by another client`);
+      continue;
+    }
+    credentials.push({ id, key, scopes: [...scopes] });
+  }
+  return credentials;
+}
+
+/** Parses `env` (default: the process environment) or throws {@link ConfigError}. */
+export function loadConfig(env: Record<string, string | undefined> = Deno.env.toObject()): Config {
+  const parsed = schema.safeParse(env);
+  const problems = parsed.success
+    ? []
+    : parsed.error.issues.map((i) => `${i.path.join(".") || "environment"}: ${i.message}`);
+  const credentials = hawkCredentials(env, problems);
+  if (!parsed.success || problems.length) throw new ConfigError(problems);
+  return { ...parsed.data, hawkCredentials: credentials };
+}

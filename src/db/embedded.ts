@@ -1,0 +1,46 @@
+/**
+ * Embedded PostgreSQL: PGlite (with pg_trgm) behind pglite-socket, so the same
+ * postgres.js code talks to it over loopback. Used when no DATABASE_URL is set.
+ */
+import { PGlite } from "@electric-sql/pglite";
+import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
+import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
+
+export interface EmbeddedServer {
+  url: string;
+  stop(): Promise<void>;
+}
+
+function freePort(): number {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const { port } = listener.addr as Deno.NetAddr;
+  listener.close();
+  return port;
+}
+
+/**
+ * Starts PGlite on `dataDir` (created if missing; `memory://` for a throwaway one) or
+ * from a `loadDataDir` dump, and serves it on a free loopback port.
+ */
+export async function startEmbedded(
+  dataDir: string,
+  options: { loadDataDir?: Blob } = {},
+): Promise<EmbeddedServer & { db: PGlite }> {
+  if (!dataDir.startsWith("memory://")) await Deno.mkdir(dataDir, { recursive: true });
+  const db = await PGlite.create({
+    dataDir,
+    extensions: { pg_trgm },
+    loadDataDir: options.loadDataDir,
+  });
+  const port = freePort();
+  const server = new PGLiteSocketServer({ db, host: "127.0.0.1", port, maxConnections: 4 });
+  await server.start();
+  return {
+    db,
+    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    stop: async () => {
+      await server.stop();
+      await db.close();
+    },
+  };
+}

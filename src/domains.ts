@@ -1,0 +1,10 @@
+/**
+ * The registry of domains: the one place a new domain is plugged in. Shared machinery
+ * never imports a domain; the app factory receives this list.
+ */
+import type { Domain } from "./http/context.ts";
+import { healthDomain } from "./health/handlers.ts";
+
+export const domains: Domain[] = [
+  healthDomain,
+];

@@ -1,0 +1,94 @@
+/**
+ * The one app factory. It wires the request log, the per-request transaction, the DRF
+ * error bodies and the OpenAPI document; domains add their routes through `Domain`.
+ * Tests build the same app and call `app.request()` in-process.
+ */
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { HTTPException } from "hono/http-exception";
+import type { Context } from "hono";
+import {
+  ApiError,
+  databaseErrorToApiError,
+  methodNotAllowed,
+  notFound,
+  ValidationError,
+  zodToFieldErrors,
+} from "./errors.ts";
+import type { App, AppDeps, AppEnv, Domain } from "./context.ts";
+import { requestLog } from "./request_log.ts";
+import { requestTransaction } from "./transaction.ts";
+import { registerDocs } from "./docs.ts";
+import { anonymous } from "../auth/caller.ts";
+
+function renderError(error: Error, c: Context<AppEnv>): Response {
+  const mapped = error instanceof ApiError ? error : databaseErrorToApiError(error) ??
+    (error instanceof HTTPException && error.status === 400
+      ? new ApiError(400, { detail: `JSON parse error - ${error.message}` })
+      : error instanceof HTTPException
+      ? new ApiError(error.status, { detail: error.message })
+      : null);
+  if (mapped) {
+    return c.json(mapped.body as object, mapped.status as 400, mapped.headers);
+  }
+  c.var.deps.log.error("unhandled error", {
+    request_id: c.var.requestId,
+    method: c.req.method,
+    path: c.req.path,
+    error: error.message,
+    stack: error.stack,
+  });
+  return c.json({ detail: "A server error occurred." }, 500);
+}
+
+/** Hono path pattern (`/v4/company/:id`) → a regex over concrete paths. */
+function patternToRegex(path: string): RegExp {
+  const body = path
+    .split("/")
+    .map((
+      part,
+    ) => (part.startsWith(":")
+      ? "[^/]+"
+      : part === "*"
+      ? ".*"
+      : part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))
+    )
+    .join("/");
+  return new RegExp(`^${body}$`);
+}
+
+export function createApp(deps: AppDeps, domains: Domain[]): App {
+  const app: App = new OpenAPIHono<AppEnv>({
+    defaultHook: (result) => {
+      if (result.success) return;
+      // A malformed path parameter (e.g. a non-UUID id) is an unknown resource, as in DRF.
+      if (result.target === "param") throw notFound();
+      throw new ValidationError(zodToFieldErrors(result.error.issues));
+    },
+  });
+
+  app.use("*", async (c, next) => {
+    c.set("deps", deps);
+    c.set("caller", anonymous);
+    await next();
+  });
+  app.use("*", requestLog);
+  app.use("*", requestTransaction);
+  app.onError(renderError);
+
+  for (const domain of domains) domain.register(app);
+  registerDocs(app);
+
+  const routes = app.routes
+    .filter((r) => r.method !== "ALL")
+    .map((r) => ({ method: r.method, regex: patternToRegex(r.path) }));
+  app.notFound((c) => {
+    const allowed = [
+      ...new Set(routes.filter((r) => r.regex.test(c.req.path)).map((r) => r.method)),
+    ];
+    const error = allowed.length && !allowed.includes(c.req.method)
+      ? methodNotAllowed(c.req.method, allowed)
+      : notFound();
+    return c.json(error.body as object, error.status as 404, error.headers);
+  });
+  return app;
+}

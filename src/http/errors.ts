@@ -1,0 +1,198 @@
+/**
+ * Error bodies in the shapes DRF clients already parse: `{"detail": "..."}` for
+ * 401/403/404/405, `{"field": ["message"]}` (nested, lists by index) for 400.
+ * Handlers and rules throw these; the app's error handler renders them.
+ */
+import type { z } from "zod";
+
+/** A DRF validation body: field → messages, nested objects nest, list items by index. */
+export type FieldErrors = { [field: string]: string[] | FieldErrors };
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly body: unknown,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(
+      typeof body === "object" && body && "detail" in body ? String(body.detail) : `HTTP ${status}`,
+    );
+    this.name = "ApiError";
+  }
+}
+
+/** 400 with field errors. `non_field_errors` carries cross-field messages. */
+export class ValidationError extends ApiError {
+  constructor(readonly errors: FieldErrors) {
+    super(400, errors);
+    this.name = "ValidationError";
+  }
+}
+
+export const BEARER_CHALLENGE = { "WWW-Authenticate": 'Bearer realm="api"' };
+
+export const notAuthenticated = (headers: Record<string, string> = BEARER_CHALLENGE) =>
+  new ApiError(401, { detail: "Authentication credentials were not provided." }, headers);
+export const authenticationFailed = (
+  detail = "Invalid authentication credentials.",
+  headers: Record<string, string> = BEARER_CHALLENGE,
+) => new ApiError(401, { detail }, headers);
+export const permissionDenied = () =>
+  new ApiError(403, { detail: "You do not have permission to perform this action." });
+/** DRF/Django's 404 text, e.g. `notFound("Company")` → "No Company matches the given query." */
+export const notFound = (model?: string) =>
+  new ApiError(404, { detail: model ? `No ${model} matches the given query.` : "Not found." });
+export const methodNotAllowed = (method: string, allow: string[] = []) =>
+  new ApiError(
+    405,
+    { detail: `Method "${method}" not allowed.` },
+    allow.length ? { Allow: allow.join(", ") } : {},
+  );
+export const notImplemented = () =>
+  new ApiError(501, {
+    detail: "Cannot process request due to functionality that is unimplemented.",
+  });
+
+/** Shorthand for a single-field 400: `fieldError("reason", "This field is required.")`. */
+export const fieldError = (field: string, message: string) =>
+  new ValidationError({ [field]: [message] });
+export const nonFieldError = (message: string) =>
+  new ValidationError({ non_field_errors: [message] });
+
+/** Merges error bodies so several rules can report at once. */
+export function mergeErrors(target: FieldErrors, source: FieldErrors): FieldErrors {
+  for (const [key, value] of Object.entries(source)) {
+    const existing = target[key];
+    if (Array.isArray(value)) {
+      target[key] = Array.isArray(existing) ? [...existing, ...value] : value;
+    } else {
+      target[key] = mergeErrors(existing && !Array.isArray(existing) ? existing : {}, value);
+    }
+  }
+  return target;
+}
+
+const typeNames: Record<string, string> = {
+  string: "Not a valid string.",
+  number: "A valid number is required.",
+  int: "A valid integer is required.",
+  boolean: "Must be a valid boolean.",
+  array: 'Expected a list of items but got type "{type}".',
+  object: "Invalid data. Expected a dictionary, but got {type}.",
+};
+
+function received(input: unknown): string {
+  if (input === null) return "NoneType";
+  if (Array.isArray(input)) return "list";
+  return {
+    string: "str",
+    number: "int",
+    boolean: "bool",
+    object: "dict",
+  }[typeof input as string] ??
+    typeof input;
+}
+
+/** DRF's wording for a Zod issue, so clients see the messages they already know. */
+export function drfMessage(issue: z.core.$ZodIssue): string {
+  const input = (issue as { input?: unknown }).input;
+  switch (issue.code) {
+    case "invalid_type":
+      if (input === undefined) return "This field is required.";
+      if (input === null) return "This field may not be null.";
+      return (typeNames[issue.expected] ?? issue.message).replace("{type}", received(input));
+    case "too_big":
+      if (issue.origin === "string") {
+        return `Ensure this field has no more than ${issue.maximum} characters.`;
+      }
+      if (issue.origin === "array") {
+        return `Ensure this field has no more than ${issue.maximum} elements.`;
+      }
+      return `Ensure this value is less than or equal to ${issue.maximum}.`;
+    case "too_small":
+      if (issue.origin === "string") {
+        return issue.minimum === 1
+          ? "This field may not be blank."
+          : `Ensure this field has at least ${issue.minimum} characters.`;
+      }
+      if (issue.origin === "array") return "This list may not be empty.";
+      return `Ensure this value is greater than or equal to ${issue.minimum}.`;
+    case "invalid_value":
+      return `"${String(input)}" is not a valid choice.`;
+    case "invalid_format":
+      if (issue.format === "uuid") return "Must be a valid UUID.";
+      if (issue.format === "email") return "Enter a valid email address.";
+      if (issue.format === "date") {
+        return "Date has wrong format. Use one of these formats instead: YYYY-MM-DD.";
+      }
+      if (issue.format === "datetime") {
+        return "Datetime has wrong format. Use one of these formats instead: YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z].";
+      }
+      if (issue.format === "url") return "Enter a valid URL.";
+      return issue.message;
+    case "invalid_union":
+      return issue.message === "Invalid input" ? "Invalid value." : issue.message;
+    default:
+      return issue.message;
+  }
+}
+
+/** Turns Zod issues into a DRF body: nested objects nest, list items by index. */
+export function zodToFieldErrors(issues: readonly z.core.$ZodIssue[]): FieldErrors {
+  const errors: FieldErrors = {};
+  for (const issue of issues) {
+    const path = issue.path.map(String);
+    if (issue.code === "unrecognized_keys") continue;
+    const message = drfMessage(issue);
+    if (path.length === 0) {
+      mergeErrors(errors, { non_field_errors: [message] });
+      continue;
+    }
+    let node: FieldErrors = { [path[path.length - 1]]: [message] };
+    for (let i = path.length - 2; i >= 0; i--) node = { [path[i]]: node };
+    mergeErrors(errors, node);
+  }
+  return errors;
+}
+
+interface PgError {
+  code?: string;
+  detail?: string;
+  constraint_name?: string;
+  column_name?: string;
+  message?: string;
+}
+
+/**
+ * Maps constraint violations that bad input can cause to 400s, so a missed check in a
+ * domain becomes a clear field error rather than a 500. Returns null for other errors.
+ */
+export function databaseErrorToApiError(error: unknown): ApiError | null {
+  const pg = error as PgError;
+  if (!pg || typeof pg.code !== "string") return null;
+  const key = /Key \(([^)]+)\)=\(([^)]*)\)/.exec(pg.detail ?? "");
+  const field = (key?.[1] ?? pg.column_name ?? "non_field_errors").split(",")[0].trim().replace(
+    /_id$/,
+    "",
+  );
+  switch (pg.code) {
+    case "23503": // foreign_key_violation: a referenced object does not exist
+      return new ValidationError({
+        [field]: [`Invalid pk "${key?.[2] ?? ""}" - object does not exist.`],
+      });
+    case "23505": // unique_violation
+      return new ValidationError({
+        [field]: [`An object with this ${field.replaceAll("_", " ")} already exists.`],
+      });
+    case "23502": // not_null_violation
+      return new ValidationError({ [field]: ["This field may not be null."] });
+    case "22P02": // invalid_text_representation (e.g. a malformed uuid that slipped through)
+    case "22007": // invalid_datetime_format
+    case "22008": // datetime_field_overflow
+    case "22003": // numeric_value_out_of_range
+    case "22001": // string_data_right_truncation
+      return new ValidationError({ non_field_errors: [pg.message ?? "Invalid value."] });
+    default:
+      return null;
+  }
+}

@@ -1,0 +1,112 @@
+/**
+ * Limit/offset pages (`{count, next, previous, results}` with absolute links), as DRF's
+ * LimitOffsetPagination: default limit 100, no maximum, and lenient parsing — a bad
+ * `limit` falls back to the default and a bad `offset` to 0, never an error.
+ */
+import { z } from "@hono/zod-openapi";
+import type { Context } from "hono";
+
+export const DEFAULT_LIMIT = 100;
+
+export interface Page {
+  limit: number;
+  offset: number;
+}
+
+export interface Paginated<T> {
+  count: number;
+  next: string | null;
+  previous: string | null;
+  results: T[];
+}
+
+/** Query parameters every limit/offset list accepts (for the OpenAPI document). */
+export const pageQuery = z.object({
+  limit: z.string().optional().openapi({ description: "Page size (default 100)", example: "100" }),
+  offset: z.string().optional().openapi({ description: "Rows to skip", example: "0" }),
+});
+
+function positiveInt(value: string | undefined, fallback: number, allowZero: boolean): number {
+  if (value === undefined || !/^\d+$/.test(value.trim())) return fallback;
+  const n = Number(value);
+  return n === 0 && !allowZero ? fallback : n;
+}
+
+/** Reads `limit` and `offset` from the request's query string. */
+export function readPage(c: Context, defaultLimit = DEFAULT_LIMIT): Page {
+  return {
+    limit: positiveInt(c.req.query("limit"), defaultLimit, false),
+    offset: positiveInt(c.req.query("offset"), 0, true),
+  };
+}
+
+/** The request URL as the client saw it (honours X-Forwarded-Proto, as the original). */
+export function absoluteUrl(c: Context): URL {
+  const url = new URL(c.req.url);
+  const proto = c.req.header("x-forwarded-proto");
+  if (proto === "https" || proto === "http") url.protocol = `${proto}:`;
+  return url;
+}
+
+function withParams(url: URL, set: Record<string, number | null>): string {
+  const next = new URL(url);
+  for (const [key, value] of Object.entries(set)) {
+    if (value === null) next.searchParams.delete(key);
+    else next.searchParams.set(key, String(value));
+  }
+  return next.toString();
+}
+
+/** Wraps one page of rows in DRF's envelope. */
+export function paginate<T>(c: Context, page: Page, count: number, results: T[]): Paginated<T> {
+  const url = absoluteUrl(c);
+  const { limit, offset } = page;
+  const next = offset + limit < count ? withParams(url, { limit, offset: offset + limit }) : null;
+  const previous = offset <= 0
+    ? null
+    : offset - limit <= 0
+    ? withParams(url, { limit, offset: null })
+    : withParams(url, { limit, offset: offset - limit });
+  return { count, next, previous, results };
+}
+
+/**
+ * Page-number pages (`?page=`), used by v4 contacts (300 a page). An out-of-range or
+ * malformed page gives DRF's 404 "Invalid page."
+ */
+export function readPageNumber(c: Context, pageSize: number): Page & { page: number } {
+  const raw = c.req.query("page");
+  const page = raw === undefined || raw === "last" ? 1 : Number(raw);
+  return {
+    page: Number.isInteger(page) && page > 0 ? page : NaN,
+    limit: pageSize,
+    offset: (page - 1) * pageSize,
+  };
+}
+
+export function paginateByNumber<T>(
+  c: Context,
+  page: { page: number; limit: number },
+  count: number,
+  results: T[],
+): Paginated<T> {
+  const url = absoluteUrl(c);
+  const pages = Math.max(1, Math.ceil(count / page.limit));
+  const next = page.page < pages ? withParams(url, { page: page.page + 1 }) : null;
+  const previous = page.page <= 1
+    ? null
+    : page.page - 1 === 1
+    ? withParams(url, { page: null })
+    : withParams(url, { page: page.page - 1 });
+  return { count, next, previous, results };
+}
+
+/** Schema of the envelope around `item`, for the OpenAPI document. */
+export function paginatedSchema<T extends z.ZodType>(item: T) {
+  return z.object({
+    count: z.number().int(),
+    next: z.string().nullable(),
+    previous: z.string().nullable(),
+    results: z.array(item),
+  });
+}

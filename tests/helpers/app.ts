@@ -1,0 +1,110 @@
+/**
+ * An in-process app on a fresh database, plus helpers to make advisers with tokens and
+ * to call the API as them. No network: requests go through `app.request()`.
+ */
+import { createApp } from "../../src/http/app.ts";
+import { domains } from "../../src/domains.ts";
+import { loadConfig } from "../../src/config.ts";
+import { silentLogger } from "../../src/log.ts";
+import type { App, AppDeps } from "../../src/http/context.ts";
+import { freshDatabase, type TestDatabase } from "./db.ts";
+import { insertLocalToken } from "../../src/auth/queries.ts";
+import type { Sql } from "../../src/db/pool.ts";
+
+export interface TestContext {
+  app: App;
+  db: TestDatabase;
+  sql: Sql;
+  deps: AppDeps;
+  close(): Promise<void>;
+}
+
+/** Builds the app on a fresh database; `env` overrides configuration variables. */
+export async function testApp(
+  options: { env?: Record<string, string>; deps?: Partial<AppDeps> } = {},
+): Promise<TestContext> {
+  const db = await freshDatabase();
+  const config = loadConfig({ DATABASE_URL: db.url, ...options.env });
+  const deps: AppDeps = {
+    config,
+    sql: db.sql,
+    log: silentLogger,
+    now: () => new Date(),
+    fetch: globalThis.fetch,
+    ...options.deps,
+  };
+  const app = createApp(deps, domains);
+  return { app, db, sql: db.sql, deps, close: () => db.close() };
+}
+
+export interface TestAdviser {
+  id: string;
+  email: string;
+  token: string;
+}
+
+/**
+ * Inserts an adviser holding `permissions` (`app_label.codename`, created if missing)
+ * and a bearer token for them.
+ */
+export async function createAdviser(
+  sql: Sql,
+  options: {
+    permissions?: string[];
+    superuser?: boolean;
+    teamId?: string | null;
+    firstName?: string;
+    lastName?: string;
+    email?: string;
+    isActive?: boolean;
+  } = {},
+): Promise<TestAdviser> {
+  const suffix = crypto.randomUUID().slice(0, 8);
+  const email = options.email ?? `adviser.${suffix}@example.test`;
+  const [{ id }] = await sql<{ id: string }[]>`
+    insert into company_advisor (email, first_name, last_name, sso_email_user_id, dit_team_id,
+                                 is_superuser, is_active)
+    values (${email}, ${options.firstName ?? "Test"}, ${options.lastName ?? `Adviser ${suffix}`},
+            ${email}, ${options.teamId ?? null}, ${options.superuser ?? false}, ${
+    options.isActive ?? true
+  })
+    returning id`;
+  for (const permission of options.permissions ?? []) {
+    const [app, codename] = permission.split(".");
+    await sql`
+      insert into auth_permission (app_label, codename) values (${app}, ${codename})
+      on conflict (app_label, codename) do nothing`;
+    await sql`
+      insert into company_advisor_user_permissions (advisor_id, permission_id)
+      select ${id}, p.id from auth_permission p where p.app_label = ${app} and p.codename = ${codename}`;
+  }
+  const token = `test-${crypto.randomUUID()}`;
+  await insertLocalToken(sql, id, token, new Date(Date.now() + 3600_000));
+  return { id, email, token };
+}
+
+/** Calls the API as `who` (a token, or nobody) with an optional JSON body. */
+export async function call(
+  app: App,
+  method: string,
+  path: string,
+  options: { token?: string; body?: unknown; headers?: Record<string, string> } = {},
+  // deno-lint-ignore no-explicit-any -- tests read arbitrary JSON bodies
+): Promise<{ status: number; body: any; headers: Headers; text: string }> {
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.token) headers.authorization = `Bearer ${options.token}`;
+  let body: string | undefined;
+  if (options.body !== undefined) {
+    headers["content-type"] ??= "application/json";
+    body = typeof options.body === "string" ? options.body : JSON.stringify(options.body);
+  }
+  const res = await app.request(`http://testserver${path}`, { method, headers, body });
+  const text = await res.text();
+  let parsed: unknown = text;
+  try {
+    parsed = text ? JSON.parse(text) : null;
+  } catch {
+    // not JSON: keep the text
+  }
+  return { status: res.status, body: parsed, headers: res.headers, text };
+}
