@@ -97,14 +97,6 @@ async function ensureTemplate(admin: Sql): Promise<string> {
       }
       await lock`alter database ${lock(building)} rename to ${lock(name)}`;
       await lock`update pg_database set datistemplate = true where datname = ${name}`;
-      // Older templates (from other versions of the schema) are no longer needed.
-      const stale = await lock<{ datname: string }[]>`
-        select datname from pg_database where datname like 'dh\\_tpl\\_%' and datname <> ${name}
-          and datname not like '%\\_building'`;
-      for (const { datname } of stale) {
-        await lock`update pg_database set datistemplate = false where datname = ${datname}`;
-        await lock`drop database if exists ${lock(datname)}`.catch(() => {});
-      }
     }
     await lock`select pg_advisory_unlock(7302318002)`;
   } finally {
