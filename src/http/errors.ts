@@ -3,7 +3,7 @@
  * 401/403/404/405, `{"field": ["message"]}` (nested, lists by index) for 400.
  * Handlers and rules throw these; the app's error handler renders them.
  */
-import type { z } from "zod";
+import { z } from "zod";
 
 /** A DRF validation body: field → messages, nested objects nest, list items by index. */
 export type FieldErrors = { [field: string]: string[] | FieldErrors };
@@ -93,14 +93,19 @@ function received(input: unknown): string {
     typeof input;
 }
 
-/** DRF's wording for a Zod issue, so clients see the messages they already know. */
-export function drfMessage(issue: z.core.$ZodIssue): string {
-  const input = (issue as { input?: unknown }).input;
+type RawIssue = z.core.$ZodRawIssue & { message?: string };
+
+/**
+ * DRF's wording for a Zod issue, so clients see the messages they already know.
+ * Installed as Zod's global error map below: schema-level messages still win.
+ */
+export function drfMessage(issue: RawIssue): string | undefined {
+  const input = issue.input;
   switch (issue.code) {
     case "invalid_type":
       if (input === undefined) return "This field is required.";
       if (input === null) return "This field may not be null.";
-      return (typeNames[issue.expected] ?? issue.message).replace("{type}", received(input));
+      return typeNames[issue.expected]?.replace("{type}", received(input));
     case "too_big":
       if (issue.origin === "string") {
         return `Ensure this field has no more than ${issue.maximum} characters.`;
@@ -129,13 +134,15 @@ export function drfMessage(issue: z.core.$ZodIssue): string {
         return "Datetime has wrong format. Use one of these formats instead: YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z].";
       }
       if (issue.format === "url") return "Enter a valid URL.";
-      return issue.message;
+      return undefined;
     case "invalid_union":
-      return issue.message === "Invalid input" ? "Invalid value." : issue.message;
+      return "Invalid value.";
     default:
-      return issue.message;
+      return undefined;
   }
 }
+
+z.config({ customError: (issue) => drfMessage(issue as RawIssue) });
 
 /** Turns Zod issues into a DRF body: nested objects nest, list items by index. */
 export function zodToFieldErrors(issues: readonly z.core.$ZodIssue[]): FieldErrors {
@@ -143,7 +150,7 @@ export function zodToFieldErrors(issues: readonly z.core.$ZodIssue[]): FieldErro
   for (const issue of issues) {
     const path = issue.path.map(String);
     if (issue.code === "unrecognized_keys") continue;
-    const message = drfMessage(issue);
+    const message = issue.message;
     if (path.length === 0) {
       mergeErrors(errors, { non_field_errors: [message] });
       continue;
