@@ -6,6 +6,7 @@ import { type Config, loadConfig } from "./config.ts";
 import { createLogger, type Logger } from "./log.ts";
 import { type Database, openDatabase } from "./db/pool.ts";
 import type { AppDeps } from "./http/context.ts";
+import { connectRedis } from "./redis.ts";
 
 export interface Runtime {
   config: Config;
@@ -23,12 +24,23 @@ export async function openRuntime(config: Config = loadConfig()): Promise<Runtim
     poolSize: config.DATABASE_POOL_SIZE,
     log,
   });
+  const redis = config.REDIS_BASE_URL ? await connectRedis(config.REDIS_BASE_URL, log) : null;
   const deps: AppDeps = {
     config,
     sql: db.sql,
+    redis,
     log,
     now: () => new Date(),
     fetch: globalThis.fetch,
   };
-  return { config, log, db, deps, close: () => db.close() };
+  return {
+    config,
+    log,
+    db,
+    deps,
+    close: async () => {
+      await redis?.quit();
+      await db.close();
+    },
+  };
 }

@@ -8,11 +8,14 @@ import type { Config } from "../config.ts";
 import type { Db, Sql } from "../db/pool.ts";
 import type { Logger } from "../log.ts";
 import type { Caller } from "../auth/caller.ts";
+import type { Redis } from "../redis.ts";
 
 /** Process-wide dependencies, built once by the entry point (or a test). */
 export interface AppDeps {
   config: Config;
   sql: Sql;
+  /** Present when REDIS_BASE_URL is set. */
+  redis: Redis | null;
   log: Logger;
   /** The clock; tests pass a fixed one instead of sleeping. */
   now: () => Date;

@@ -28,6 +28,7 @@ export async function testApp(
   const deps: AppDeps = {
     config,
     sql: db.sql,
+    redis: null,
     log: silentLogger,
     now: () => new Date(),
     fetch: globalThis.fetch,

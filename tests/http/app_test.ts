@@ -57,6 +57,7 @@ Deno.test("app factory: transactions, DRF error bodies, 404/405", async (t) => {
   const deps: AppDeps = {
     config: loadConfig({ DATABASE_URL: db.url }),
     sql: db.sql,
+    redis: null,
     log: silentLogger,
     now: () => new Date(),
     fetch,
