@@ -4,7 +4,9 @@
  */
 import type { Domain } from "./http/context.ts";
 import { healthDomain } from "./health/handlers.ts";
+import { metadataDomain } from "./metadata/handlers.ts";
 
 export const domains: Domain[] = [
   healthDomain,
+  metadataDomain,
 ];
