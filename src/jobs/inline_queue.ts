@@ -31,13 +31,14 @@ export class InlineQueue implements JobQueue {
     this.#sleep = options.sleep ?? realSleep;
   }
 
-  enqueue<P>(job: JobDefinition<P>, payload: P, options: EnqueueOptions = {}): Promise<string> {
+  // deno-lint-ignore require-await -- async so a bad payload rejects like the Redis queue's
+  async enqueue<P>(job: JobDefinition<P>, payload: P, options: EnqueueOptions = {}) {
     const body = serializePayload(job, payload);
     const id = crypto.randomUUID();
     const run = this.#run(job, JSON.parse(body), id, options.delayMs ?? 0);
     this.#running.add(run);
     run.finally(() => this.#running.delete(run));
-    return Promise.resolve(id);
+    return id;
   }
 
   enqueueOnce<P>(key: string, job: JobDefinition<P>, payload: P, options: { ttlMs: number }) {
