@@ -183,7 +183,14 @@ export class Worker {
         await new Promise((resolve) => setTimeout(resolve, 1000));
         continue;
       }
-      if (id) await this.#process(queue, id);
+      if (!id) continue;
+      try {
+        await this.#process(queue, id);
+      } catch (error) {
+        // Redis failed while settling: the id stays in our processing list, and is
+        // requeued when this worker stops or its lease lapses.
+        this.#deps.log.error("job settle failed", { queue, id, error: String(error) });
+      }
     }
   }
 

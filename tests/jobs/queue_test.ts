@@ -259,6 +259,33 @@ redisTest("redis queue: a dead worker's jobs are reaped and run again", async (t
       await worker.stop();
     },
   );
+
+  await t.step("a job whose worker died on its last attempt is dead-lettered", async () => {
+    const id = await queue.enqueue(job, {});
+    await redis.lMove(
+      queue.keys.queue("short-running"),
+      queue.keys.processing("short-running", "ghost2"),
+      "RIGHT",
+      "LEFT",
+    );
+    await redis.hSet(queue.keys.job(id), "attempts", job.maxAttempts);
+    await redis.sAdd(queue.keys.workers, "ghost2");
+    const worker = new Worker({
+      deps,
+      jobs: [job],
+      concurrency: { "short-running": 1 },
+      pollMs: 20,
+      blockSeconds: 1,
+    });
+    await worker.start();
+    await waitFor(async () => await redis.lLen(queue.keys.dead("short-running")), "dead");
+    assert.match(
+      await redis.hGet(queue.keys.job(id), "last_error") ?? "",
+      /the last of 4 attempts never finished/,
+    );
+    assert.deepEqual(runs, [2]);
+    await worker.stop();
+  });
   await close();
 });
 
