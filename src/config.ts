@@ -108,6 +108,12 @@ const schema = z
     ENABLE_ADVISER_DEACTIVATION: bool(false),
     WORKER_SHORT_CONCURRENCY: int(4, 1, 256),
     WORKER_LONG_CONCURRENCY: int(1, 1, 256),
+    /** Seconds a stopping worker lets running jobs finish before requeueing them. */
+    WORKER_GRACE_SECONDS: int(30, 0, 86_400),
+    /** Seconds without a lease renewal after which a worker's jobs are requeued. */
+    WORKER_LEASE_SECONDS: int(30, 2, 3600),
+    /** Prefix of every job-queue key in Redis (see src/jobs/redis_keys.ts). */
+    JOBS_KEY_PREFIX: z.string().trim().min(1).default("jobs:"),
   })
   .superRefine((c, ctx) => {
     if (c.SSO_ENABLED && !c.STAFF_SSO_BASE_URL) {

@@ -7,6 +7,8 @@ import { createLogger, type Logger } from "./log.ts";
 import { type Database, openDatabase } from "./db/pool.ts";
 import type { AppDeps } from "./http/context.ts";
 import { connectRedis } from "./redis.ts";
+import { RedisQueue } from "./jobs/redis_queue.ts";
+import { InlineQueue } from "./jobs/inline_queue.ts";
 
 export interface Runtime {
   config: Config;
@@ -25,12 +27,16 @@ export async function openRuntime(config: Config = loadConfig()): Promise<Runtim
     log,
   });
   const redis = config.REDIS_BASE_URL ? await connectRedis(config.REDIS_BASE_URL, log) : null;
+  const now = () => new Date();
   const deps: AppDeps = {
     config,
     sql: db.sql,
     redis,
+    jobs: redis
+      ? new RedisQueue(redis, { prefix: config.JOBS_KEY_PREFIX, now })
+      : new InlineQueue({ deps: () => deps }),
     log,
-    now: () => new Date(),
+    now,
     fetch: globalThis.fetch,
   };
   return {
@@ -39,6 +45,7 @@ export async function openRuntime(config: Config = loadConfig()): Promise<Runtim
     db,
     deps,
     close: async () => {
+      await deps.jobs.idle();
       await redis?.quit();
       await db.close();
     },

@@ -5,7 +5,7 @@
 import { serveCommand } from "../server.ts";
 import { migrateCommand } from "../db/commands.ts";
 import { loadMetadataCommand } from "../metadata/commands.ts";
-import { workerCommand } from "../jobs/commands.ts";
+import { queueCommand, workerCommand } from "../jobs/commands.ts";
 
 export interface Command {
   summary: string;
@@ -16,6 +16,7 @@ export interface Command {
 export const commands: Record<string, Command> = {
   serve: serveCommand,
   worker: workerCommand,
+  queue: queueCommand,
   migrate: migrateCommand,
   "load-metadata": loadMetadataCommand,
 };

@@ -9,6 +9,7 @@ import type { Db, Sql } from "../db/pool.ts";
 import type { Logger } from "../log.ts";
 import type { Caller } from "../auth/caller.ts";
 import type { Redis } from "../redis.ts";
+import type { JobQueue } from "../jobs/queue.ts";
 
 /** Process-wide dependencies, built once by the entry point (or a test). */
 export interface AppDeps {
@@ -16,6 +17,8 @@ export interface AppDeps {
   sql: Sql;
   /** Present when REDIS_BASE_URL is set. */
   redis: Redis | null;
+  /** Background jobs: Redis lists with REDIS_BASE_URL, else run in-process (inline). */
+  jobs: JobQueue;
   log: Logger;
   /** The clock; tests pass a fixed one instead of sleeping. */
   now: () => Date;

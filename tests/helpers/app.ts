@@ -10,6 +10,7 @@ import type { App, AppDeps } from "../../src/http/context.ts";
 import { freshDatabase, type TestDatabase } from "./db.ts";
 import { insertLocalToken } from "../../src/auth/queries.ts";
 import type { Sql } from "../../src/db/pool.ts";
+import { InlineQueue } from "../../src/jobs/inline_queue.ts";
 
 export interface TestContext {
   app: App;
@@ -29,13 +30,23 @@ export async function testApp(
     config,
     sql: db.sql,
     redis: null,
+    jobs: new InlineQueue({ deps: () => deps }),
     log: silentLogger,
     now: () => new Date(),
     fetch: globalThis.fetch,
     ...options.deps,
   };
   const app = createApp(deps, domains);
-  return { app, db, sql: db.sql, deps, close: () => db.close() };
+  return {
+    app,
+    db,
+    sql: db.sql,
+    deps,
+    close: async () => {
+      await deps.jobs.idle();
+      await db.close();
+    },
+  };
 }
 
 export interface TestAdviser {

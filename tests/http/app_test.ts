@@ -7,6 +7,7 @@ import { loadConfig } from "../../src/config.ts";
 import { silentLogger } from "../../src/log.ts";
 import { freshDatabase } from "../helpers/db.ts";
 import { call } from "../helpers/app.ts";
+import { InlineQueue } from "../../src/jobs/inline_queue.ts";
 
 const create = createRoute({
   method: "post",
@@ -58,6 +59,7 @@ Deno.test("app factory: transactions, DRF error bodies, 404/405", async (t) => {
     config: loadConfig({ DATABASE_URL: db.url }),
     sql: db.sql,
     redis: null,
+    jobs: new InlineQueue({ deps: () => deps }),
     log: silentLogger,
     now: () => new Date(),
     fetch,

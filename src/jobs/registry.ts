@@ -1,0 +1,42 @@
+/**
+ * The registry of jobs and schedules: the one place a domain plugs its background work
+ * in, one line each, as src/domains.ts does for routes. It is the only module under
+ * src/jobs that imports domains; the queue, worker and scheduler receive these lists.
+ *
+ * A schedule is one line of the table below, gated like the original's ENABLE_*
+ * variables, e.g. once the jobs exist:
+ *
+ *   schedule("sync_all_models", "0 1 * * *", syncAllModels, { enabledBy: "ENABLE_DAILY_OPENSEARCH_SYNC" }),
+ *   schedule("automatic_company_archive", "0 19 * * *", automaticCompanyArchive, {
+ *     payload: { limit: 20000, simulate: false }, enabledBy: "ENABLE_AUTOMATIC_COMPANY_ARCHIVE" }),
+ *   schedule("automatic_contact_archive", "0 19 * * *", automaticContactArchive, {
+ *     payload: { limit: 20000 }, enabledBy: "ENABLE_AUTOMATIC_CONTACT_ARCHIVE" }),
+ *   schedule("automatic_adviser_deactivate", "0 19 * * *", automaticAdviserDeactivate, {
+ *     payload: { limit: 20000 }, enabledBy: "ENABLE_ADVISER_DEACTIVATION" }),
+ *
+ * Jobs a schedule names are registered with it; list other jobs in `jobs`.
+ */
+import type { AnyJob } from "./definition.ts";
+import { type Schedule, schedule } from "./scheduler.ts";
+import { queueHealthCheck } from "./heartbeat.ts";
+
+/** Every schedule, cron in UTC (the original's cron-scheduler.py table). */
+export const schedules: Schedule[] = [
+  schedule("queue_health_check", "*/10 * * * *", queueHealthCheck),
+];
+
+/** Jobs that are queued by code rather than (only) by a schedule. */
+const queuedJobs: AnyJob[] = [];
+
+/** Every job a worker can run; two different jobs may not share a name. */
+export const jobs: AnyJob[] = uniqueByName([...queuedJobs, ...schedules.map((s) => s.job)]);
+
+function uniqueByName(list: AnyJob[]): AnyJob[] {
+  const byName = new Map<string, AnyJob>();
+  for (const job of list) {
+    const known = byName.get(job.name);
+    if (known && known !== job) throw new Error(`two jobs are named "${job.name}"`);
+    byName.set(job.name, job);
+  }
+  return [...byName.values()];
+}
