@@ -4,7 +4,9 @@
  */
 import type { Domain } from "./http/context.ts";
 import { healthDomain } from "./health/handlers.ts";
+import { searchDomain } from "./search/registry.ts";
 
 export const domains: Domain[] = [
   healthDomain,
+  searchDomain,
 ];
