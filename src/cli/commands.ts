@@ -6,6 +6,7 @@ import { serveCommand } from "../server.ts";
 import { migrateCommand } from "../db/commands.ts";
 import { loadMetadataCommand } from "../metadata/commands.ts";
 import { queueCommand, workerCommand } from "../jobs/commands.ts";
+import { migrateSearchCommand, syncSearchCommand } from "../search/commands.ts";
 
 export interface Command {
   summary: string;
@@ -19,6 +20,8 @@ export const commands: Record<string, Command> = {
   queue: queueCommand,
   migrate: migrateCommand,
   "load-metadata": loadMetadataCommand,
+  "migrate-search": migrateSearchCommand,
+  "sync-search": syncSearchCommand,
 };
 
 function help(): string {

@@ -1,0 +1,199 @@
+/**
+ * Search routes, generated from the registered apps: `GET /v3/search` (global), one
+ * `POST <app.path>` per app and, for apps that declare one, `POST <export.path>` (CSV).
+ * Permissions are the original's: any one of the app's view permissions for entity
+ * search (plus the export permission for exports); global search needs only a login
+ * and hides the apps the caller may not view.
+ */
+import { createRoute, z } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import type { AppEnv, Domain } from "../http/context.ts";
+import { fieldError, ValidationError, zodToFieldErrors } from "../http/errors.ts";
+import { bearer } from "../auth/authenticate.ts";
+import { requireAll, requireAny } from "../auth/permissions.ts";
+import { type Caller, hasPermission } from "../auth/caller.ts";
+import {
+  clipPage,
+  compileFilters,
+  type EntityQuery,
+  entitySearchSchema,
+  pageSchema,
+  parseSortby,
+  type SearchApp,
+  SortbyError,
+} from "./app.ts";
+import { searchBackend } from "./engine.ts";
+import { csvFilename, csvResponse, EXPORT_MAX_ROWS } from "./csv.ts";
+
+const resultsSchema = z.object({
+  count: z.number().int(),
+  results: z.array(z.record(z.string(), z.unknown())),
+});
+
+function permitted(caller: Caller, app: SearchApp) {
+  return app.viewPermissions.some((p) => hasPermission(caller, p));
+}
+
+/**
+ * Validates an entity search body into a backend query. As the original, `limit` and
+ * `offset` may come from the query string when the body lacks them.
+ */
+async function entityQuery(
+  c: Context<AppEnv>,
+  app: SearchApp,
+  body: Record<string, unknown>,
+): Promise<EntityQuery> {
+  const raw = { ...body };
+  for (const key of ["limit", "offset"] as const) {
+    const fromQuery = c.req.query(key);
+    if (raw[key] === undefined && fromQuery !== undefined) raw[key] = fromQuery;
+  }
+  const parsed = entitySearchSchema(app).safeParse(raw);
+  if (!parsed.success) throw new ValidationError(zodToFieldErrors(parsed.error.issues));
+  const data = parsed.data as Record<string, unknown> & {
+    original_query?: string;
+    sortby?: string;
+    offset?: number;
+    limit?: number;
+  };
+  let sort = null;
+  const sortby = data.sortby ?? app.defaultSort;
+  if (sortby) {
+    try {
+      sort = parseSortby(app, sortby);
+    } catch (error) {
+      if (error instanceof SortbyError) throw fieldError("sortby", error.message);
+      throw error;
+    }
+  }
+  const caller = c.var.caller;
+  return {
+    app,
+    term: data.original_query ?? "",
+    filters: await compileFilters(app, data, { db: c.var.db }),
+    scope: app.scope?.(caller) ?? null,
+    sort,
+    ...clipPage(data.offset, data.limit),
+  };
+}
+
+function registerEntitySearch(app: SearchApp, domainApp: Parameters<Domain["register"]>[0]) {
+  const route = createRoute({
+    method: "post",
+    path: app.path,
+    tags: ["search"],
+    summary: `Search ${app.plural.toLowerCase()}`,
+    middleware: [bearer, requireAny(...app.viewPermissions)] as const,
+    request: {
+      body: {
+        required: false,
+        content: { "application/json": { schema: entitySearchSchema(app) } },
+      },
+    },
+    responses: {
+      200: {
+        description: "Matching documents",
+        content: { "application/json": { schema: resultsSchema } },
+      },
+    },
+  });
+  domainApp.openapi(route, async (c) => {
+    const body = (await c.req.json().catch(() => ({}))) ?? {};
+    const query = await entityQuery(c, app, typeof body === "object" ? body : {});
+    const result = await searchBackend(c.var.deps).search(c.var.db, query);
+    return c.json(result, 200);
+  });
+
+  const exporting = app.export;
+  if (!exporting) return;
+  const exportRoute = createRoute({
+    method: "post",
+    path: exporting.path,
+    tags: ["search"],
+    summary: `Export ${app.plural.toLowerCase()} as CSV (at most ${EXPORT_MAX_ROWS} rows)`,
+    middleware: [
+      bearer,
+      requireAny(...app.viewPermissions),
+      requireAll(exporting.permission),
+    ] as const,
+    request: {
+      body: {
+        required: false,
+        content: { "application/json": { schema: entitySearchSchema(app) } },
+      },
+    },
+    responses: {
+      200: { description: "CSV file", content: { "text/csv": { schema: z.string() } } },
+    },
+  });
+  domainApp.openapi(exportRoute, async (c) => {
+    const body = (await c.req.json().catch(() => ({}))) ?? {};
+    const query = await entityQuery(c, app, typeof body === "object" ? body : {});
+    const ids = await searchBackend(c.var.deps).exportIds(c.var.db, query, EXPORT_MAX_ROWS);
+    const rows = await exporting.rows(c.var.db, ids, query.sort);
+    return csvResponse(rows, exporting.columns, {
+      filename: csvFilename(app.plural, c.var.deps.now()),
+      onError: (error) =>
+        c.var.deps.log.error("csv export failed", { error: (error as Error).message }),
+    });
+  });
+}
+
+function registerGlobalSearch(apps: SearchApp[], domainApp: Parameters<Domain["register"]>[0]) {
+  const global = apps.filter((a) => a.global);
+  if (!global.length) return;
+  const names = global.map((a) => a.name) as [string, ...string[]];
+  const fallback = names.includes("company") ? "company" : names[0];
+  const route = createRoute({
+    method: "get",
+    path: "/v3/search",
+    tags: ["search"],
+    summary: "Global search across entities, with counts per entity",
+    middleware: [bearer] as const,
+    request: {
+      query: z.object({
+        term: z.string(),
+        entity: z.enum(names).default(fallback as never),
+        offset: pageSchema.offset,
+        limit: pageSchema.limit,
+      }),
+    },
+    responses: {
+      200: {
+        description: "Hits of `entity`, and counts of every entity the caller may view",
+        content: {
+          "application/json": {
+            schema: resultsSchema.extend({
+              aggregations: z.array(z.object({ count: z.number().int(), entity: z.string() })),
+            }),
+          },
+        },
+      },
+    },
+  });
+  domainApp.openapi(route, async (c) => {
+    const q = c.req.valid("query");
+    const caller = c.var.caller;
+    const result = await searchBackend(c.var.deps).globalSearch(c.var.db, {
+      apps: global,
+      permitted: global
+        .filter((app) => permitted(caller, app))
+        .map((app) => ({ app, scope: app.scope?.(caller) ?? null })),
+      entity: q.entity,
+      term: q.term,
+      ...clipPage(q.offset as number | undefined, q.limit as number | undefined),
+    });
+    return c.json(result, 200);
+  });
+}
+
+/** The search domain for these apps (the app factory registers it via src/domains.ts). */
+export function createSearchDomain(apps: SearchApp[]): Domain {
+  return {
+    name: "search",
+    register(app) {
+      registerGlobalSearch(apps, app);
+      for (const searchApp of apps) registerEntitySearch(searchApp, app);
+    },
+  };
+}
