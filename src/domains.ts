@@ -4,7 +4,13 @@
  */
 import type { Domain } from "./http/context.ts";
 import { healthDomain } from "./health/handlers.ts";
+import { adviserDomain } from "./adviser/handlers.ts";
+import { userDomain } from "./user/handlers.ts";
+import { featureFlagDomain } from "./feature_flag/handlers.ts";
 
 export const domains: Domain[] = [
   healthDomain,
+  adviserDomain,
+  userDomain,
+  featureFlagDomain,
 ];

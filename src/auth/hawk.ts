@@ -40,7 +40,7 @@ export interface HawkResource {
 
 const MAX_HEADER_LENGTH = 4096;
 const ALLOWED_KEYS = new Set(["id", "ts", "nonce", "hash", "ext", "mac", "app", "dlg"]);
-const ATTRIBUTE = /(?:^|\s)(\w+)="([^"\\]*)"\s*(?:,\s*|$)/g;
+const ATTRIBUTE = /(\w+)="([^"\\]*)"\s*(?:,\s*|$)/g;
 const ATTRIBUTE_CHARS = /^[ a-zA-Z0-9!#$%&'()*+,\-./:;<=>?@[\]^_`{|}~]*$/;
 
 /** The attributes of a `Hawk id="…", ts="…", …` header; HawkFail when malformed. */
@@ -51,13 +51,16 @@ export function parseHawkHeader(header: string): Record<string, string> {
     throw new HawkFail("unknown scheme");
   }
   const attributes: Record<string, string> = {};
-  const rest = header.slice(space + 1).replace(ATTRIBUTE, (_, key: string, value: string) => {
-    if (!ALLOWED_KEYS.has(key)) throw new HawkFail(`unknown Hawk key "${key}"`);
-    if (!ATTRIBUTE_CHARS.test(value)) throw new HawkFail(`bad characters in "${key}"`);
-    if (Object.hasOwn(attributes, key)) throw new HawkFail(`duplicate key "${key}"`);
-    attributes[key] = value;
-    return "";
-  });
+  const rest = header.slice(space + 1).trim().replace(
+    ATTRIBUTE,
+    (_, key: string, value: string) => {
+      if (!ALLOWED_KEYS.has(key)) throw new HawkFail(`unknown Hawk key "${key}"`);
+      if (!ATTRIBUTE_CHARS.test(value)) throw new HawkFail(`bad characters in "${key}"`);
+      if (Object.hasOwn(attributes, key)) throw new HawkFail(`duplicate key "${key}"`);
+      attributes[key] = value;
+      return "";
+    },
+  );
   if (rest !== "") throw new HawkFail("could not parse the Hawk header");
   return attributes;
 }

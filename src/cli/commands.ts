@@ -6,6 +6,7 @@ import { serveCommand } from "../server.ts";
 import { migrateCommand } from "../db/commands.ts";
 import { loadMetadataCommand } from "../metadata/commands.ts";
 import { workerCommand } from "../jobs/commands.ts";
+import { addAccessTokenCommand, createAdviserCommand } from "../adviser/commands.ts";
 
 export interface Command {
   summary: string;
@@ -18,6 +19,8 @@ export const commands: Record<string, Command> = {
   worker: workerCommand,
   migrate: migrateCommand,
   "load-metadata": loadMetadataCommand,
+  "create-adviser": createAdviserCommand,
+  "add-access-token": addAccessTokenCommand,
 };
 
 function help(): string {
