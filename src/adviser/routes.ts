@@ -48,6 +48,7 @@ export const listAdvisersRoute = createRoute({
   tags: ["adviser"],
   summary: "List advisers (needs company.view_advisor)",
   middleware: guards,
+  security: [{ bearer: [] }],
   request: { query: listQuery },
   responses: {
     200: {
@@ -63,6 +64,7 @@ export const getAdviserRoute = createRoute({
   tags: ["adviser"],
   summary: "One adviser (needs company.view_advisor)",
   middleware: guards,
+  security: [{ bearer: [] }],
   request: { params: z.object({ id: z.uuid() }) },
   responses: {
     200: { description: "The adviser", content: { "application/json": { schema: Adviser } } },

@@ -17,6 +17,7 @@ import {
   findAdviserByLocalToken,
   findAdviserBySsoId,
   permissionsOf,
+  recordUserEvent,
 } from "./queries.ts";
 import { lookUpToken } from "./sso.ts";
 import { HawkFail, type HawkVerified, serverAuthorization, verifyHawkRequest } from "./hawk.ts";
@@ -43,20 +44,31 @@ function traceHeaders(c: Context<AppEnv>): Record<string, string> {
   return trace;
 }
 
+/** The adviser behind a token, and whether SSO was really asked (not the cache). */
 async function adviserForToken(c: Context<AppEnv>, db: Db, token: string) {
   const deps = c.var.deps;
   const local = await findAdviserByLocalToken(db, token, deps.now());
-  if (local || !deps.config.SSO_ENABLED) return local;
-  const { data } = await lookUpToken(deps, token, traceHeaders(c));
-  return data ? await findAdviserBySsoId(db, data.ssoEmailUserId) : null;
+  if (local || !deps.config.SSO_ENABLED) return { adviser: local, introspected: false };
+  const { data, cached } = await lookUpToken(deps, token, traceHeaders(c));
+  const adviser = data ? await findAdviserBySsoId(db, data.ssoEmailUserId) : null;
+  return { adviser, introspected: !cached };
 }
 
 /** Authenticates an adviser by bearer token; 401 when missing, unknown, expired or inactive. */
 export const bearer: MiddlewareHandler<AppEnv> = async (c, next) => {
   const token = bearerToken(c.req.header("authorization"));
   const db = c.var.db;
-  const adviser = await adviserForToken(c, db, token);
+  const { adviser, introspected } = await adviserForToken(c, db, token);
   if (!adviser || !adviser.isActive) throw authenticationFailed();
+  // Only real introspections are logged, as the original (else every request would be).
+  if (introspected) {
+    await recordUserEvent(db, {
+      adviserId: adviser.id,
+      type: "oauth_token_introspection",
+      apiUrlPath: c.req.path,
+      at: c.var.deps.now(),
+    });
+  }
   c.set("caller", { kind: "adviser", adviser, permissions: await permissionsOf(db, adviser.id) });
   await next();
 };

@@ -102,3 +102,14 @@ export async function claimHawkNonce(
     returning 1`;
   return claimed.count === 1;
 }
+
+/** Appends to the user event log (e.g. `oauth_token_introspection`). */
+export async function recordUserEvent(
+  db: Db,
+  event: { adviserId: string; type: string; apiUrlPath: string; at: Date; data?: unknown },
+) {
+  await db`
+    insert into user_event_log_userevent (adviser_id, type, api_url_path, timestamp, data)
+    values (${event.adviserId}, ${event.type}, ${event.apiUrlPath}, ${event.at},
+            ${event.data === undefined ? null : db.json(event.data as never)})`;
+}

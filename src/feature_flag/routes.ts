@@ -11,6 +11,7 @@ export const listFlags = createRoute({
   tags: ["feature flags"],
   summary: "All global feature flags (any authenticated adviser)",
   middleware: [bearer],
+  security: [{ bearer: [] }],
   responses: {
     200: {
       description: "Flags by code",

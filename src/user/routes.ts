@@ -33,6 +33,7 @@ export const whoAmIRoute = createRoute({
   tags: ["user"],
   summary: "The current adviser, with permissions (`app_label.codename`) and active features",
   middleware: [bearer],
+  security: [{ bearer: [] }],
   responses: {
     200: {
       description: "The current adviser",

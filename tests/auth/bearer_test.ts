@@ -100,6 +100,12 @@ Deno.test("bearer authentication: local tokens and Staff SSO introspection", asy
     const second = await whoami("good");
     assert.equal(second.status, 200);
     assert.equal(sso.seen.length - before, 1, "the second request hit the cache");
+    const events = await sql<{ type: string; api_url_path: string }[]>`
+      select type, api_url_path from user_event_log_userevent where adviser_id = ${adviser.id}`;
+    assert.deepEqual([...events], [{
+      type: "oauth_token_introspection",
+      api_url_path: "/whoami/",
+    }]);
   });
 
   await t.step("the cache lasts for the caching period, then SSO is asked again", async () => {
