@@ -10,11 +10,9 @@ function register(app: App) {
     const caller = c.var.caller;
     if (caller.kind !== "adviser") throw notAuthenticated();
     const db = c.var.db;
-    const [row, features] = [
-      await whoAmI(db, caller.adviser.id),
-      await activeFeaturesOf(db, caller.adviser.id),
-    ];
+    const row = await whoAmI(db, caller.adviser.id);
     if (!row) throw notAuthenticated();
+    const features = await activeFeaturesOf(db, caller.adviser.id);
     return c.json({
       ...row,
       permissions: [...caller.permissions].sort(),
