@@ -5,10 +5,16 @@
 import type { Domain } from "./http/context.ts";
 import { healthDomain } from "./health/handlers.ts";
 import { metadataDomain } from "./metadata/handlers.ts";
+import { adviserDomain } from "./adviser/handlers.ts";
+import { userDomain } from "./user/handlers.ts";
+import { featureFlagDomain } from "./feature_flag/handlers.ts";
 import { searchDomain } from "./search/registry.ts";
 
 export const domains: Domain[] = [
   healthDomain,
   metadataDomain,
+  adviserDomain,
+  userDomain,
+  featureFlagDomain,
   searchDomain,
 ];

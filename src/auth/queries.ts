@@ -60,7 +60,8 @@ export async function insertLocalToken(db: Db, adviserId: string, token: string,
 
 /**
  * `app_label.codename` strings the adviser holds: direct, through groups, and through
- * the groups of their team's role (the original's TeamModelPermissionsBackend).
+ * the groups of their team's role (the original's TeamModelPermissionsBackend); an
+ * active superuser holds the whole catalogue, an inactive adviser nothing.
  */
 export async function permissionsOf(db: Db, adviserId: string): Promise<Set<string>> {
   const rows = await db<{ permission: string }[]>`
@@ -78,6 +79,37 @@ export async function permissionsOf(db: Db, adviserId: string): Promise<Set<stri
         join metadata_team t on t.role_id = tg.teamrole_id
         join company_advisor a on a.dit_team_id = t.id
         where a.id = ${adviserId}
-    )`;
+    )
+    or exists (select 1 from company_advisor where id = ${adviserId} and is_superuser)
+    and exists (select 1 from company_advisor where id = ${adviserId} and is_active)`;
   return new Set(rows.map((r) => r.permission));
+}
+
+/**
+ * Records a Hawk nonce until `expiresOn`; false when it is already held (a replay).
+ * An expired row is claimed afresh, and expired rows are cleared as nonces arrive.
+ */
+export async function claimHawkNonce(
+  db: Db,
+  key: string,
+  now: Date,
+  expiresOn: Date,
+): Promise<boolean> {
+  await db`delete from hawk_nonce where expires_on <= ${now}`;
+  const claimed = await db`
+    insert into hawk_nonce (key, expires_on) values (${key}, ${expiresOn})
+    on conflict (key) do nothing
+    returning 1`;
+  return claimed.count === 1;
+}
+
+/** Appends to the user event log (e.g. `oauth_token_introspection`). */
+export async function recordUserEvent(
+  db: Db,
+  event: { adviserId: string; type: string; apiUrlPath: string; at: Date; data?: unknown },
+) {
+  await db`
+    insert into user_event_log_userevent (adviser_id, type, api_url_path, timestamp, data)
+    values (${event.adviserId}, ${event.type}, ${event.apiUrlPath}, ${event.at},
+            ${event.data === undefined ? null : db.json(event.data as never)})`;
 }

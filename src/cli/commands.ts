@@ -7,6 +7,7 @@ import { migrateCommand } from "../db/commands.ts";
 import { loadMetadataCommand } from "../metadata/commands.ts";
 import { queueCommand, workerCommand } from "../jobs/commands.ts";
 import { migrateSearchCommand, syncSearchCommand } from "../search/commands.ts";
+import { addAccessTokenCommand, createAdviserCommand } from "../adviser/commands.ts";
 
 export interface Command {
   summary: string;
@@ -22,6 +23,8 @@ export const commands: Record<string, Command> = {
   "load-metadata": loadMetadataCommand,
   "migrate-search": migrateSearchCommand,
   "sync-search": syncSearchCommand,
+  "create-adviser": createAdviserCommand,
+  "add-access-token": addAccessTokenCommand,
 };
 
 function help(): string {

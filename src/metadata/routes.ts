@@ -3,7 +3,7 @@
  * the shape of its rows, so every list appears in the OpenAPI document.
  */
 import { createRoute, z } from "@hono/zod-openapi";
-import { bearer } from "../auth/authenticate.ts";
+import { hawkOrBearer } from "../auth/authenticate.ts";
 import type { ColumnType, Field, Filter, MetadataEndpoint } from "./registry.ts";
 import { filterMessages, isValidFilterValue } from "./filters.ts";
 
@@ -11,9 +11,9 @@ import { filterMessages, isValidFilterValue } from "./filters.ts";
  * Who may read metadata: the original serves it to Hawk clients with the `metadata`
  * scope; any valid bearer token is accepted too. No permission beyond that.
  */
-export const metadataAuth = bearer;
-/** The OpenAPI security schemes `metadataAuth` accepts (add `{ hawk: [] }` with Hawk). */
-const metadataSecurity: Record<string, string[]>[] = [{ bearer: [] }];
+export const metadataAuth = hawkOrBearer("metadata");
+/** The OpenAPI security schemes `metadataAuth` accepts. */
+const metadataSecurity: Record<string, string[]>[] = [{ hawk: [] }, { bearer: [] }];
 
 const columnSchemas: Record<ColumnType | "strings", () => z.ZodType> = {
   string: () => z.string(),

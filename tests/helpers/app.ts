@@ -6,7 +6,7 @@ import { createApp } from "../../src/http/app.ts";
 import { domains } from "../../src/domains.ts";
 import { loadConfig } from "../../src/config.ts";
 import { silentLogger } from "../../src/log.ts";
-import type { App, AppDeps } from "../../src/http/context.ts";
+import type { App, AppDeps, Domain } from "../../src/http/context.ts";
 import { freshDatabase, type TestDatabase } from "./db.ts";
 import { insertLocalToken } from "../../src/auth/queries.ts";
 import type { Sql } from "../../src/db/pool.ts";
@@ -20,9 +20,12 @@ export interface TestContext {
   close(): Promise<void>;
 }
 
-/** Builds the app on a fresh database; `env` overrides configuration variables. */
+/**
+ * Builds the app on a fresh database; `env` overrides configuration variables and
+ * `domains` adds test-only routes after the real ones.
+ */
 export async function testApp(
-  options: { env?: Record<string, string>; deps?: Partial<AppDeps> } = {},
+  options: { env?: Record<string, string>; deps?: Partial<AppDeps>; domains?: Domain[] } = {},
 ): Promise<TestContext> {
   const db = await freshDatabase();
   const config = loadConfig({ DATABASE_URL: db.url, ...options.env });
@@ -36,7 +39,7 @@ export async function testApp(
     fetch: globalThis.fetch,
     ...options.deps,
   };
-  const app = createApp(deps, domains);
+  const app = createApp(deps, [...domains, ...(options.domains ?? [])]);
   return {
     app,
     db,

@@ -1,0 +1,50 @@
+/** Adviser routes: thin glue between the routes, the filters and the queries. */
+import type { App, Domain } from "../http/context.ts";
+import { getAdviserRoute, listAdvisersRoute } from "./routes.ts";
+import { ADVISER_SORT, getAdviser, listAdvisers, teamRoleExists } from "./queries.ts";
+import { paginate, readPage } from "../http/pagination.ts";
+import { parseSortby } from "../http/sortby.ts";
+import { fieldError, notFound } from "../http/errors.ts";
+
+const UUID = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;
+
+/** django-filter's BooleanWidget: true/false/1/0 (any case); anything else is no filter. */
+function booleanFilter(value: string | undefined): boolean | undefined {
+  return ({ true: true, "1": true, false: false, "0": false } as Record<string, boolean>)[
+    (value ?? "").toLowerCase()
+  ];
+}
+
+function register(app: App) {
+  app.openapi(listAdvisersRoute, async (c) => {
+    const query = c.req.valid("query");
+    const db = c.var.db;
+    const role = query.dit_team__role || undefined;
+    if (role !== undefined && !(UUID.test(role) && await teamRoleExists(db, role))) {
+      throw fieldError(
+        "dit_team__role",
+        "Select a valid choice. That choice is not one of the available choices.",
+      );
+    }
+    const page = readPage(c);
+    const { count, rows } = await listAdvisers(db, {
+      filters: {
+        isActive: booleanFilter(query.is_active),
+        teamRoleId: role,
+        permission: query.permissions__has || undefined,
+        autocomplete: query.autocomplete,
+      },
+      sort: parseSortby(query.sortby, ADVISER_SORT),
+      page,
+    });
+    return c.json(paginate(c, page, count, rows), 200);
+  });
+
+  app.openapi(getAdviserRoute, async (c) => {
+    const adviser = await getAdviser(c.var.db, c.req.valid("param").id);
+    if (!adviser) throw notFound("Advisor");
+    return c.json(adviser, 200);
+  });
+}
+
+export const adviserDomain: Domain = { name: "adviser", register };
