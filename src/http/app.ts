@@ -75,6 +75,7 @@ export function createApp(deps: AppDeps, domains: Domain[]): App {
   app.use("*", requestTransaction);
   app.onError(renderError);
 
+  for (const domain of domains) for (const m of domain.middleware ?? []) app.use("*", m);
   for (const domain of domains) domain.register(app);
   registerDocs(app);
 

@@ -4,6 +4,7 @@
  * work after the request's transaction commits.
  */
 import type { OpenAPIHono } from "@hono/zod-openapi";
+import type { MiddlewareHandler } from "hono";
 import type { Config } from "../config.ts";
 import type { Db, Sql } from "../db/pool.ts";
 import type { Logger } from "../log.ts";
@@ -44,5 +45,7 @@ export type App = OpenAPIHono<AppEnv>;
 /** A domain plugs its routes into the app through one of these (see src/domains.ts). */
 export interface Domain {
   name: string;
+  /** Middleware that applies to every route; registered before any domain's routes. */
+  middleware?: MiddlewareHandler<AppEnv>[];
   register(app: App): void;
 }

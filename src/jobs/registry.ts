@@ -6,7 +6,6 @@
  * A schedule is one line of the table below, gated like the original's ENABLE_*
  * variables, e.g. once the jobs exist:
  *
- *   schedule("sync_all_models", "0 1 * * *", syncAllModels, { enabledBy: "ENABLE_DAILY_OPENSEARCH_SYNC" }),
  *   schedule("automatic_company_archive", "0 19 * * *", automaticCompanyArchive, {
  *     payload: { limit: 20000, simulate: false }, enabledBy: "ENABLE_AUTOMATIC_COMPANY_ARCHIVE" }),
  *   schedule("automatic_contact_archive", "0 19 * * *", automaticContactArchive, {
@@ -19,10 +18,15 @@
 import type { AnyJob } from "./definition.ts";
 import { type Schedule, schedule } from "./scheduler.ts";
 import { queueHealthCheck } from "./heartbeat.ts";
+import { searchJobs } from "../search/registry.ts";
 
 /** Every schedule, cron in UTC (the original's cron-scheduler.py table). */
 export const schedules: Schedule[] = [
   schedule("queue_health_check", "*/10 * * * *", queueHealthCheck),
+  schedule("search_sync_changes", "* * * * *", searchJobs.syncSearchChanges),
+  schedule("sync_all_models", "0 1 * * *", searchJobs.syncAllModels, {
+    enabledBy: "ENABLE_DAILY_OPENSEARCH_SYNC",
+  }),
 ];
 
 /** Jobs that are queued by code rather than (only) by a schedule. */

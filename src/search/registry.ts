@@ -5,10 +5,17 @@
 import type { SearchApp } from "./app.ts";
 import { adviserSearchApp } from "../adviser/search.ts";
 import { createSearchDomain } from "./routes.ts";
+import { createSearchJobs } from "./jobs.ts";
 
 export const searchApps: SearchApp[] = [
   adviserSearchApp,
 ];
 
+/** Sync jobs over the registered apps (listed in src/jobs/registry.ts). */
+export const searchJobs = createSearchJobs(searchApps);
+
 /** The search routes of the registered apps (listed in src/domains.ts). */
-export const searchDomain = createSearchDomain(searchApps);
+export const searchDomain = {
+  ...createSearchDomain(searchApps),
+  middleware: [searchJobs.syncAfterWrites],
+};
