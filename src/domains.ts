@@ -4,7 +4,9 @@
  */
 import type { Domain } from "./http/context.ts";
 import { healthDomain } from "./health/handlers.ts";
+import { companyDomain } from "./company/handlers.ts";
 
 export const domains: Domain[] = [
   healthDomain,
+  companyDomain,
 ];
