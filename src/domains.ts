@@ -5,8 +5,10 @@
 import type { Domain } from "./http/context.ts";
 import { healthDomain } from "./health/handlers.ts";
 import { companyDomain } from "./company/handlers.ts";
+import { contactDomain } from "./contact/handlers.ts";
 
 export const domains: Domain[] = [
   healthDomain,
   companyDomain,
+  contactDomain,
 ];
