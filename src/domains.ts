@@ -8,6 +8,8 @@ import { metadataDomain } from "./metadata/handlers.ts";
 import { adviserDomain } from "./adviser/handlers.ts";
 import { userDomain } from "./user/handlers.ts";
 import { featureFlagDomain } from "./feature_flag/handlers.ts";
+import { companyDomain } from "./company/handlers.ts";
+import { contactDomain } from "./contact/handlers.ts";
 import { searchDomain } from "./search/registry.ts";
 
 export const domains: Domain[] = [
@@ -16,5 +18,7 @@ export const domains: Domain[] = [
   adviserDomain,
   userDomain,
   featureFlagDomain,
+  companyDomain,
+  contactDomain,
   searchDomain,
 ];
