@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { ConfigError, loadConfig } from "../src/config.ts";
+import { CONFIG_VARIABLES, ConfigError, HAWK_CLIENTS, loadConfig } from "../src/config.ts";
 import { runCliProcess } from "./helpers/process.ts";
 
 /** The ConfigError `env` raises (fails the test when it parses). */
@@ -120,4 +120,23 @@ Deno.test("config", async (t) => {
     assert.match(res.stderr, /PORT: expected a whole number/);
     assert.equal(res.stdout, "");
   });
+
+  await t.step(
+    "README's tables list exactly the variables and Hawk clients read here",
+    async () => {
+      const readme = await Deno.readTextFile(new URL("../README.md", import.meta.url));
+      /** The first cells of the rows of the table whose header row starts with `header`. */
+      const firstColumn = (header: string) => {
+        const lines = readme.split("\n");
+        const start = lines.findIndex((l) => l.startsWith(`| ${header} `));
+        const end = lines.findIndex((l, i) => i > start && !l.startsWith("|"));
+        return lines.slice(start + 2, end).map((row) =>
+          row.split("|")[1].trim().replaceAll("`", "")
+        );
+      };
+      const variables = firstColumn("Variable").filter((v) => !v.includes("<CLIENT>"));
+      assert.deepEqual(variables, CONFIG_VARIABLES);
+      assert.deepEqual(firstColumn("`<CLIENT>`"), Object.keys(HAWK_CLIENTS));
+    },
+  );
 });
