@@ -141,6 +141,9 @@ const schema = z
 
 export type Config = z.output<typeof schema> & { hawkCredentials: HawkCredential[] };
 
+/** Every variable read, besides the Hawk pairs of {@link HAWK_CLIENTS} (the README lists them). */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(schema.shape);
+
 /** Raised when the environment holds a bad value; the message names each variable. */
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {

@@ -5,6 +5,7 @@
  */
 import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
+import { ApiError } from "./errors.ts";
 
 export const DEFAULT_LIMIT = 100;
 
@@ -71,19 +72,24 @@ export function paginate<T>(c: Context, page: Page, count: number, results: T[])
 }
 
 /**
- * Page-number pages (`?page=`), used by v4 contacts (300 a page). An out-of-range or
- * malformed page gives DRF's 404 "Invalid page."
+ * Page-number pages (`?page=`), used by v4 contacts (300 a page). A malformed page
+ * (here) or one past the last (in {@link paginateByNumber}) gives DRF's 404 "Invalid
+ * page.". DRF's `page=last` is read as page 1: the count is not known yet.
  */
 export function readPageNumber(c: Context, pageSize: number): Page & { page: number } {
   const raw = c.req.query("page");
-  const page = raw === undefined || raw === "last" ? 1 : Number(raw);
-  return {
-    page: Number.isInteger(page) && page > 0 ? page : NaN,
-    limit: pageSize,
-    offset: (page - 1) * pageSize,
-  };
+  const page = raw === undefined || raw === "last"
+    ? 1
+    : /^\s*\+?\d+\s*$/.test(raw)
+    ? Number(raw)
+    : 0;
+  if (page < 1) throw invalidPage();
+  return { page, limit: pageSize, offset: (page - 1) * pageSize };
 }
 
+const invalidPage = () => new ApiError(404, { detail: "Invalid page." });
+
+/** Wraps one numbered page in DRF's envelope; 404 "Invalid page." past the last page. */
 export function paginateByNumber<T>(
   c: Context,
   page: { page: number; limit: number },
@@ -92,6 +98,7 @@ export function paginateByNumber<T>(
 ): Paginated<T> {
   const url = absoluteUrl(c);
   const pages = Math.max(1, Math.ceil(count / page.limit));
+  if (page.page > pages) throw invalidPage();
   const next = page.page < pages ? withParams(url, { page: page.page + 1 }) : null;
   const previous = page.page <= 1
     ? null

@@ -34,8 +34,8 @@ export function parseSortby(
 }
 
 /**
- * An `order by` fragment for the terms, ending with `tiebreak` (default the `id` of the
- * list's main table) so pages are stable. Empty when there is nothing to order by.
+ * An `order by` fragment for the terms, ending with `tiebreak` (a column such as `c.id`,
+ * so pages are stable). Empty when there is nothing to order by.
  */
 export function orderBy(
   sql: Db,
@@ -44,6 +44,11 @@ export function orderBy(
   tiebreak: string | null = null,
 ) {
   const parts = terms.map((t) => {
+    // Only a fallback can name something outside the choices: a programming error that
+    // would otherwise order by NULL without a word.
+    if (!Object.hasOwn(choices, t.name)) {
+      throw new RangeError(`sortby "${t.name}" is not one of ${Object.keys(choices).join(", ")}`);
+    }
     const column = choices[t.name];
     const expr = typeof column === "string" ? sql(column) : column;
     return t.descending ? sql`${expr} desc` : sql`${expr} asc`;

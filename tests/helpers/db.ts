@@ -5,7 +5,7 @@
  * files is built once (under an advisory lock, so parallel runs and worktrees share
  * it), and each test file gets `CREATE DATABASE … TEMPLATE` of it, dropped afterwards.
  * With no PostgreSQL answering (and CI unset), each test file gets an in-memory PGlite
- * restored from a dump made once per process.
+ * restored from a dump made once per process. `emptyDatabase()` gives one with nothing in it.
  */
 import postgres from "postgres";
 import { connect, type Sql } from "../../src/db/pool.ts";
@@ -119,28 +119,33 @@ async function embeddedTemplate(): Promise<Blob> {
   return dump;
 }
 
+/** Creates a database (from `template`, else empty) that `close()` drops. */
+async function createDatabase(admin: Sql, template?: string): Promise<TestDatabase> {
+  const name = `dh_test_${crypto.randomUUID().replaceAll("-", "").slice(0, 16)}`;
+  if (template) await admin`create database ${admin(name)} template ${admin(template)}`;
+  else await admin`create database ${admin(name)}`;
+  const url = urlFor(name);
+  const sql = connect(url, { max: 4 });
+  return {
+    sql,
+    url,
+    embedded: false,
+    close: async () => {
+      await sql.end({ timeout: 1 });
+      const dropper = connect(ADMIN_URL, { max: 1 });
+      await dropper`drop database if exists ${dropper(name)} with (force)`;
+      await dropper.end();
+    },
+  };
+}
+
 /** A new database for one test file; call `close()` in the file's last step. */
 export async function freshDatabase(): Promise<TestDatabase> {
   if (await postgresAvailable()) {
     const admin = connect(ADMIN_URL, { max: 2 });
     try {
       templateReady ??= ensureTemplate(admin);
-      const template = await templateReady;
-      const name = `dh_test_${crypto.randomUUID().replaceAll("-", "").slice(0, 16)}`;
-      await admin`create database ${admin(name)} template ${admin(template)}`;
-      const url = urlFor(name);
-      const sql = connect(url, { max: 4 });
-      return {
-        sql,
-        url,
-        embedded: false,
-        close: async () => {
-          await sql.end({ timeout: 1 });
-          const dropper = connect(ADMIN_URL, { max: 1 });
-          await dropper`drop database if exists ${dropper(name)} with (force)`;
-          await dropper.end();
-        },
-      };
+      return await createDatabase(admin, await templateReady);
     } finally {
       await admin.end();
     }
@@ -148,6 +153,30 @@ export async function freshDatabase(): Promise<TestDatabase> {
   if (IN_CI) throw new Error(`CI=true but PostgreSQL does not answer at ${ADMIN_URL}`);
   embeddedDump ??= embeddedTemplate();
   const server = await startEmbedded("memory://", { loadDataDir: await embeddedDump });
+  const sql = connect(server.url, { max: 1 });
+  return {
+    sql,
+    url: server.url,
+    embedded: true,
+    close: async () => {
+      await sql.end({ timeout: 1 });
+      await server.stop();
+    },
+  };
+}
+
+/** An empty database (no migrations, no reference data), e.g. to test the migration runner. */
+export async function emptyDatabase(): Promise<TestDatabase> {
+  if (await postgresAvailable()) {
+    const admin = connect(ADMIN_URL, { max: 1 });
+    try {
+      return await createDatabase(admin);
+    } finally {
+      await admin.end();
+    }
+  }
+  if (IN_CI) throw new Error(`CI=true but PostgreSQL does not answer at ${ADMIN_URL}`);
+  const server = await startEmbedded("memory://");
   const sql = connect(server.url, { max: 1 });
   return {
     sql,
