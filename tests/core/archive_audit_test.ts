@@ -1,11 +1,8 @@
 import assert from "node:assert/strict";
 import { createApp } from "../../src/http/app.ts";
-import { InlineQueue } from "../../src/jobs/inline_queue.ts";
-import type { App, AppDeps } from "../../src/http/context.ts";
-import { loadConfig } from "../../src/config.ts";
-import { silentLogger } from "../../src/log.ts";
+import type { App } from "../../src/http/context.ts";
 import { freshDatabase } from "../helpers/db.ts";
-import { call, createAdviser } from "../helpers/app.ts";
+import { call, createAdviser, testDeps } from "../helpers/app.ts";
 import { bearer } from "../../src/auth/authenticate.ts";
 import { crud } from "../../src/auth/permissions.ts";
 import { archiveRoutes, registerArchive } from "../../src/core/archive.ts";
@@ -75,15 +72,7 @@ Deno.test("core: archive/unarchive, versions, audit diff, change feed", async (t
     async (tx, id) => (await tx<{ id: string }[]>`select ${id}::uuid as id`).map((r) => r.id),
   );
   const fixed = new Date("2024-03-01T10:00:00.123000Z");
-  const deps: AppDeps = {
-    config: loadConfig({ DATABASE_URL: db.url }),
-    sql,
-    redis: null,
-    log: silentLogger,
-    now: () => fixed,
-    fetch,
-    jobs: new InlineQueue({ deps: () => deps }),
-  };
+  const deps = testDeps(db, { overrides: { now: () => fixed } });
   const app = createApp(deps, [widgetDomain()]);
   const user = await createAdviser(sql, {
     permissions: ["test.view_widget", "test.add_widget"],

@@ -21,6 +21,27 @@ export interface TestContext {
 }
 
 /**
+ * Process dependencies for a test on `db`: silent log, real clock, inline job queue;
+ * `env` overrides configuration variables and `overrides` any dependency.
+ */
+export function testDeps(
+  db: Pick<TestDatabase, "sql" | "url">,
+  options: { env?: Record<string, string>; overrides?: Partial<AppDeps> } = {},
+): AppDeps {
+  const deps: AppDeps = {
+    config: loadConfig({ DATABASE_URL: db.url, ...options.env }),
+    sql: db.sql,
+    redis: null,
+    jobs: new InlineQueue({ deps: () => deps }),
+    log: silentLogger,
+    now: () => new Date(),
+    fetch: globalThis.fetch,
+    ...options.overrides,
+  };
+  return deps;
+}
+
+/**
  * Builds the app on a fresh database; `env` overrides configuration variables and
  * `domains` adds test-only routes after the real ones.
  */
@@ -28,17 +49,7 @@ export async function testApp(
   options: { env?: Record<string, string>; deps?: Partial<AppDeps>; domains?: Domain[] } = {},
 ): Promise<TestContext> {
   const db = await freshDatabase();
-  const config = loadConfig({ DATABASE_URL: db.url, ...options.env });
-  const deps: AppDeps = {
-    config,
-    sql: db.sql,
-    redis: null,
-    jobs: new InlineQueue({ deps: () => deps }),
-    log: silentLogger,
-    now: () => new Date(),
-    fetch: globalThis.fetch,
-    ...options.deps,
-  };
+  const deps = testDeps(db, { env: options.env, overrides: options.deps });
   const app = createApp(deps, [...domains, ...(options.domains ?? [])]);
   return {
     app,

@@ -1,13 +1,10 @@
 import assert from "node:assert/strict";
 import { createRoute, z } from "@hono/zod-openapi";
 import { createApp } from "../../src/http/app.ts";
-import type { App, AppDeps } from "../../src/http/context.ts";
+import type { App } from "../../src/http/context.ts";
 import { ValidationError } from "../../src/http/errors.ts";
-import { loadConfig } from "../../src/config.ts";
-import { silentLogger } from "../../src/log.ts";
 import { freshDatabase } from "../helpers/db.ts";
-import { call } from "../helpers/app.ts";
-import { InlineQueue } from "../../src/jobs/inline_queue.ts";
+import { call, testDeps } from "../helpers/app.ts";
 
 const create = createRoute({
   method: "post",
@@ -55,15 +52,7 @@ Deno.test("app factory: transactions, DRF error bodies, 404/405", async (t) => {
   const db = await freshDatabase();
   await db.sql`create table thing (name text)`;
   const committed: string[] = [];
-  const deps: AppDeps = {
-    config: loadConfig({ DATABASE_URL: db.url }),
-    sql: db.sql,
-    redis: null,
-    jobs: new InlineQueue({ deps: () => deps }),
-    log: silentLogger,
-    now: () => new Date(),
-    fetch,
-  };
+  const deps = testDeps(db);
   const app = createApp(deps, [thingDomain(committed)]);
   const country = crypto.randomUUID();
 

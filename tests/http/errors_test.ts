@@ -1,11 +1,10 @@
 import assert from "node:assert/strict";
 import { createApp } from "../../src/http/app.ts";
-import type { App, AppDeps } from "../../src/http/context.ts";
+import type { App } from "../../src/http/context.ts";
 import { databaseErrorToApiError, ValidationError } from "../../src/http/errors.ts";
-import { loadConfig } from "../../src/config.ts";
 import type { Logger } from "../../src/log.ts";
 import { freshDatabase } from "../helpers/db.ts";
-import { call } from "../helpers/app.ts";
+import { call, testDeps } from "../helpers/app.ts";
 
 interface Entry {
   level: string;
@@ -45,14 +44,7 @@ Deno.test("database errors, 500s and the request log", async (t) => {
   await sql`create table parent (id uuid primary key, name text unique)`;
   await sql`create table child (id serial primary key, parent_id uuid not null references parent)`;
   const log = capturingLogger();
-  const deps: AppDeps = {
-    config: loadConfig({ DATABASE_URL: db.url }),
-    sql,
-    redis: null,
-    log,
-    now: () => new Date(),
-    fetch,
-  };
+  const deps = testDeps(db, { overrides: { log } });
   const app = createApp(deps, [brokenDomain]);
   const pgError = async (statement: Promise<unknown>) => {
     try {

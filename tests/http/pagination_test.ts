@@ -1,11 +1,9 @@
 import assert from "node:assert/strict";
 import { createApp } from "../../src/http/app.ts";
-import type { App, AppDeps } from "../../src/http/context.ts";
+import type { App } from "../../src/http/context.ts";
 import { paginate, paginateByNumber, readPage, readPageNumber } from "../../src/http/pagination.ts";
-import { loadConfig } from "../../src/config.ts";
-import { silentLogger } from "../../src/log.ts";
 import { freshDatabase } from "../helpers/db.ts";
-import { call } from "../helpers/app.ts";
+import { call, testDeps } from "../helpers/app.ts";
 
 const itemsDomain = {
   name: "items",
@@ -33,14 +31,7 @@ Deno.test("pagination", async (t) => {
   const db = await freshDatabase();
   await db.sql`create table item (n int primary key)`;
   await db.sql`insert into item select generate_series(1, 5)`;
-  const deps: AppDeps = {
-    config: loadConfig({ DATABASE_URL: db.url }),
-    sql: db.sql,
-    redis: null,
-    log: silentLogger,
-    now: () => new Date(),
-    fetch,
-  };
+  const deps = testDeps(db);
   const app = createApp(deps, [itemsDomain]);
   const get = async (path: string, headers?: Record<string, string>) => {
     const res = await call(app, "GET", path, { headers });
