@@ -1,0 +1,42 @@
+/**
+ * Existence checks for the references a request names, so a missing row gets DRF's
+ * `Invalid pk "<id>" - object does not exist.` on the field that named it (nested fields
+ * nest), all at once, instead of the first foreign-key violation the database reports.
+ */
+import type { Db } from "../db/pool.ts";
+import { type FieldErrors, mergeErrors } from "../http/errors.ts";
+
+export interface Reference {
+  /** Where the reference sits in the body, e.g. `["address", "country"]`. */
+  path: (string | number)[];
+  table: string;
+  id: string;
+}
+
+export const doesNotExist = (id: string) => `Invalid pk "${id}" - object does not exist.`;
+
+/** Field errors for the references whose rows do not exist (empty when all exist). */
+export async function missingReferences(db: Db, refs: Reference[]): Promise<FieldErrors> {
+  const byTable = new Map<string, Set<string>>();
+  for (const ref of refs) {
+    if (!byTable.has(ref.table)) byTable.set(ref.table, new Set());
+    byTable.get(ref.table)!.add(ref.id);
+  }
+  const found = new Set<string>();
+  for (const [table, ids] of byTable) {
+    const rows = await db<{ key: string }[]>`
+      select ${table}::text || ':' || id::text as key from ${db(table)} where id = any(${[
+      ...ids,
+    ]}::uuid[])`;
+    for (const row of rows) found.add(row.key);
+  }
+  const errors: FieldErrors = {};
+  for (const ref of refs) {
+    if (found.has(`${ref.table}:${ref.id}`)) continue;
+    const path = ref.path.map(String);
+    let node: FieldErrors = { [path[path.length - 1]]: [doesNotExist(ref.id)] };
+    for (let i = path.length - 2; i >= 0; i--) node = { [path[i]]: node };
+    mergeErrors(errors, node);
+  }
+  return errors;
+}
