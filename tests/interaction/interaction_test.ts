@@ -81,13 +81,11 @@ Deno.test("interactions: /v3 and /v4 interaction routes", async (t) => {
 
   const refs = {
     channel: await one(
-      sql,
       sql<{ id: string; name: string }[]>`
       select id, name from interaction_communicationchannel where disabled_on is null
       order by name limit 1`,
     ),
     service: await one(
-      sql,
       sql<{ id: string; name: string }[]>`
       select s.id, s.name from metadata_service s
       where not exists (select 1 from metadata_service c where c.parent_id = s.id)
@@ -95,12 +93,10 @@ Deno.test("interactions: /v3 and /v4 interaction routes", async (t) => {
       order by s.name limit 1`,
     ),
     parentService: (await one(
-      sql,
       sql<{ id: string }[]>`
       select parent_id as id from metadata_service where parent_id is not null limit 1`,
     )).id,
     questioned: await one(
-      sql,
       sql<{ service: string; question: string; option: string }[]>`
       select q.service_id as service, q.id as question, o.id as option
       from interaction_servicequestion q join interaction_serviceansweroption o on o.question_id = q.id
@@ -109,19 +105,16 @@ Deno.test("interactions: /v3 and /v4 interaction routes", async (t) => {
       order by q.id, o.id limit 1`,
     ),
     otherOption: (await one(
-      sql,
       sql<{ id: string }[]>`
       select o.id from interaction_serviceansweroption o
       join interaction_servicequestion q on q.id = o.question_id
       order by o.id desc limit 1`,
     )).id,
     deliveryStatus: (await one(
-      sql,
       sql<{ id: string }[]>`
       select id from interaction_servicedeliverystatus limit 1`,
     )).id,
     tradeAgreement: await one(
-      sql,
       sql<{ id: string; name: string }[]>`
       select id, name from metadata_tradeagreement order by name limit 1`,
     ),
