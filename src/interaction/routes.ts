@@ -120,7 +120,7 @@ function createBody<T extends z.ZodRawShape>(fields: z.ZodObject<T>, required: s
   return oneCompanyField(
     fields.required(mask as never).refine(
       (body) => isObject(body) && ("company" in body || "companies" in body),
-      { path: ["company"], message: REQUIRED, when: () => true },
+      { path: ["company"], message: REQUIRED, when: (payload) => isObject(payload.value) },
     ),
   );
 }

@@ -358,6 +358,10 @@ Deno.test("interactions: /v3 and /v4 interaction routes", async (t) => {
       body: "{not json",
     });
     assert.equal(notJson.status, 400);
+    const list = await post([body()]);
+    assert.deepEqual(list.body, {
+      non_field_errors: ["Invalid data. Expected a dictionary, but got list."],
+    });
   });
 
   await t.step("dates: YYYY-MM-DD, unpadded and YYYY/MM/DD accepted; others refused", async () => {
@@ -832,6 +836,20 @@ Deno.test("interactions: /v3 and /v4 interaction routes", async (t) => {
       select entity, entity_id from change_feed where entity = 'interaction'
         and entity_id = ${first.id} order by id desc limit 1`;
     assert.equal(feed.length, 1);
+  });
+
+  await t.step("the OpenAPI document lists the eight routes", async () => {
+    const doc = await call(app, "GET", "/openapi.json");
+    assert.deepEqual(Object.keys(doc.body.paths).filter((p) => p.includes("/interaction")), [
+      "/v3/interaction",
+      "/v3/interaction/{id}",
+      "/v3/interaction/{id}/archive",
+      "/v3/interaction/{id}/unarchive",
+      "/v4/interaction",
+      "/v4/interaction/{id}",
+      "/v4/interaction/{id}/archive",
+      "/v4/interaction/{id}/unarchive",
+    ]);
   });
 
   await ctx.close();
