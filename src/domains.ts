@@ -10,6 +10,7 @@ import { userDomain } from "./user/handlers.ts";
 import { featureFlagDomain } from "./feature_flag/handlers.ts";
 import { companyDomain } from "./company/handlers.ts";
 import { contactDomain } from "./contact/handlers.ts";
+import { interactionDomain } from "./interaction/handlers.ts";
 import { searchDomain } from "./search/registry.ts";
 
 export const domains: Domain[] = [
@@ -20,5 +21,6 @@ export const domains: Domain[] = [
   featureFlagDomain,
   companyDomain,
   contactDomain,
+  interactionDomain,
   searchDomain,
 ];
