@@ -5,8 +5,10 @@
 import type { Domain } from "./http/context.ts";
 import { healthDomain } from "./health/handlers.ts";
 import { metadataDomain } from "./metadata/handlers.ts";
+import { companyDomain } from "./company/handlers.ts";
 
 export const domains: Domain[] = [
   healthDomain,
   metadataDomain,
+  companyDomain,
 ];

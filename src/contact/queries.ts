@@ -1,0 +1,199 @@
+/**
+ * All SQL of contacts: the response JSON (built in SQL, also embedded in company
+ * responses through `contactsOfCompanyJson`), lists, reads for validation and writes.
+ */
+import type { Db } from "../db/pool.ts";
+import { type Fragment, joinFragments, where } from "../db/fragments.ts";
+import { adviser, adviserName, datetime, jsonObject, ref } from "../core/render.ts";
+import { adviserRef, type VersionedEntity } from "../core/versions.ts";
+import { orderBy, type SortChoices, type SortTerm } from "../http/sortby.ts";
+
+/** How contacts are versioned (and named in other entities' audit logs). */
+export const contactEntity: VersionedEntity = {
+  entity: "contact",
+  table: "company_contact",
+  foreignKeys: {
+    title_id: { table: "metadata_title" },
+    company_id: { table: "company_company" },
+    adviser_id: adviserRef,
+    address_country_id: { table: "metadata_country" },
+    address_area_id: { table: "metadata_administrativearea" },
+    archived_by_id: adviserRef,
+    transferred_to_id: {
+      table: "company_contact",
+      name: (sql) => sql`concat_ws(' ', nullif(r.first_name, ''), nullif(r.last_name, ''))`,
+    },
+    transferred_by_id: adviserRef,
+  },
+};
+
+export interface ContactView {
+  /** Include `archived_documents_url_path` (company.view_contact_document). */
+  documents: boolean;
+}
+
+/** The contact aliased `ct` as ContactSerializer renders it. */
+export function contactJson(sql: Db, view: ContactView): Fragment {
+  const pairs: [string, Fragment | null][] = [
+    ["id", sql`ct.id`],
+    ["title", ref(sql, "metadata_title", sql`ct.title_id`)],
+    ["first_name", sql`ct.first_name`],
+    ["last_name", sql`ct.last_name`],
+    ["name", adviserName(sql, "ct")],
+    ["job_title", sql`ct.job_title`],
+    ["company", ref(sql, "company_company", sql`ct.company_id`)],
+    ["adviser", adviser(sql, sql`ct.adviser_id`)],
+    ["primary", sql`ct."primary"`],
+    ["full_telephone_number", sql`ct.full_telephone_number`],
+    ["email", sql`ct.email`],
+    ["valid_email", sql`ct.valid_email`],
+    ["address_same_as_company", sql`ct.address_same_as_company`],
+    ["address_1", sql`ct.address_1`],
+    ["address_2", sql`ct.address_2`],
+    ["address_town", sql`ct.address_town`],
+    ["address_county", sql`ct.address_county`],
+    ["address_country", ref(sql, "metadata_country", sql`ct.address_country_id`)],
+    ["address_postcode", sql`ct.address_postcode`],
+    ["notes", sql`ct.notes`],
+    ["archived", sql`ct.archived`],
+    ["archived_on", datetime(sql, sql`ct.archived_on`)],
+    ["archived_reason", sql`ct.archived_reason`],
+    ["archived_by", adviser(sql, sql`ct.archived_by_id`)],
+    ["created_on", datetime(sql, sql`ct.created_on`)],
+    ["modified_on", datetime(sql, sql`ct.modified_on`)],
+    ["address_area", ref(sql, "metadata_administrativearea", sql`ct.address_area_id`)],
+    ["consent_data", sql`ct.consent_data`],
+    ["consent_data_last_modified", datetime(sql, sql`ct.consent_data_last_modified`)],
+    // The original builds this from CONSENT_DATA_MANAGEMENT_URL, which is not configured here.
+    ["consent_data_management_url", null],
+  ];
+  if (view.documents) {
+    pairs.push(["archived_documents_url_path", sql`ct.archived_documents_url_path`]);
+  }
+  return jsonObject(sql, pairs);
+}
+
+/** The contacts of the company whose id is `companyId`, as a JSON array (oldest first). */
+export function contactsOfCompanyJson(sql: Db, companyId: Fragment, view: ContactView): Fragment {
+  return sql`(select coalesce(jsonb_agg(${contactJson(sql, view)} order by ct.created_on, ct.id),
+    '[]'::jsonb) from company_contact ct where ct.company_id = ${companyId})`;
+}
+
+/** Ids of a company's contacts (their search documents embed the company). */
+export async function contactIdsOfCompany(db: Db, companyId: string): Promise<string[]> {
+  const rows = await db<{ id: string }[]>`
+    select id from company_contact where company_id = ${companyId}`;
+  return rows.map((r) => r.id);
+}
+
+export async function findContact(db: Db, id: string, view: ContactView) {
+  const [row] = await db<{ contact: Record<string, unknown> }[]>`
+    select ${contactJson(db, view)} as contact from company_contact ct where ct.id = ${id}`;
+  return row?.contact ?? null;
+}
+
+/** `sortby` names: any field the serializer renders (references sort by their id). */
+export const contactSortChoices: SortChoices = Object.fromEntries([
+  ...[
+    "id",
+    "first_name",
+    "last_name",
+    "job_title",
+    "primary",
+    "full_telephone_number",
+    "email",
+    "valid_email",
+    "address_same_as_company",
+    "address_1",
+    "address_2",
+    "address_town",
+    "address_county",
+    "address_postcode",
+    "notes",
+    "archived",
+    "archived_documents_url_path",
+    "archived_on",
+    "archived_reason",
+    "created_on",
+    "modified_on",
+    "consent_data_last_modified",
+  ].map((f) => [f, `ct.${f}`]),
+  ...["title", "company", "adviser", "address_country", "address_area", "archived_by"].map((
+    f,
+  ) => [f, `ct.${f}_id`]),
+  ["name", "ct.first_name"],
+]);
+
+export interface ContactFilters {
+  companyId?: string;
+  email?: string;
+  archived?: boolean;
+}
+
+export async function listContacts(
+  db: Db,
+  options: {
+    filters: ContactFilters;
+    sort: SortTerm[];
+    page: { limit: number; offset: number };
+    view: ContactView;
+  },
+) {
+  const { filters } = options;
+  const conditions: Fragment[] = [];
+  if (filters.companyId) conditions.push(db`ct.company_id = ${filters.companyId}`);
+  if (filters.email !== undefined) conditions.push(db`ct.email = ${filters.email}`);
+  if (filters.archived !== undefined) conditions.push(db`ct.archived = ${filters.archived}`);
+  const whereClause = where(db, conditions);
+  const [{ n }] = await db<{ n: number }[]>`
+    select count(*)::int as n from company_contact ct ${whereClause}`;
+  const rows = await db<{ contact: Record<string, unknown> }[]>`
+    select ${contactJson(db, options.view)} as contact from company_contact ct ${whereClause}
+    ${orderBy(db, options.sort, contactSortChoices, "ct.id")}
+    limit ${options.page.limit} offset ${options.page.offset}`;
+  return { count: n, results: rows.map((r) => r.contact) };
+}
+
+/** The stored columns validation needs, locked for the update. */
+export interface ContactRow {
+  id: string;
+  archived: boolean;
+  email: string;
+  company_id: string | null;
+  address_same_as_company: boolean;
+  address_1: string | null;
+  address_2: string | null;
+  address_town: string | null;
+  address_county: string | null;
+  address_postcode: string | null;
+  address_country_id: string | null;
+  address_area_id: string | null;
+}
+
+export async function lockContact(db: Db, id: string): Promise<ContactRow | null> {
+  const [row] = await db<ContactRow[]>`
+    select id, archived, email, company_id, address_same_as_company, address_1, address_2,
+           address_town, address_county, address_postcode, address_country_id, address_area_id
+    from company_contact where id = ${id} for update`;
+  return row ?? null;
+}
+
+/** Whether a contact with `email` exists at the company. */
+export async function emailTakenAt(db: Db, email: string, companyId: string): Promise<boolean> {
+  const rows = await db`
+    select 1 from company_contact where email = ${email} and company_id = ${companyId} limit 1`;
+  return rows.length > 0;
+}
+
+export type ContactColumns = Record<string, string | boolean | null>;
+
+export async function insertContact(db: Db, columns: ContactColumns): Promise<string> {
+  const [{ id }] = await db<{ id: string }[]>`
+    insert into company_contact ${db(columns)} returning id`;
+  return id;
+}
+
+export async function updateContact(db: Db, id: string, columns: ContactColumns) {
+  const sets = Object.entries(columns).map(([k, v]) => db`${db(k)} = ${v}`);
+  await db`update company_contact set ${joinFragments(db, sets)} where id = ${id}`;
+}

@@ -1,0 +1,65 @@
+/**
+ * SQL fragments that render the wire shapes every domain repeats — nested references
+ * `{id, name}`, advisers, JSON objects with many keys — so responses are built in one
+ * query and look the same everywhere.
+ */
+import type { Db } from "../db/pool.ts";
+import type { Fragment } from "../db/fragments.ts";
+
+/** `{"id", "name"}` of the row of `table` with id `id`, or null. */
+export function ref(sql: Db, table: string, id: Fragment): Fragment {
+  return sql`(select jsonb_build_object('name', r.name, 'id', r.id) from ${
+    sql(table)
+  } r where r.id = ${id})`;
+}
+
+/** An adviser's display name: first and last name, blank parts dropped. */
+export function adviserName(sql: Db, alias: string): Fragment {
+  const a = sql(alias);
+  return sql`concat_ws(' ', nullif(${a}.first_name, ''), nullif(${a}.last_name, ''))`;
+}
+
+/** `{name, first_name, last_name, id}` of an adviser, or null (NestedAdviserField). */
+export function adviser(sql: Db, id: Fragment): Fragment {
+  return sql`(select jsonb_build_object('name', ${adviserName(sql, "a")},
+      'first_name', a.first_name, 'last_name', a.last_name, 'id', a.id)
+    from company_advisor a where a.id = ${id})`;
+}
+
+/**
+ * An adviser with `contact_email` and `dit_team {name, uk_region, country, id}`, or null
+ * (the original's NestedAdviserWithEmailAndTeamGeographyField).
+ */
+export function adviserWithTeam(sql: Db, id: Fragment): Fragment {
+  return sql`(select jsonb_build_object('name', ${adviserName(sql, "a")},
+      'first_name', a.first_name, 'last_name', a.last_name, 'contact_email', a.contact_email,
+      'dit_team', (select jsonb_build_object('name', t.name,
+          'uk_region', ${ref(sql, "metadata_ukregion", sql`t.uk_region_id`)},
+          'country', ${ref(sql, "metadata_country", sql`t.country_id`)}, 'id', t.id)
+        from metadata_team t where t.id = a.dit_team_id),
+      'id', a.id)
+    from company_advisor a where a.id = ${id})`;
+}
+
+/**
+ * `jsonb_build_object` over any number of pairs (PostgreSQL caps one call at 100
+ * arguments, so larger objects are concatenated from chunks).
+ */
+export function jsonObject(sql: Db, pairs: [string, Fragment | null][]): Fragment {
+  const chunks: Fragment[] = [];
+  for (let i = 0; i < pairs.length; i += 40) {
+    const chunk = pairs.slice(i, i + 40);
+    const args = chunk.reduce<Fragment | null>(
+      (acc, [key, value]) => {
+        const pair = sql`${key}::text, ${value ?? sql`null`}`;
+        return acc ? sql`${acc}, ${pair}` : pair;
+      },
+      null,
+    );
+    chunks.push(sql`jsonb_build_object(${args!})`);
+  }
+  return chunks.reduce((acc, chunk) => sql`${acc} || ${chunk}`);
+}
+
+/** Renders a timestamp column as the API does (ISO, UTC, `Z`). */
+export const datetime = (sql: Db, column: Fragment): Fragment => sql`api_datetime(${column})`;
