@@ -6,11 +6,13 @@ import type { Domain } from "./http/context.ts";
 import { healthDomain } from "./health/handlers.ts";
 import { metadataDomain } from "./metadata/handlers.ts";
 import { companyDomain } from "./company/handlers.ts";
+import { contactDomain } from "./contact/handlers.ts";
 import { companyListDomain } from "./company_list/handlers.ts";
 
 export const domains: Domain[] = [
   healthDomain,
   metadataDomain,
   companyDomain,
+  contactDomain,
   companyListDomain,
 ];

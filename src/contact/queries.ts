@@ -185,7 +185,7 @@ export async function emailTakenAt(db: Db, email: string, companyId: string): Pr
   return rows.length > 0;
 }
 
-export type ContactColumns = Record<string, string | boolean | null>;
+export type ContactColumns = Record<string, string | boolean | Date | null>;
 
 export async function insertContact(db: Db, columns: ContactColumns): Promise<string> {
   const [{ id }] = await db<{ id: string }[]>`

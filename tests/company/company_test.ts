@@ -595,5 +595,12 @@ Deno.test("v4 company", async (t) => {
     assert.equal((await call(app, "GET", `/v4/public/company/${companyId}`)).status, 501);
   });
 
+  await t.step("the OpenAPI document describes the company routes", async () => {
+    const doc = await call(app, "GET", "/openapi.json");
+    assert.equal(doc.status, 200);
+    assert.ok(doc.body.paths["/v4/company/{id}/update-one-list-core-team"].patch);
+    assert.ok(doc.body.paths["/v4/company/{id}/archive"].post);
+  });
+
   await ctx.close();
 });

@@ -1,0 +1,111 @@
+/**
+ * Routes and Zod schemas of contacts: `/v3/contact…` (limit/offset, archive, audit) and
+ * `/v4/contact…` (page numbers of 300; US and Canadian addresses need an area).
+ */
+import { createRoute, z } from "@hono/zod-openapi";
+import { bearer } from "../auth/authenticate.ts";
+import { crud } from "../auth/permissions.ts";
+import { pageQuery, paginatedSchema } from "../http/pagination.ts";
+import { idParam, jsonBody, jsonObject, nullableRef } from "../http/schemas.ts";
+import { archiveRoutes } from "../core/archive.ts";
+import { auditRoute } from "../core/audit.ts";
+
+const tags = ["contact"];
+const contactCrud = [bearer, crud("company.contact")];
+const json = (description: string, schema: z.ZodType = jsonObject) => ({
+  description,
+  content: { "application/json": { schema } },
+});
+const text = (max = 255) => z.string().trim().max(max);
+
+/** Writable fields of ContactSerializer (read-only ones are ignored if sent). */
+export const contactUpdateBody = z.object({
+  title: nullableRef(),
+  first_name: text().min(1),
+  last_name: text().min(1),
+  job_title: text().nullable(),
+  company: nullableRef(),
+  primary: z.boolean(),
+  full_telephone_number: text(),
+  email: text(254).min(1).pipe(z.email()),
+  valid_email: z.boolean().nullable(),
+  address_same_as_company: z.boolean(),
+  address_1: text().nullable(),
+  address_2: text().nullable(),
+  address_town: text().nullable(),
+  address_county: text().nullable(),
+  address_postcode: text().nullable(),
+  address_country: nullableRef(),
+  address_area: nullableRef(),
+  notes: z.string().nullable(),
+}).partial();
+export const contactCreateBody = contactUpdateBody.required({
+  first_name: true,
+  last_name: true,
+  primary: true,
+  email: true,
+});
+export type ContactInput = z.output<typeof contactUpdateBody>;
+
+const listQuery = z.object({
+  company_id: z.string().optional(),
+  email: z.string().optional(),
+  archived: z.string().optional(),
+  sortby: z.string().optional(),
+});
+
+function routesFor(version: "v3" | "v4") {
+  const base = `/${version}/contact`;
+  const query = version === "v3"
+    ? pageQuery.extend(listQuery.shape)
+    : listQuery.extend({ page: z.string().optional() });
+  return {
+    list: createRoute({
+      method: "get",
+      path: base,
+      tags,
+      summary: `List contacts (${version === "v3" ? "limit/offset" : "?page=, 300 a page"})`,
+      middleware: contactCrud,
+      request: { query },
+      responses: { 200: json("A page of contacts", paginatedSchema(jsonObject)) },
+    }),
+    create: createRoute({
+      method: "post",
+      path: base,
+      tags,
+      summary: "Create a contact (the caller becomes its adviser)",
+      middleware: contactCrud,
+      request: { body: jsonBody(contactCreateBody) },
+      responses: { 201: json("The contact") },
+    }),
+    detail: createRoute({
+      method: "get",
+      path: `${base}/{id}`,
+      tags,
+      summary: "One contact",
+      middleware: contactCrud,
+      request: { params: idParam },
+      responses: { 200: json("The contact") },
+    }),
+    update: createRoute({
+      method: "patch",
+      path: `${base}/{id}`,
+      tags,
+      summary: "Update a contact (not while archived)",
+      middleware: contactCrud,
+      request: { params: idParam, body: jsonBody(contactUpdateBody) },
+      responses: { 200: json("The contact") },
+    }),
+  };
+}
+
+export const v3 = routesFor("v3");
+export const v4 = routesFor("v4");
+export const contactArchive = archiveRoutes("/v3/contact/{id}", {
+  tag: "contact",
+  middleware: contactCrud,
+});
+export const contactAudit = auditRoute("/v3/contact/{id}", {
+  tag: "contact",
+  middleware: contactCrud,
+});
