@@ -8,6 +8,7 @@ import { metadataDomain } from "./metadata/handlers.ts";
 import { companyDomain } from "./company/handlers.ts";
 import { contactDomain } from "./contact/handlers.ts";
 import { companyListDomain } from "./company_list/handlers.ts";
+import { objectiveDomain } from "./objective/handlers.ts";
 
 export const domains: Domain[] = [
   healthDomain,
@@ -15,4 +16,5 @@ export const domains: Domain[] = [
   companyDomain,
   contactDomain,
   companyListDomain,
+  objectiveDomain,
 ];
