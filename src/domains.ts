@@ -9,6 +9,7 @@ import { companyDomain } from "./company/handlers.ts";
 import { contactDomain } from "./contact/handlers.ts";
 import { companyListDomain } from "./company_list/handlers.ts";
 import { objectiveDomain } from "./objective/handlers.ts";
+import { companyExportDomain } from "./company_export/handlers.ts";
 
 export const domains: Domain[] = [
   healthDomain,
@@ -17,4 +18,5 @@ export const domains: Domain[] = [
   contactDomain,
   companyListDomain,
   objectiveDomain,
+  companyExportDomain,
 ];
