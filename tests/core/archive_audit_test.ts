@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { createApp } from "../../src/http/app.ts";
+import { InlineQueue } from "../../src/jobs/inline_queue.ts";
 import type { App, AppDeps } from "../../src/http/context.ts";
 import { loadConfig } from "../../src/config.ts";
 import { silentLogger } from "../../src/log.ts";
@@ -81,6 +82,7 @@ Deno.test("core: archive/unarchive, versions, audit diff, change feed", async (t
     log: silentLogger,
     now: () => fixed,
     fetch,
+    jobs: new InlineQueue({ deps: () => deps }),
   };
   const app = createApp(deps, [widgetDomain()]);
   const user = await createAdviser(sql, {
