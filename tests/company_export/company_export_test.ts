@@ -186,6 +186,7 @@ Deno.test("company export pipeline", async (t) => {
       destination_country: FRANCE,
       export_potential: "low",
       estimated_win_date: "2026-01-01",
+      estimated_export_value_amount: "300000",
       team_members: [],
     });
     clock = new Date("2024-04-01T00:00:00Z");
@@ -215,8 +216,8 @@ Deno.test("company export pipeline", async (t) => {
     assert.deepEqual(await titles("?sortby=company__name,-title"), ["New title", "C", "B"]);
     assert.deepEqual(await titles("?sortby=estimated_export_value_amount"), [
       "C",
-      "B",
       "New title",
+      "B",
     ]);
     assert.deepEqual(await titles("", stranger.token), ["Not mine"]);
     const page = await call(app, "GET", "/v4/export?limit=1&offset=1", { token: user.token });
