@@ -10,6 +10,9 @@ import { userDomain } from "./user/handlers.ts";
 import { featureFlagDomain } from "./feature_flag/handlers.ts";
 import { companyDomain } from "./company/handlers.ts";
 import { contactDomain } from "./contact/handlers.ts";
+import { companyListDomain } from "./company_list/handlers.ts";
+import { objectiveDomain } from "./objective/handlers.ts";
+import { companyExportDomain } from "./company_export/handlers.ts";
 import { interactionDomain } from "./interaction/handlers.ts";
 import { searchDomain } from "./search/registry.ts";
 
@@ -21,6 +24,9 @@ export const domains: Domain[] = [
   featureFlagDomain,
   companyDomain,
   contactDomain,
+  companyListDomain,
+  objectiveDomain,
+  companyExportDomain,
   interactionDomain,
   searchDomain,
 ];

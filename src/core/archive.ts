@@ -59,6 +59,11 @@ export interface ArchiveWiring {
   model: string;
   /** The object as the domain's detail route renders it. */
   load(db: Db, id: string, caller: Caller): Promise<unknown>;
+  /**
+   * Whether the caller may see the object (e.g. only its owner): others get the same 404
+   * as a missing object. Everyone, when omitted.
+   */
+  visible?(db: Db, id: string, caller: Caller): Promise<boolean>;
   /** Throw (e.g. a ValidationError) to refuse archiving. */
   beforeArchive?(db: Db, id: string): Promise<void>;
   /** Throw to refuse unarchiving. */
@@ -93,20 +98,27 @@ async function exists(db: Db, table: string, id: string): Promise<boolean> {
   return rows.length > 0;
 }
 
-/** Wires the routes from `archiveRoutes` to the generic archive behaviour. */
+type ArchiveRoutes = ReturnType<typeof archiveRoutes>;
+
+/**
+ * Wires the routes from `archiveRoutes` to the generic archive behaviour. Leave out
+ * `unarchive` where the original has no such route (e.g. objectives).
+ */
 export function registerArchive(
   app: App,
-  routes: ReturnType<typeof archiveRoutes>,
+  routes: Pick<ArchiveRoutes, "archive"> & Partial<Pick<ArchiveRoutes, "unarchive">>,
   wiring: ArchiveWiring,
 ) {
   const { table } = wiring.entity;
   const userId = (caller: Caller) => caller.kind === "adviser" ? caller.adviser.id : null;
+  const found = async (db: Db, id: string, caller: Caller) =>
+    await exists(db, table, id) && (await wiring.visible?.(db, id, caller) ?? true);
 
   app.openapi(routes.archive, async (c) => {
     const { id } = c.req.valid("param");
     const { reason } = c.req.valid("json");
     const db = c.var.db;
-    if (!await exists(db, table, id)) throw notFound(wiring.model);
+    if (!await found(db, id, c.var.caller)) throw notFound(wiring.model);
     await wiring.beforeArchive?.(db, id);
     const at = c.var.deps.now();
     const by = userId(c.var.caller);
@@ -115,10 +127,11 @@ export function registerArchive(
     return c.json(await wiring.load(db, id, c.var.caller) as Record<string, unknown>, 200);
   });
 
+  if (!routes.unarchive) return;
   app.openapi(routes.unarchive, async (c) => {
     const { id } = c.req.valid("param");
     const db = c.var.db;
-    if (!await exists(db, table, id)) throw notFound(wiring.model);
+    if (!await found(db, id, c.var.caller)) throw notFound(wiring.model);
     await wiring.beforeUnarchive?.(db, id);
     const at = c.var.deps.now();
     await unarchiveObject(db, table, id, at);

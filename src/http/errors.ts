@@ -123,6 +123,9 @@ export function drfMessage(issue: RawIssue): string | undefined {
       if (issue.origin === "array") return "This list may not be empty.";
       return `Ensure this value is greater than or equal to ${issue.minimum}.`;
     case "invalid_value":
+      // DRF checks for a missing or null value before the choices.
+      if (input === undefined) return "This field is required.";
+      if (input === null) return "This field may not be null.";
       return `"${String(input)}" is not a valid choice.`;
     case "invalid_format":
       if (issue.format === "uuid") return "Must be a valid UUID.";

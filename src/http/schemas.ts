@@ -24,7 +24,12 @@ function canonicalUuid(value: string): string {
 
 function reference(allowNull: boolean) {
   return z.unknown().transform((value, ctx): string | null => {
-    if (value === null) {
+    if (value === undefined) {
+      ctx.addIssue({ code: "custom", message: "This field is required." });
+      return z.NEVER;
+    }
+    // DRF's RelatedField reads "" as null.
+    if (value === null || value === "") {
       if (allowNull) return null;
       ctx.addIssue({ code: "custom", message: "This field may not be null." });
       return z.NEVER;
@@ -87,3 +92,76 @@ export const jsonObject = z.record(z.string(), z.unknown()).openapi({ type: "obj
 export const idParam = z.object({
   id: z.guid().openapi({ param: { name: "id", in: "path" } }),
 });
+
+const DECIMAL_RE = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/;
+
+/**
+ * DRF's DecimalField: a JSON number or numeric string, checked for total digits, decimal
+ * places and whole digits as DRF does (so `"1.0"` has one decimal place), parsed to the
+ * decimal's text for a `numeric` column.
+ */
+export function decimalField(options: { maxDigits: number; decimalPlaces: number }) {
+  const { maxDigits, decimalPlaces } = options;
+  return z.unknown().transform((value, ctx): string => {
+    const fail = (message: string) => {
+      ctx.addIssue({ code: "custom", message });
+      return z.NEVER;
+    };
+    if (value === undefined) return fail("This field is required.");
+    if (value === null) return fail("This field may not be null.");
+    if (typeof value !== "string" && typeof value !== "number") {
+      return fail("A valid number is required.");
+    }
+    const text = String(value).trim();
+    if (text.length > 1000) return fail("String value too large.");
+    const m = DECIMAL_RE.exec(text);
+    if (!m || (m[2] === "" && (m[3] ?? "") === "")) return fail("A valid number is required.");
+    const [, sign, whole, fraction = "", exp = "0"] = m;
+    const coefficient = `${whole}${fraction}`.replace(/^0+(?=\d)/, "");
+    const exponent = Number(exp) - fraction.length;
+    let total: number, places: number;
+    if (exponent >= 0) [total, places] = [coefficient.length + exponent, 0];
+    else if (coefficient.length > -exponent) [total, places] = [coefficient.length, -exponent];
+    else [total, places] = [-exponent, -exponent];
+    if (total > maxDigits) {
+      return fail(`Ensure that there are no more than ${maxDigits} digits in total.`);
+    }
+    if (places > decimalPlaces) {
+      return fail(`Ensure that there are no more than ${decimalPlaces} decimal places.`);
+    }
+    if (total - places > maxDigits - decimalPlaces) {
+      return fail(
+        `Ensure that there are no more than ${
+          maxDigits - decimalPlaces
+        } digits before the decimal point.`,
+      );
+    }
+    return `${sign}${whole || "0"}${fraction ? `.${fraction}` : ""}e${exp}`;
+  }).openapi({ type: "string", example: "1000" }) as unknown as z.ZodType<string, unknown>;
+}
+
+/** DRF's IntegerField: an integer, or a string or float holding one, within the bounds. */
+export function integerField(options: { min?: number; max?: number } = {}) {
+  return z.unknown().transform((value, ctx): number => {
+    const fail = (message: string) => {
+      ctx.addIssue({ code: "custom", message });
+      return z.NEVER;
+    };
+    if (value === undefined) return fail("This field is required.");
+    if (value === null) return fail("This field may not be null.");
+    const text = typeof value === "number" || typeof value === "string"
+      ? String(value).trim().replace(/\.0*$/, "")
+      : "";
+    if (!/^[+-]?\d+$/.test(text) || text.length > 1000) {
+      return fail("A valid integer is required.");
+    }
+    const n = Number(text);
+    if (options.max !== undefined && n > options.max) {
+      return fail(`Ensure this value is less than or equal to ${options.max}.`);
+    }
+    if (options.min !== undefined && n < options.min) {
+      return fail(`Ensure this value is greater than or equal to ${options.min}.`);
+    }
+    return n;
+  }).openapi({ type: "integer" }) as unknown as z.ZodType<number, unknown>;
+}

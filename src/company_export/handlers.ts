@@ -1,0 +1,197 @@
+/**
+ * Export pipeline handlers: parse, check references, write, record the version, respond.
+ * DELETE archives through the shared archive machinery instead of deleting.
+ */
+import type { Context } from "hono";
+import type { App } from "../http/context.ts";
+import type { Db } from "../db/pool.ts";
+import type { Caller } from "../auth/caller.ts";
+import { type FieldErrors, notFound, ValidationError } from "../http/errors.ts";
+import { paginate, readPage } from "../http/pagination.ts";
+import { parseSortby } from "../http/sortby.ts";
+import { missingReferences, type Reference } from "../core/references.ts";
+import { archiveObject } from "../core/archive.ts";
+import { recordWrite } from "../core/tracking.ts";
+import { parseBoolean, parseUuid } from "../metadata/filters.ts";
+import * as routes from "./routes.ts";
+import type { ExportInput } from "./routes.ts";
+import * as q from "./queries.ts";
+import { DELETE_REASON, EXPORT_POTENTIALS, EXPORT_STATUSES, isIsoDate, messages } from "./rules.ts";
+
+const callerId = (caller: Caller) => caller.kind === "adviser" ? caller.adviser.id : null;
+
+/** Reference fields of the body → the table each points at. */
+const REF_TABLES = {
+  company: "company_company",
+  owner: "company_advisor",
+  destination_country: "metadata_country",
+  sector: "metadata_sector",
+  exporter_experience: "company_exportexperience",
+  estimated_export_value_years: "company_exportyear",
+} as const;
+const LIST_TABLES = { team_members: "company_advisor", contacts: "company_contact" } as const;
+
+async function loadExport(db: Db, id: string) {
+  const item = await q.findExport(db, id);
+  if (!item) throw notFound("CompanyExport");
+  return item;
+}
+
+async function checkReferences(db: Db, input: ExportInput) {
+  const refs: Reference[] = [];
+  for (const [field, table] of Object.entries(REF_TABLES)) {
+    const id = input[field as keyof typeof REF_TABLES];
+    if (id) refs.push({ path: [field], table, id });
+  }
+  for (const [field, table] of Object.entries(LIST_TABLES)) {
+    for (const id of input[field as keyof typeof LIST_TABLES] ?? []) {
+      refs.push({ path: [field], table, id });
+    }
+  }
+  const errors = await missingReferences(db, refs);
+  if (Object.keys(errors).length) throw new ValidationError(errors);
+}
+
+function columns(input: ExportInput): q.ExportColumns {
+  const result: q.ExportColumns = {};
+  for (const [field, value] of Object.entries(input)) {
+    if (value === undefined || field in LIST_TABLES) continue;
+    result[field in REF_TABLES ? `${field}_id` : field] = value as string | boolean | null;
+  }
+  return result;
+}
+
+async function saveMembers(db: Db, id: string, input: ExportInput) {
+  for (const field of Object.keys(LIST_TABLES) as (keyof typeof LIST_TABLES)[]) {
+    const ids = input[field];
+    if (ids !== undefined) await q.replaceMembers(db, id, field, ids);
+  }
+}
+
+/** The list's filters read as django-filter reads them; bad values are 400s. */
+async function readFilters(c: Context, db: Db): Promise<q.ExportFilters> {
+  const all = (name: string) => (c.req.queries(name) ?? []).filter((v) => v !== "");
+  const last = (name: string) => all(name).at(-1);
+  const errors: FieldErrors = {};
+  const filters: q.ExportFilters = {};
+
+  const archived = c.req.queries("archived")?.at(-1);
+  if (archived !== undefined) filters.archived = parseBoolean(archived) ?? undefined;
+
+  const single = {
+    destination_country: ["destinationCountry", "metadata_country"],
+    owner: ["owner", "company_advisor"],
+    sector: ["sector", "metadata_sector"],
+  } as const;
+  for (const [param, [key, table]] of Object.entries(single)) {
+    const raw = last(param);
+    if (raw === undefined) continue;
+    const id = parseUuid(raw);
+    if (id && (await q.existingIds(db, table, [id])).has(id)) filters[key] = id;
+    else errors[param] = [messages.invalidModelChoice];
+  }
+
+  for (const [param, key] of [["after", "winDateAfter"], ["before", "winDateBefore"]] as const) {
+    const raw = last(`estimated_win_date_${param}`);
+    if (raw === undefined) continue;
+    if (isIsoDate(raw.trim())) filters[key] = raw.trim();
+    else errors.estimated_win_date = [messages.invalidDate];
+  }
+
+  const choices = { export_potential: EXPORT_POTENTIALS, status: EXPORT_STATUSES } as const;
+  for (const [param, allowed] of Object.entries(choices)) {
+    const values = all(param);
+    const bad = values.find((v) => !(allowed as readonly string[]).includes(v));
+    if (bad !== undefined) errors[param] = [messages.invalidChoice(bad)];
+    else if (values.length) {
+      filters[param === "status" ? "status" : "exportPotential"] = values;
+    }
+  }
+
+  const members = all("team_members");
+  if (members.length) {
+    const ids = members.map((raw) => ({ raw, id: parseUuid(raw) }));
+    const malformed = ids.find((m) => !m.id);
+    if (malformed) errors.team_members = [messages.invalidPkValue(malformed.raw)];
+    else {
+      const found = await q.existingIds(db, "company_advisor", ids.map((m) => m.id!));
+      const missing = ids.find((m) => !found.has(m.id!));
+      if (missing) errors.team_members = [messages.invalidChoice(missing.raw)];
+      else filters.teamMembers = ids.map((m) => m.id!);
+    }
+  }
+  if (Object.keys(errors).length) throw new ValidationError(errors);
+  return filters;
+}
+
+function register(app: App) {
+  app.openapi(routes.listExports, async (c) => {
+    const db = c.var.db;
+    const filters = await readFilters(c, db);
+    const page = readPage(c);
+    const result = await q.listExports(db, {
+      adviserId: callerId(c.var.caller)!,
+      filters,
+      sort: parseSortby(c.req.valid("query").sortby, q.exportSortChoices, [
+        "-created_on",
+        "title",
+      ]),
+      page,
+    });
+    return c.json(paginate(c, page, result.count, result.results), 200);
+  });
+
+  app.openapi(routes.createExport, async (c) => {
+    const input = c.req.valid("json");
+    const db = c.var.db;
+    await checkReferences(db, input);
+    const at = c.var.deps.now();
+    const by = callerId(c.var.caller);
+    const id = await q.insertExport(db, {
+      ...columns(input),
+      created_on: at,
+      modified_on: at,
+      created_by_id: by,
+      modified_by_id: by,
+    });
+    await saveMembers(db, id, input);
+    await recordWrite(db, q.companyExportEntity, id, { userId: by, at });
+    return c.json(await loadExport(db, id), 201);
+  });
+
+  // Before the detail route, so "owner" is not read as an export id.
+  app.openapi(routes.exportOwners, async (c) => {
+    return c.json(await q.ownersOfExports(c.var.db, callerId(c.var.caller)!), 200);
+  });
+
+  app.openapi(routes.getExport, async (c) => {
+    return c.json(await loadExport(c.var.db, c.req.valid("param").id), 200);
+  });
+
+  app.openapi(routes.updateExport, async (c) => {
+    const { id } = c.req.valid("param");
+    const input = c.req.valid("json");
+    const db = c.var.db;
+    if (!await q.lockExport(db, id)) throw notFound("CompanyExport");
+    await checkReferences(db, input);
+    const at = c.var.deps.now();
+    const by = callerId(c.var.caller);
+    await q.updateExport(db, id, { ...columns(input), modified_on: at, modified_by_id: by });
+    await saveMembers(db, id, input);
+    await recordWrite(db, q.companyExportEntity, id, { userId: by, at });
+    return c.json(await loadExport(db, id), 200);
+  });
+
+  app.openapi(routes.deleteExport, async (c) => {
+    const { id } = c.req.valid("param");
+    const db = c.var.db;
+    if (!await q.lockExport(db, id)) throw notFound("CompanyExport");
+    const at = c.var.deps.now();
+    const by = callerId(c.var.caller);
+    await archiveObject(db, q.companyExportEntity.table, id, { by, reason: DELETE_REASON, at });
+    await recordWrite(db, q.companyExportEntity, id, { userId: by, at });
+    return c.body(null, 204);
+  });
+}
+
+export const companyExportDomain = { name: "company_export", register };

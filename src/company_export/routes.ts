@@ -1,0 +1,137 @@
+/**
+ * Routes and Zod schemas of the export pipeline (`/v4/export…`), as the original's
+ * CompanyExportViewSet: any signed-in adviser; the list shows only exports the caller
+ * owns or is a team member of, while detail routes find any export by id.
+ */
+import { createRoute, z } from "@hono/zod-openapi";
+import { bearer } from "../auth/authenticate.ts";
+import { pageQuery, paginatedSchema } from "../http/pagination.ts";
+import {
+  decimalField,
+  idParam,
+  jsonBody,
+  jsonObject,
+  nestedRef,
+  refList,
+} from "../http/schemas.ts";
+import { EXPORT_STATUSES, MAX_TEAM_MEMBERS, messages } from "./rules.ts";
+
+const tags = ["export"];
+const middleware = [bearer];
+const json = (description: string, schema: z.ZodType = jsonObject) => ({
+  description,
+  content: { "application/json": { schema } },
+});
+/** A query parameter that may be repeated (`?status=won&status=active`). */
+const repeatable = z.union([z.string(), z.array(z.string())]).optional();
+
+/** Writable fields of CompanyExportSerializer (`archived_by` and the stamps are not). */
+export const exportUpdateBody = z.object({
+  company: nestedRef(),
+  owner: nestedRef(),
+  team_members: refList().refine((ids) => ids.length <= MAX_TEAM_MEMBERS, {
+    message: messages.tooManyTeamMembers,
+  }),
+  contacts: refList(),
+  destination_country: nestedRef(),
+  sector: nestedRef(),
+  exporter_experience: nestedRef(),
+  estimated_win_date: z.iso.date(),
+  estimated_export_value_amount: decimalField({ maxDigits: 19, decimalPlaces: 0 }),
+  estimated_export_value_years: nestedRef(),
+  export_potential: z.string().trim().min(1).max(255),
+  title: z.string().trim().min(1).max(255),
+  status: z.enum(EXPORT_STATUSES),
+  notes: z.string().trim(),
+  archived: z.boolean(),
+  archived_on: z.iso.datetime({ offset: true, local: true }).nullable(),
+  archived_reason: z.string().trim().nullable(),
+}).partial();
+export const exportCreateBody = exportUpdateBody.required({
+  company: true,
+  owner: true,
+  contacts: true,
+  destination_country: true,
+  sector: true,
+  estimated_win_date: true,
+  estimated_export_value_amount: true,
+  estimated_export_value_years: true,
+  export_potential: true,
+  title: true,
+});
+export type ExportInput = z.output<typeof exportUpdateBody>;
+
+export const listExports = createRoute({
+  method: "get",
+  path: "/v4/export",
+  tags,
+  summary: "Exports the caller owns or is a team member of (default -created_on, title)",
+  middleware,
+  request: {
+    query: pageQuery.extend({
+      archived: repeatable,
+      destination_country: repeatable,
+      estimated_win_date_after: repeatable,
+      estimated_win_date_before: repeatable,
+      export_potential: repeatable,
+      owner: repeatable,
+      sector: repeatable,
+      status: repeatable,
+      team_members: repeatable,
+      sortby: z.string().optional().openapi({
+        description:
+          "company__name, estimated_win_date, estimated_export_value_amount, created_on, title",
+      }),
+    }),
+  },
+  responses: { 200: json("A page of exports", paginatedSchema(jsonObject)) },
+});
+
+export const createExport = createRoute({
+  method: "post",
+  path: "/v4/export",
+  tags,
+  summary: "Create an export",
+  middleware,
+  request: { body: jsonBody(exportCreateBody) },
+  responses: { 201: json("The export") },
+});
+
+export const exportOwners = createRoute({
+  method: "get",
+  path: "/v4/export/owner",
+  tags,
+  summary: "Owners of the caller's exports (unpaginated)",
+  middleware,
+  responses: { 200: json("Advisers", z.array(jsonObject)) },
+});
+
+export const getExport = createRoute({
+  method: "get",
+  path: "/v4/export/{id}",
+  tags,
+  summary: "One export",
+  middleware,
+  request: { params: idParam },
+  responses: { 200: json("The export") },
+});
+
+export const updateExport = createRoute({
+  method: "patch",
+  path: "/v4/export/{id}",
+  tags,
+  summary: "Update an export",
+  middleware,
+  request: { params: idParam, body: jsonBody(exportUpdateBody) },
+  responses: { 200: json("The export") },
+});
+
+export const deleteExport = createRoute({
+  method: "delete",
+  path: "/v4/export/{id}",
+  tags,
+  summary: "Archive an export (DELETE never removes it)",
+  middleware,
+  request: { params: idParam },
+  responses: { 204: { description: "Archived" } },
+});

@@ -1,0 +1,104 @@
+/** Company objective handlers: parse, check references, write, record the version, respond. */
+import type { App } from "../http/context.ts";
+import type { Db } from "../db/pool.ts";
+import type { Caller } from "../auth/caller.ts";
+import { notFound, ValidationError } from "../http/errors.ts";
+import { paginate, readPage } from "../http/pagination.ts";
+import { parseSortby } from "../http/sortby.ts";
+import { missingReferences } from "../core/references.ts";
+import { registerArchive } from "../core/archive.ts";
+import { recordWrite } from "../core/tracking.ts";
+import { parseBoolean } from "../metadata/filters.ts";
+import * as routes from "./routes.ts";
+import type { ObjectiveInput } from "./routes.ts";
+import * as q from "./queries.ts";
+
+const callerId = (caller: Caller) => caller.kind === "adviser" ? caller.adviser.id : null;
+
+async function loadObjective(db: Db, id: string) {
+  const objective = await q.findObjective(db, id);
+  if (!objective) throw notFound("Objective");
+  return objective;
+}
+
+async function checkCompany(db: Db, input: ObjectiveInput) {
+  if (!input.company) return;
+  const errors = await missingReferences(db, [
+    { path: ["company"], table: "company_company", id: input.company },
+  ]);
+  if (Object.keys(errors).length) throw new ValidationError(errors);
+}
+
+function columns(input: ObjectiveInput): q.ObjectiveColumns {
+  const { company, ...rest } = input;
+  const result: q.ObjectiveColumns = {};
+  for (const [field, value] of Object.entries(rest)) {
+    if (value !== undefined) result[field] = value;
+  }
+  if (company !== undefined) result.company_id = company;
+  return result;
+}
+
+function register(app: App) {
+  app.openapi(routes.listObjectives, async (c) => {
+    const { company_id } = c.req.valid("param");
+    const query = c.req.valid("query");
+    const page = readPage(c);
+    const result = await q.listObjectives(c.var.db, {
+      companyId: company_id,
+      archived: query.archived === undefined
+        ? undefined
+        : parseBoolean(query.archived) ?? undefined,
+      sort: parseSortby(query.sortby, q.objectiveSortChoices, ["target_date"]),
+      page,
+    });
+    return c.json(paginate(c, page, result.count, result.results), 200);
+  });
+
+  app.openapi(routes.createObjective, async (c) => {
+    const input = c.req.valid("json");
+    const db = c.var.db;
+    await checkCompany(db, input);
+    const at = c.var.deps.now();
+    const by = callerId(c.var.caller);
+    const id = await q.insertObjective(db, {
+      ...columns(input),
+      created_on: at,
+      modified_on: at,
+      created_by_id: by,
+      modified_by_id: by,
+    });
+    await recordWrite(db, q.objectiveEntity, id, { userId: by, at });
+    return c.json(await loadObjective(db, id), 201);
+  });
+
+  // Before the detail route, so "count" is not read as an objective id.
+  app.openapi(routes.countObjectives, async (c) => {
+    return c.json(await q.countObjectives(c.var.db, c.req.valid("param").company_id), 200);
+  });
+
+  app.openapi(routes.getObjective, async (c) => {
+    return c.json(await loadObjective(c.var.db, c.req.valid("param").id), 200);
+  });
+
+  app.openapi(routes.updateObjective, async (c) => {
+    const { id } = c.req.valid("param");
+    const input = c.req.valid("json");
+    const db = c.var.db;
+    if (!await q.lockObjective(db, id)) throw notFound("Objective");
+    await checkCompany(db, input);
+    const at = c.var.deps.now();
+    const by = callerId(c.var.caller);
+    await q.updateObjective(db, id, { ...columns(input), modified_on: at, modified_by_id: by });
+    await recordWrite(db, q.objectiveEntity, id, { userId: by, at });
+    return c.json(await loadObjective(db, id), 200);
+  });
+
+  registerArchive(app, routes.objectiveArchive, {
+    entity: q.objectiveEntity,
+    model: "Objective",
+    load: (db, id) => loadObjective(db, id),
+  });
+}
+
+export const objectiveDomain = { name: "objective", register };

@@ -1,0 +1,104 @@
+/**
+ * Routes and Zod schemas of company objectives (`/v4/company/{company_id}/objective…`),
+ * as the original's objective views: any signed-in adviser, no model permission.
+ */
+import { createRoute, z } from "@hono/zod-openapi";
+import { bearer } from "../auth/authenticate.ts";
+import { pageQuery, paginatedSchema } from "../http/pagination.ts";
+import { integerField, jsonBody, jsonObject, nestedRef } from "../http/schemas.ts";
+import { archiveRoutes } from "../core/archive.ts";
+
+const tags = ["objective"];
+const middleware = [bearer];
+const json = (description: string, schema: z.ZodType = jsonObject) => ({
+  description,
+  content: { "application/json": { schema } },
+});
+const uuidParam = (name: string) => z.guid().openapi({ param: { name, in: "path" } });
+const companyParam = z.object({ company_id: uuidParam("company_id") });
+const objectiveParams = companyParam.extend({ id: uuidParam("id") });
+
+/** Writable fields of ObjectiveV4Serializer. */
+export const objectiveUpdateBody = z.object({
+  subject: z.string().trim().min(1).max(255),
+  detail: z.string().trim(),
+  target_date: z.iso.date(),
+  company: nestedRef(),
+  has_blocker: z.boolean(),
+  blocker_description: z.string().trim(),
+  progress: integerField({ min: 0, max: 100 }),
+  archived: z.boolean(),
+  archived_on: z.iso.datetime({ offset: true, local: true }).nullable(),
+  archived_reason: z.string().trim().nullable(),
+}).partial();
+export const objectiveCreateBody = objectiveUpdateBody.required({
+  subject: true,
+  target_date: true,
+  company: true,
+  has_blocker: true,
+  progress: true,
+});
+export type ObjectiveInput = z.output<typeof objectiveUpdateBody>;
+
+export const listObjectives = createRoute({
+  method: "get",
+  path: "/v4/company/{company_id}/objective",
+  tags,
+  summary: "A company's objectives (filter archived; sortby target_date)",
+  middleware,
+  request: {
+    params: companyParam,
+    query: pageQuery.extend({ archived: z.string().optional(), sortby: z.string().optional() }),
+  },
+  responses: { 200: json("A page of objectives", paginatedSchema(jsonObject)) },
+});
+
+export const createObjective = createRoute({
+  method: "post",
+  path: "/v4/company/{company_id}/objective",
+  tags,
+  summary: "Create an objective (the company comes from the body, as the original)",
+  middleware,
+  request: { params: companyParam, body: jsonBody(objectiveCreateBody) },
+  responses: { 201: json("The objective") },
+});
+
+export const countObjectives = createRoute({
+  method: "get",
+  path: "/v4/company/{company_id}/objective/count",
+  tags,
+  summary: "Counts of a company's archived and not archived objectives",
+  middleware,
+  request: { params: companyParam },
+  responses: {
+    200: json(
+      "The counts",
+      z.object({ archived_count: z.number().int(), not_archived_count: z.number().int() }),
+    ),
+  },
+});
+
+export const getObjective = createRoute({
+  method: "get",
+  path: "/v4/company/{company_id}/objective/{id}",
+  tags,
+  summary: "One objective (found by its id alone, as the original)",
+  middleware,
+  request: { params: objectiveParams },
+  responses: { 200: json("The objective") },
+});
+
+export const updateObjective = createRoute({
+  method: "patch",
+  path: "/v4/company/{company_id}/objective/{id}",
+  tags,
+  summary: "Update an objective",
+  middleware,
+  request: { params: objectiveParams, body: jsonBody(objectiveUpdateBody) },
+  responses: { 200: json("The objective") },
+});
+
+/** Only `archive`: the original has no unarchive route for objectives. */
+export const objectiveArchive = {
+  archive: archiveRoutes("/v4/company/objective/{id}", { tag: "objective", middleware }).archive,
+};
