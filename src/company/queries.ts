@@ -72,7 +72,7 @@ export interface CompanyView {
 }
 
 /** A v4 nested address, or null when every part is blank. */
-function address(sql: Db, prefix: "address" | "registered_address"): Fragment {
+export function address(sql: Db, prefix: "address" | "registered_address"): Fragment {
   const col = (suffix: string) => sql(`c.${prefix}_${suffix}`);
   return sql`case when ${col("1")} = '' and ${col("2")} = '' and ${col("town")} = ''
       and ${col("county")} = '' and ${col("postcode")} = '' and ${col("area_id")} is null

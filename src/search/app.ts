@@ -11,6 +11,7 @@
  */
 import { z } from "zod";
 import type { Caller } from "../auth/caller.ts";
+import type { HawkScope } from "../config.ts";
 import type { Db } from "../db/pool.ts";
 import { type Mapping, resolveField } from "./mapping.ts";
 
@@ -47,6 +48,12 @@ export interface SortTerm {
 
 export type CsvRow = Record<string, unknown>;
 
+/** What export rows may need beyond the database. */
+export interface ExportContext {
+  /** DATAHUB_FRONTEND_BASE_URL: links to records (`<base>/companies/<id>`). */
+  frontendBaseUrl: string;
+}
+
 export interface ExportDeclaration {
   /** Route path, e.g. `/v4/search/company/export`. */
   path: string;
@@ -58,7 +65,21 @@ export interface ExportDeclaration {
    * The rows for these ids (at most 5,000), ordered by `sort` (when given) then id.
    * Keys are those of `columns`.
    */
-  rows(db: Db, ids: string[], sort: SortTerm | null): Promise<CsvRow[]>;
+  rows(db: Db, ids: string[], sort: SortTerm | null, context: ExportContext): Promise<CsvRow[]>;
+}
+
+/**
+ * A machine-to-machine variant of the entity search (e.g. `/v4/public/search/company`):
+ * Hawk with `scope` instead of a login, a subset of the filters, and only `fields` of
+ * each document returned (the original's `fields_to_include`, no personal data).
+ */
+export interface PublicSearchDeclaration {
+  path: string;
+  scope: HawkScope;
+  /** Keys of the app's `filters` this route accepts. */
+  filters: string[];
+  /** Top-level document keys returned. */
+  fields: string[];
 }
 
 export interface SearchApp {
@@ -97,6 +118,7 @@ export interface SearchApp {
   /** Rows per bulk write during full rebuilds (default 2,000). */
   bulkBatchSize?: number;
   export?: ExportDeclaration;
+  publicSearch?: PublicSearchDeclaration;
 }
 
 /**
@@ -113,6 +135,10 @@ export function defineSearchApp(app: SearchApp): SearchApp {
   for (const spec of Object.values(app.filters)) spec.fields.forEach(check);
   Object.values(app.sortby ?? {}).forEach(check);
   if (app.defaultSort) parseSortby(app, app.defaultSort);
+  for (const key of app.publicSearch?.filters ?? []) {
+    if (!Object.hasOwn(app.filters, key)) throw new Error(`${app.name}: no filter "${key}"`);
+  }
+  app.publicSearch?.fields.forEach(check);
   return app;
 }
 
@@ -355,10 +381,15 @@ export class SortbyError extends Error {
   }
 }
 
-/** The request body schema of an app's entity search (filters from its filter table). */
-export function entitySearchSchema(app: SearchApp) {
+/**
+ * The request body schema of an app's entity search (filters from its filter table, or
+ * only the `only` keys of it, as a public variant accepts).
+ */
+export function entitySearchSchema(app: SearchApp, only?: string[]) {
   const filters = Object.fromEntries(
-    Object.entries(app.filters).map(([key, spec]) => [key, spec.schema.optional()]),
+    Object.entries(app.filters)
+      .filter(([key]) => !only || only.includes(key))
+      .map(([key, spec]) => [key, spec.schema.optional()]),
   );
   return z.object({
     original_query: z.string().optional(),

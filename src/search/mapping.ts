@@ -77,6 +77,35 @@ export const sector = () =>
     ancestors: object({ id: keyword() }),
   });
 
+/** Company (as embedded elsewhere): `{id, name, trading_names}`, names partially matchable. */
+export const companyRef = () =>
+  object({
+    id: keyword(),
+    name: text({ trigram: trigramText(), keyword: normalizedKeyword() }),
+    trading_names: textWithTrigram(),
+  });
+/** Country or administrative area inside an address: `{id, name}`, name with trigrams. */
+export const countryOrArea = () => object({ id: keyword(), name: textWithTrigram() });
+/** Address: its parts with trigrams, area and country; `null` when every part is empty. */
+export const address = () =>
+  object({
+    line_1: textWithTrigram(),
+    line_2: textWithTrigram(),
+    town: textWithTrigram(),
+    county: textWithTrigram(),
+    area: countryOrArea(),
+    postcode: textWithTrigram(),
+    country: countryOrArea(),
+  });
+/** An adviser searchable by id only (names stored, not indexed). */
+export const adviserIdOnly = () =>
+  object({
+    id: keyword(),
+    first_name: notIndexed(text()),
+    last_name: notIndexed(text()),
+    name: notIndexed(text()),
+  });
+
 /** Analysis settings of every index (`datahub/search/opensearch.py`). */
 export const ANALYSIS = {
   normalizer: {

@@ -4,11 +4,15 @@
  */
 import type { SearchApp } from "./app.ts";
 import { adviserSearchApp } from "../adviser/search.ts";
+import { companySearchApp } from "../company/search.ts";
+import { contactSearchApp } from "../contact/search.ts";
 import { createSearchDomain } from "./routes.ts";
 import { createSearchJobs } from "./jobs.ts";
 
 export const searchApps: SearchApp[] = [
   adviserSearchApp,
+  companySearchApp,
+  contactSearchApp,
 ];
 
 /** Sync jobs over the registered apps (listed in src/jobs/registry.ts). */

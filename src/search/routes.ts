@@ -1,6 +1,7 @@
 /**
  * Search routes, generated from the registered apps: `GET /v3/search` (global), one
- * `POST <app.path>` per app and, for apps that declare one, `POST <export.path>` (CSV).
+ * `POST <app.path>` per app and, for apps that declare them, `POST <export.path>` (CSV)
+ * and `POST <publicSearch.path>` (Hawk, signed responses, whitelisted fields).
  * Permissions are the original's: any one of the app's view permissions for entity
  * search (plus the export permission for exports); global search needs only a login
  * and hides the apps the caller may not view.
@@ -9,7 +10,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { AppEnv, Domain } from "../http/context.ts";
 import { fieldError, ValidationError, zodToFieldErrors } from "../http/errors.ts";
-import { bearer } from "../auth/authenticate.ts";
+import { bearer, hawk } from "../auth/authenticate.ts";
 import { requireAll, requireAny } from "../auth/permissions.ts";
 import { type Caller, hasPermission } from "../auth/caller.ts";
 import {
@@ -42,13 +43,14 @@ async function entityQuery(
   c: Context<AppEnv>,
   app: SearchApp,
   body: Record<string, unknown>,
+  onlyFilters?: string[],
 ): Promise<EntityQuery> {
   const raw = { ...body };
   for (const key of ["limit", "offset"] as const) {
     const fromQuery = c.req.query(key);
     if (raw[key] === undefined && fromQuery !== undefined) raw[key] = fromQuery;
   }
-  const parsed = entitySearchSchema(app).safeParse(raw);
+  const parsed = entitySearchSchema(app, onlyFilters).safeParse(raw);
   if (!parsed.success) throw new ValidationError(zodToFieldErrors(parsed.error.issues));
   const data = parsed.data as Record<string, unknown> & {
     original_query?: string;
@@ -130,12 +132,56 @@ function registerEntitySearch(app: SearchApp, domainApp: Parameters<Domain["regi
     const body = (await c.req.json().catch(() => ({}))) ?? {};
     const query = await entityQuery(c, app, typeof body === "object" ? body : {});
     const ids = await searchBackend(c.var.deps).exportIds(c.var.db, query, EXPORT_MAX_ROWS);
-    const rows = await exporting.rows(c.var.db, ids, query.sort);
+    const rows = await exporting.rows(c.var.db, ids, query.sort, {
+      frontendBaseUrl: c.var.deps.config.DATAHUB_FRONTEND_BASE_URL,
+    });
     return csvResponse(rows, exporting.columns, {
       filename: csvFilename(app.plural, c.var.deps.now()),
       onError: (error) =>
         c.var.deps.log.error("csv export failed", { error: (error as Error).message }),
     });
+  });
+}
+
+/** The public (Hawk) variant of an app's search, for apps that declare one. */
+function registerPublicSearch(app: SearchApp, domainApp: Parameters<Domain["register"]>[0]) {
+  const declared = app.publicSearch;
+  if (!declared) return;
+  const route = createRoute({
+    method: "post",
+    path: declared.path,
+    tags: ["search"],
+    summary: `Search ${app.plural.toLowerCase()} (Hawk scope ${declared.scope})`,
+    security: [{ hawk: [] }],
+    middleware: [hawk(declared.scope)] as const,
+    request: {
+      body: {
+        required: false,
+        content: {
+          "application/json": { schema: entitySearchSchema(app, declared.filters) },
+        },
+      },
+    },
+    responses: {
+      200: {
+        description: "Matching documents (whitelisted fields only), Hawk-signed",
+        content: { "application/json": { schema: resultsSchema } },
+      },
+    },
+  });
+  domainApp.openapi(route, async (c) => {
+    const body = (await c.req.json().catch(() => ({}))) ?? {};
+    const query = await entityQuery(
+      c,
+      app,
+      typeof body === "object" ? body : {},
+      declared.filters,
+    );
+    const result = await searchBackend(c.var.deps).search(c.var.db, query);
+    const results = result.results.map((doc) =>
+      Object.fromEntries(declared.fields.filter((f) => f in doc).map((f) => [f, doc[f]]))
+    );
+    return c.json({ count: result.count, results }, 200);
   });
 }
 
@@ -193,7 +239,10 @@ export function createSearchDomain(apps: SearchApp[]): Domain {
     name: "search",
     register(app) {
       registerGlobalSearch(apps, app);
-      for (const searchApp of apps) registerEntitySearch(searchApp, app);
+      for (const searchApp of apps) {
+        registerEntitySearch(searchApp, app);
+        registerPublicSearch(searchApp, app);
+      }
     },
   };
 }

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { call, createAdviser, testApp } from "../helpers/app.ts";
+import { call, createAdviser, HeldQueue, testApp } from "../helpers/app.ts";
 
 const UK = "80756b9a-5d95-e211-a939-e4115bead28a";
 const US = "81756b9a-5d95-e211-a939-e4115bead28a";
@@ -43,7 +43,8 @@ const CONTACT_KEYS = [
 ].sort();
 
 Deno.test("v3/v4 contact", async (t) => {
-  const ctx = await testApp();
+  // The search sync job is held so the change-feed rows of each write stay inspectable.
+  const ctx = await testApp({ deps: { jobs: new HeldQueue() } });
   const { app, sql } = ctx;
   const user = await createAdviser(sql, {
     permissions: [

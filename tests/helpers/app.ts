@@ -11,6 +11,8 @@ import { freshDatabase, type TestDatabase } from "./db.ts";
 import { insertLocalToken } from "../../src/auth/queries.ts";
 import type { Sql } from "../../src/db/pool.ts";
 import { InlineQueue } from "../../src/jobs/inline_queue.ts";
+import type { JobQueue } from "../../src/jobs/queue.ts";
+import type { JobDefinition } from "../../src/jobs/definition.ts";
 
 export interface TestContext {
   app: App;
@@ -61,6 +63,25 @@ export async function testApp(
       await db.close();
     },
   };
+}
+
+/**
+ * A job queue that records what is enqueued and runs nothing: for tests that inspect
+ * the change feed a write leaves, before the search sync job would consume it.
+ */
+export class HeldQueue implements JobQueue {
+  readonly mode = "inline";
+  readonly enqueued: string[] = [];
+  enqueue<P>(job: JobDefinition<P>, _payload: P): Promise<string> {
+    this.enqueued.push(job.name);
+    return Promise.resolve(crypto.randomUUID());
+  }
+  enqueueOnce<P>(_key: string, job: JobDefinition<P>, payload: P): Promise<string | null> {
+    return this.enqueue(job, payload);
+  }
+  idle(): Promise<void> {
+    return Promise.resolve();
+  }
 }
 
 export interface TestAdviser {

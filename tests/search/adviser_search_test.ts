@@ -138,9 +138,14 @@ for (const { name, env, ignore } of backendsUnderTest) {
           new Set([zebedee.id, quartz.id]),
         );
         assert.deepEqual(res.body.aggregations, [{ count: 2, entity: "adviser" }]);
-        const exact = await call(app, "GET", "/v3/search?term=Zebedee%20Quartermaine", {
-          token: viewer.token,
-        });
+        const exact = await call(
+          app,
+          "GET",
+          "/v3/search?term=Zebedee%20Quartermaine&entity=adviser",
+          {
+            token: viewer.token,
+          },
+        );
         assert.equal(exact.body.results[0].id, zebedee.id);
         const hidden = await call(app, "GET", "/v3/search?term=zebedee", { token: nobody.token });
         assert.deepEqual(hidden.body, { count: 0, results: [], aggregations: [] });

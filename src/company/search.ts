@@ -1,0 +1,409 @@
+/**
+ * The company search app (`POST /v4/search/company`, its CSV export, the Hawk variant
+ * `/v4/public/search/company` and global search): the original's
+ * `datahub/search/company` document, filters, sort choices and export, declared once.
+ *
+ * Documents are built in one query per batch. A company's document embeds its group's
+ * One List global account manager and core team (from the global headquarters), so a
+ * company write also re-indexes its subsidiaries, as the original's signals do.
+ */
+import type { Db } from "../db/pool.ts";
+import type { Fragment } from "../db/fragments.ts";
+import {
+  bool,
+  type Condition,
+  defineSearchApp,
+  descends,
+  type FilterSpec,
+  ids,
+  match,
+  partialText,
+  range,
+  type SearchDocument,
+  singleOrList,
+  type SortTerm,
+  str,
+  uuid,
+} from "../search/app.ts";
+import {
+  address,
+  adviserIdOnly,
+  boolean,
+  date,
+  englishText,
+  idName,
+  integer,
+  keyword,
+  normalizedKeyword,
+  notIndexed,
+  person,
+  postcode,
+  sector,
+  text,
+  textKeywordTrigram,
+  textWithTrigram,
+} from "../search/mapping.ts";
+import { adviser, datetime, jsonObject, ref } from "../core/render.ts";
+import { registerEmbedding } from "../core/tracking.ts";
+import { address as addressJson } from "./queries.ts";
+import { UNITED_KINGDOM } from "./rules.ts";
+
+/** `HeadquarterType.ghq`: filtering on it also finds D&B global ultimates. */
+export const GLOBAL_HQ = "43281c5e-92a4-4794-867b-b4d5f801e6f3";
+
+/**
+ * The date of the company's latest interaction. Null until interactions exist here;
+ * the interaction domain replaces this with `max(date)` of the company's interactions
+ * and records the company in the change feed on each interaction write.
+ */
+export const latestInteractionDate = (sql: Db, _companyId: Fragment): Fragment =>
+  sql`null::timestamptz`;
+
+/** A sector as search documents embed it: `{id, name, ancestors: [{id}]}` (root first). */
+export function sectorDocument(sql: Db, id: Fragment): Fragment {
+  return sql`(select jsonb_build_object('id', s.id, 'name', s.name, 'ancestors',
+      (select coalesce(jsonb_agg(jsonb_build_object('id', a.id) order by a.lft), '[]'::jsonb)
+       from metadata_sector a
+       where a.tree_id = s.tree_id and a.lft < s.lft and a.rght > s.rght))
+    from metadata_sector s where s.id = ${id})`;
+}
+
+/** The full path of a sector (`A : B : C`), from its tree's segments. */
+export function sectorPath(sql: Db, id: Fragment): Fragment {
+  return sql`(select string_agg(a.segment, ' : ' order by a.lft)
+    from metadata_sector s join metadata_sector a
+      on a.tree_id = s.tree_id and a.lft <= s.lft and a.rght >= s.rght
+    where s.id = ${id})`;
+}
+
+/** Countries of the company `c` with an export status, as `[{id, name}]` by name. */
+function exportCountries(sql: Db, status: string): Fragment {
+  return sql`(select coalesce(jsonb_agg(jsonb_build_object('id', m.id, 'name', m.name)
+      order by m.name, m.id), '[]'::jsonb)
+    from company_companyexportcountry e join metadata_country m on m.id = e.country_id
+    where e.company_id = c.id and e.status = ${status})`;
+}
+
+/** Documents of these companies (the original's `Company` search model). */
+async function companyDocuments(db: Db, wanted: string[]): Promise<SearchDocument[]> {
+  const ukBased = db`coalesce(c.address_country_id = ${UNITED_KINGDOM}::uuid, false)`;
+  const doc = jsonObject(db, [
+    ["id", db`c.id`],
+    ["archived", db`c.archived`],
+    ["archived_by", adviser(db, db`c.archived_by_id`)],
+    ["archived_on", datetime(db, db`c.archived_on`)],
+    ["archived_reason", db`c.archived_reason`],
+    ["business_type", ref(db, "metadata_businesstype", db`c.business_type_id`)],
+    ["company_number", db`c.company_number`],
+    ["created_on", datetime(db, db`c.created_on`)],
+    ["description", db`c.description`],
+    ["employee_range", ref(db, "metadata_employeerange", db`c.employee_range_id`)],
+    [
+      "export_experience_category",
+      ref(db, "company_exportexperiencecategory", db`c.export_experience_category_id`),
+    ],
+    ["export_to_countries", exportCountries(db, "currently_exporting")],
+    ["future_interest_countries", exportCountries(db, "future_interest")],
+    ["global_headquarters", ref(db, "company_company", db`c.global_headquarters_id`)],
+    ["headquarter_type", ref(db, "metadata_headquartertype", db`c.headquarter_type_id`)],
+    ["has_name", db`c.name <> ''`],
+    ["modified_on", datetime(db, db`c.modified_on`)],
+    ["name", db`c.name`],
+    ["reference_code", db`c.reference_code`],
+    ["sector", sectorDocument(db, db`c.sector_id`)],
+    ["address", addressJson(db, "address")],
+    ["registered_address", addressJson(db, "registered_address")],
+    ["one_list_group_global_account_manager", adviser(db, db`g.one_list_account_owner_id`)],
+    [
+      "adviser",
+      db`(select coalesce(jsonb_agg(${adviser(db, db`m.adviser_id`)}
+          order by a.first_name, a.last_name, a.id), '[]'::jsonb)
+        from company_onelistcoreteammember m join company_advisor a on a.id = m.adviser_id
+        where m.company_id = g.id
+          and m.adviser_id is distinct from g.one_list_account_owner_id)`,
+    ],
+    ["trading_names", db`to_jsonb(c.trading_names)`],
+    ["turnover_range", ref(db, "metadata_turnoverrange", db`c.turnover_range_id`)],
+    ["uk_region", ref(db, "metadata_ukregion", db`c.uk_region_id`)],
+    ["uk_based", ukBased],
+    ["uk_address_postcode", db`case when ${ukBased} then c.address_postcode else '' end`],
+    [
+      "uk_registered_address_postcode",
+      db`case when ${ukBased} then c.registered_address_postcode else '' end`,
+    ],
+    ["vat_number", db`c.vat_number`],
+    ["duns_number", db`c.duns_number`],
+    ["website", db`c.website`],
+    ["latest_interaction_date", datetime(db, latestInteractionDate(db, db`c.id`))],
+    ["export_segment", db`c.export_segment`],
+    ["export_sub_segment", db`c.export_sub_segment`],
+    ["one_list_tier", ref(db, "company_onelisttier", db`c.one_list_tier_id`)],
+    ["number_of_employees", db`c.number_of_employees`],
+    ["global_ultimate_duns_number", db`nullif(c.global_ultimate_duns_number, '')`],
+    [
+      "is_global_ultimate",
+      db`coalesce(c.duns_number <> '' and c.duns_number = c.global_ultimate_duns_number, false)`,
+    ],
+  ]);
+  const rows = await db<{ doc: SearchDocument }[]>`
+    select ${doc} as doc
+    from company_company c
+    left join company_company g on g.id = coalesce(c.global_headquarters_id, c.id)
+    where c.id = any(${wanted}::uuid[])`;
+  return rows.map((r) => r.doc);
+}
+
+/** Subsidiaries of a company (their documents embed its One List team). */
+async function subsidiaryIds(db: Db, id: string): Promise<string[]> {
+  const rows = await db<{ id: string }[]>`
+    select id::text from company_company where global_headquarters_id = ${id}`;
+  return rows.map((r) => r.id);
+}
+
+registerEmbedding("company", "company", subsidiaryIds);
+
+/**
+ * `headquarter_type` (ids or null for "none"); as the original, asking for the global
+ * HQ type also finds companies that are D&B global ultimates.
+ */
+const headquarterType: FilterSpec = {
+  fields: ["headquarter_type.id", "is_global_ultimate"],
+  schema: singleOrList(uuid().nullable()),
+  condition: (value) => {
+    const values = value as (string | null)[];
+    const conditions: Condition[] = values.map((v) =>
+      v === null ? { exists: "headquarter_type", present: false } : {
+        match: "headquarter_type.id",
+        value: v,
+      }
+    );
+    if (values.includes(GLOBAL_HQ)) conditions.push({ match: "is_global_ultimate", value: true });
+    return conditions.length === 1 ? conditions[0] : { or: conditions };
+  },
+};
+
+/** `ORDER BY` of an export: the sortby's column (indexed field → SQL), then id. */
+export function exportOrder(
+  db: Db,
+  sort: SortTerm | null,
+  columns: Record<string, Fragment>,
+  id: Fragment,
+): Fragment {
+  const column = sort ? columns[sort.field] : undefined;
+  if (!column) return db`order by ${id}`;
+  return db`order by ${column} ${sort!.order === "desc" ? db`desc` : db`asc`}, ${id}`;
+}
+
+/** The original's `SearchCompanyExportAPIView` rows. */
+async function companyExportRows(
+  db: Db,
+  wanted: string[],
+  sort: SortTerm | null,
+  context: { frontendBaseUrl: string },
+) {
+  const countries = (status: string) =>
+    db`(select string_agg(m.name, ', ' order by m.name)
+      from company_companyexportcountry e join metadata_country m on m.id = e.country_id
+      where e.company_id = c.id and e.status = ${status})`;
+  return await db`
+    select c.name,
+      concat(${`${context.frontendBaseUrl}/companies/`}::text, c.id) as link,
+      ${sectorPath(db, db`c.sector_id`)} as sector_name,
+      country.name as address_country__name,
+      area.name as address_area__name,
+      region.name as uk_region__name,
+      ${countries("currently_exporting")} as export_to_countries_list,
+      ${countries("future_interest")} as future_interest_countries_list,
+      c.archived,
+      c.created_on,
+      case when c.number_of_employees is not null then c.number_of_employees::text
+           else employees.name end as number_of_employees_value,
+      case when c.turnover is not null then '$' || c.turnover::text
+           else turnover.name end as turnover_value,
+      upper(hq.name) as upper_headquarter_type_name
+    from company_company c
+    left join metadata_country country on country.id = c.address_country_id
+    left join metadata_administrativearea area on area.id = c.address_area_id
+    left join metadata_ukregion region on region.id = c.uk_region_id
+    left join metadata_employeerange employees on employees.id = c.employee_range_id
+    left join metadata_turnoverrange turnover on turnover.id = c.turnover_range_id
+    left join metadata_headquartertype hq on hq.id = c.headquarter_type_id
+    where c.id = any(${wanted}::uuid[])
+    ${
+    exportOrder(db, sort, {
+      "name.keyword": db`c.name`,
+      modified_on: db`c.modified_on`,
+      latest_interaction_date: latestInteractionDate(db, db`c.id`),
+    }, db`c.id`)
+  }`;
+}
+
+export const companySearchApp = defineSearchApp({
+  name: "company",
+  path: "/v4/search/company",
+  plural: "Companies",
+  table: "company_company",
+  global: true,
+  viewPermissions: ["company.view_company"],
+  mapping: {
+    id: keyword(),
+    archived: boolean(),
+    archived_by: person(),
+    archived_on: date(),
+    archived_reason: text(),
+    business_type: idName(),
+    company_number: normalizedKeyword(),
+    created_on: date(),
+    description: englishText(),
+    employee_range: idName(),
+    export_experience_category: idName(),
+    export_to_countries: idName(),
+    future_interest_countries: idName(),
+    global_headquarters: idName(),
+    headquarter_type: idName(),
+    has_name: boolean(),
+    modified_on: date(),
+    name: textKeywordTrigram(),
+    reference_code: normalizedKeyword(),
+    sector: sector(),
+    address: address(),
+    registered_address: address(),
+    one_list_group_global_account_manager: adviserIdOnly(),
+    adviser: adviserIdOnly(),
+    trading_names: textWithTrigram(),
+    turnover_range: idName(),
+    uk_region: idName(),
+    uk_based: boolean(),
+    uk_address_postcode: postcode(),
+    uk_registered_address_postcode: postcode(),
+    vat_number: notIndexed(keyword()),
+    duns_number: keyword(),
+    website: text(),
+    latest_interaction_date: date(),
+    export_segment: text(),
+    export_sub_segment: text(),
+    one_list_tier: idName(),
+    number_of_employees: integer(),
+    global_ultimate_duns_number: keyword(),
+    is_global_ultimate: boolean(),
+  },
+  searchFields: [
+    "id",
+    "name",
+    "name.trigram",
+    "company_number",
+    "trading_names",
+    "trading_names.trigram",
+    "reference_code",
+    "sector.name",
+    "address.line_1.trigram",
+    "address.line_2.trigram",
+    "address.town.trigram",
+    "address.county.trigram",
+    "address.area.name.trigram",
+    "address.postcode",
+    "address.country.name.trigram",
+    "registered_address.line_1.trigram",
+    "registered_address.line_2.trigram",
+    "registered_address.town.trigram",
+    "registered_address.county.trigram",
+    "registered_address.area.name.trigram",
+    "registered_address.postcode",
+    "registered_address.country.name.trigram",
+    "export_segment",
+    "export_sub_segment",
+  ],
+  primaryTextFields: ["name", "trading_names"],
+  filters: {
+    id: ids("id"),
+    archived: match("archived", bool()),
+    headquarter_type: headquarterType,
+    has_name: match("has_name", bool()),
+    is_global_ultimate: match("is_global_ultimate", bool()),
+    name: partialText("name", "trading_names"),
+    sector_descends: descends(["sector"], { table: "metadata_sector", parentColumn: "parent_id" }),
+    country: ids(["address.country.id", "registered_address.country.id"]),
+    area: ids(["address.area.id", "registered_address.area.id"]),
+    uk_based: match("uk_based", bool()),
+    uk_region: ids("uk_region.id"),
+    export_to_countries: ids("export_to_countries.id"),
+    future_interest_countries: ids("future_interest_countries.id"),
+    one_list_group_global_account_manager: ids("one_list_group_global_account_manager.id"),
+    latest_interaction_date_after: range("latest_interaction_date", "gte"),
+    latest_interaction_date_before: range("latest_interaction_date", "lte"),
+    uk_postcode: match(
+      ["uk_address_postcode", "uk_registered_address_postcode"],
+      singleOrList(str()),
+    ),
+    export_segment: match("export_segment", singleOrList(str())),
+    export_sub_segment: match("export_sub_segment", singleOrList(str())),
+    one_list_tier: ids("one_list_tier.id"),
+    duns_number: match("duns_number", singleOrList(str())),
+    company_number: match("company_number", singleOrList(str())),
+    adviser: ids("adviser.id"),
+  },
+  sortby: {
+    modified_on: "modified_on",
+    name: "name.keyword",
+    latest_interaction_date: "latest_interaction_date",
+  },
+  excludeFromResults: ["uk_address_postcode", "uk_registered_address_postcode"],
+  build: companyDocuments,
+  export: {
+    path: "/v4/search/company/export",
+    permission: "company.export_company",
+    columns: {
+      name: "Name",
+      link: "Link",
+      sector_name: "Sector",
+      address_country__name: "Country",
+      address_area__name: "Area",
+      uk_region__name: "UK region",
+      export_to_countries_list: "Countries exported to",
+      future_interest_countries_list: "Countries of interest",
+      archived: "Archived",
+      created_on: "Date created",
+      number_of_employees_value: "Number of employees",
+      turnover_value: "Annual turnover",
+      upper_headquarter_type_name: "Headquarter type",
+    },
+    rows: companyExportRows,
+  },
+  publicSearch: {
+    path: "/v4/public/search/company",
+    scope: "public_company",
+    filters: ["archived", "name"],
+    fields: [
+      "id",
+      "address",
+      "archived",
+      "archived_on",
+      "archived_reason",
+      "business_type",
+      "company_number",
+      "created_on",
+      "description",
+      "duns_number",
+      "employee_range",
+      "export_experience_category",
+      "export_to_countries",
+      "future_interest_countries",
+      "global_headquarters",
+      "headquarter_type",
+      "is_global_ultimate",
+      "modified_on",
+      "name",
+      "reference_code",
+      "registered_address",
+      "sector",
+      "trading_names",
+      "turnover_range",
+      "uk_based",
+      "uk_region",
+      "vat_number",
+      "website",
+      "export_segment",
+      "export_sub_segment",
+    ],
+  },
+});
