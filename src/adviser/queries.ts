@@ -233,3 +233,26 @@ export async function insertAdviser(db: Db, a: NewAdviser): Promise<string> {
   }
   return id;
 }
+
+/**
+ * Deactivates up to `limit` advisers with no activity in any source since `since`
+ * (the original's rule: active, joined before `since`, no SSO email user id); returns
+ * their ids. With `simulate`, only finds them.
+ */
+export async function deactivateInactiveAdvisers(
+  db: Db,
+  options: { since: Date; activity: Fragment; limit: number; simulate: boolean },
+): Promise<string[]> {
+  const rows = await db<{ id: string }[]>`
+    select a.id::text as id from company_advisor a
+    where a.is_active and a.date_joined < ${options.since} and a.sso_email_user_id is null
+      and not exists (
+        select 1 from (${options.activity}) active where active.adviser_id = a.id)
+    order by a.id limit ${options.limit}
+    for update of a skip locked`;
+  const ids = rows.map((r) => r.id);
+  if (!options.simulate && ids.length) {
+    await db`update company_advisor set is_active = false where id = any(${ids}::uuid[])`;
+  }
+  return ids;
+}

@@ -10,6 +10,7 @@ import { adviserRef, type VersionedEntity } from "../core/versions.ts";
 import { orderBy, type SortChoices, type SortTerm } from "../http/sortby.ts";
 import { contactsOfCompanyJson } from "../contact/queries.ts";
 import { UNITED_KINGDOM } from "./rules.ts";
+import { type AdviserActivity, monthsBefore } from "../core/housekeeping.ts";
 
 const countryRef = { table: "metadata_country" };
 const companyRef = { table: "company_company" };
@@ -449,4 +450,50 @@ export async function replaceExportCountries(
   }
   await db`update company_company set modified_on = ${at}, modified_by_id = ${by}
     where id = ${companyId}`;
+}
+
+/** Advisers who created, changed, archived, own or transferred a company since `since`. */
+export const companyAdviserActivity: AdviserActivity = (db, since) =>
+  db`
+  select unnest(array[created_by_id, modified_by_id, archived_by_id, one_list_account_owner_id,
+                      transferred_by_id]) as adviser_id
+  from company_company where modified_on >= ${since}
+  union all
+  select adviser_id from company_onelistcoreteammember`;
+
+/**
+ * Companies the automatic archive may take (the original's rule, less what other
+ * domains keep through `inUse`): not archived, untouched for three months, not in use,
+ * and every company of the same D&B global ultimate is archived or a candidate too.
+ */
+export async function companiesToArchive(
+  db: Db,
+  options: { now: Date; inUse: Fragment; limit: number },
+): Promise<{ id: string }[]> {
+  const quiet = monthsBefore(options.now, 3);
+  return await db<{ id: string }[]>`
+    with candidate as (
+      select c.id, c.global_ultimate_duns_number from company_company c
+      where not c.archived and c.created_on < ${quiet} and c.modified_on < ${quiet}
+        and c.id not in (select company_id from (${options.inUse}) used where company_id is not null)
+    )
+    select cand.id::text as id from candidate cand
+    where not exists (
+      select 1 from company_company related
+      where cand.global_ultimate_duns_number <> ''
+        and related.global_ultimate_duns_number = cand.global_ultimate_duns_number
+        and not related.archived
+        and related.id not in (select id from candidate)
+    )
+    order by cand.id
+    limit ${options.limit}`;
+}
+
+/** Archives companies as the system (no adviser), with the original's reason. */
+export async function archiveCompaniesAutomatically(db: Db, ids: string[], at: Date) {
+  await db`
+    update company_company
+    set archived = true, archived_on = ${at}, archived_by_id = null,
+        archived_reason = 'This record was automatically archived due to inactivity'
+    where id = any(${ids}::uuid[])`;
 }

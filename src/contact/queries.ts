@@ -7,6 +7,7 @@ import { type Fragment, joinFragments, where } from "../db/fragments.ts";
 import { adviser, adviserName, datetime, jsonObject, ref } from "../core/render.ts";
 import { adviserRef, type VersionedEntity } from "../core/versions.ts";
 import { orderBy, type SortChoices, type SortTerm } from "../http/sortby.ts";
+import type { AdviserActivity } from "../core/housekeeping.ts";
 
 /** How contacts are versioned (and named in other entities' audit logs). */
 export const contactEntity: VersionedEntity = {
@@ -196,4 +197,36 @@ export async function insertContact(db: Db, columns: ContactColumns): Promise<st
 export async function updateContact(db: Db, id: string, columns: ContactColumns) {
   const sets = Object.entries(columns).map(([k, v]) => db`${db(k)} = ${v}`);
   await db`update company_contact set ${joinFragments(db, sets)} where id = ${id}`;
+}
+
+/** Advisers who created, changed, archived or own a contact since `since`. */
+export const contactAdviserActivity: AdviserActivity = (db, since) =>
+  db`
+  select unnest(array[created_by_id, modified_by_id, archived_by_id, adviser_id]) as adviser_id
+  from company_contact where modified_on >= ${since}`;
+
+/**
+ * Archives, as the system, up to `limit` live contacts of archived companies with the
+ * original's reason naming the company; returns the ids.
+ */
+export async function archiveContactsOfArchivedCompanies(
+  db: Db,
+  options: { at: Date; limit: number; simulate: boolean },
+): Promise<string[]> {
+  const rows = await db<{ id: string }[]>`
+    select ct.id::text as id from company_contact ct
+    join company_company c on c.id = ct.company_id
+    where not ct.archived and c.archived
+    order by ct.id limit ${options.limit}
+    for update of ct skip locked`;
+  const ids = rows.map((r) => r.id);
+  if (!options.simulate && ids.length) {
+    await db`
+      update company_contact ct
+      set archived = true, archived_on = ${options.at}, archived_by_id = null,
+          archived_reason = 'Record was automatically archived due to the company "' || c.name || '" being archived'
+      from company_company c
+      where c.id = ct.company_id and ct.id = any(${ids}::uuid[])`;
+  }
+  return ids;
 }

@@ -11,6 +11,7 @@ import { adviser, adviserName, datetime, jsonObject, ref } from "../core/render.
 import { adviserRef, type ManyToMany, type VersionedEntity } from "../core/versions.ts";
 import { orderBy, parseSortby, type SortChoices } from "../http/sortby.ts";
 import type { ApiVersion, ExportCountryInput } from "./rules.ts";
+import { type AdviserActivity, type CompanyInUse, yearsBefore } from "../core/housekeeping.ts";
 
 /** M2M fields of the interaction: field → join table and its target column. */
 export const M2M = {
@@ -402,3 +403,22 @@ export async function interactionIdsOfContact(db: Db, contactId: string): Promis
     where contact_id = ${contactId}`;
   return rows.map((r) => r.id);
 }
+
+/** Advisers who recorded, changed, archived or took part in an interaction since `since`. */
+export const interactionAdviserActivity: AdviserActivity = (db, since) =>
+  db`
+  select unnest(array[i.created_by_id, i.modified_by_id, i.archived_by_id]) as adviser_id
+  from interaction_interaction i where i.date >= ${since} or i.modified_on >= ${since}
+  union all
+  select p.adviser_id from interaction_interactionditparticipant p
+  join interaction_interaction i on i.id = p.interaction_id
+  where i.date >= ${since} or i.modified_on >= ${since}`;
+
+/** Companies with an interaction in the last five years stay (automatic archive rule). */
+export const companiesWithRecentInteractions: CompanyInUse = (db, now) =>
+  db`
+  select i.company_id from interaction_interaction i where i.date >= ${yearsBefore(now, 5)}
+  union all
+  select ic.company_id from interaction_interaction_companies ic
+  join interaction_interaction i on i.id = ic.interaction_id
+  where i.date >= ${yearsBefore(now, 5)}`;
