@@ -29,6 +29,7 @@ import {
   DNB_READ_ONLY,
   fieldErrors,
   messages,
+  PUBLIC_COMPANY_FIELDS,
   TIER_D_ITA,
   withScheme,
 } from "./rules.ts";
@@ -57,6 +58,13 @@ const SCALARS = [
   "export_sub_segment",
   "strategy",
 ] as const;
+
+/** No permission-gated parts: the public view shows none of them. */
+const PUBLIC_VIEW: q.CompanyView = {
+  documents: false,
+  exportCountries: false,
+  contactDocuments: false,
+};
 
 export function companyView(caller: Caller): q.CompanyView {
   return {
@@ -416,8 +424,11 @@ function register(app: App) {
   app.openapi(routes.kingsAwards, () => {
     throw notImplemented();
   });
-  app.openapi(routes.publicCompany, () => {
-    throw notImplemented();
+  app.openapi(routes.publicCompany, async (c) => {
+    const company = await q.findCompany(c.var.db, c.req.valid("param").id, PUBLIC_VIEW);
+    if (!company) throw notFound("Company");
+    const record = company as Record<string, unknown>;
+    return c.json(Object.fromEntries(PUBLIC_COMPANY_FIELDS.map((f) => [f, record[f]])), 200);
   });
 }
 

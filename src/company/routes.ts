@@ -1,6 +1,6 @@
 /** Routes and Zod schemas of `/v4/company…` (the original's CompanyViewSet and friends). */
 import { createRoute, z } from "@hono/zod-openapi";
-import { bearer } from "../auth/authenticate.ts";
+import { bearer, hawk } from "../auth/authenticate.ts";
 import { crud, requireAll } from "../auth/permissions.ts";
 import { pageQuery, paginatedSchema } from "../http/pagination.ts";
 import { idParam, jsonBody, jsonObject, nestedRef, nullableRef } from "../http/schemas.ts";
@@ -277,7 +277,14 @@ export const publicCompany = createRoute({
   method: "get",
   path: "/v4/public/company/{id}",
   tags,
-  summary: "Cut-down company detail for Hawk clients (not implemented)",
+  summary: "Cut-down company detail for Hawk clients (scope public_company; signed)",
+  middleware: [hawk("public_company")] as const,
+  security: [{ hawk: [] }],
   request: { params: idParam },
-  responses: unimplemented,
+  responses: {
+    200: json("The company without personal data"),
+    401: json("Missing or invalid Hawk credentials"),
+    403: json("The client lacks the public_company scope"),
+    404: json("No such company"),
+  },
 });

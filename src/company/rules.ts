@@ -210,3 +210,48 @@ export function checkCompanyValidators(
     throw new ValidationError({ headquarter_type: [messages.subsidiaryCannotBeGlobalHq] });
   }
 }
+
+/**
+ * What Hawk clients (Market Access) see of a company: the original's
+ * PublicCompanySerializer, the v4 company without personal data.
+ */
+export const PUBLIC_COMPANY_FIELDS = [
+  "address",
+  "archived",
+  "archived_on",
+  "archived_reason",
+  "business_type",
+  "company_number",
+  "created_on",
+  "description",
+  "duns_number",
+  "employee_range",
+  "export_experience_category",
+  "export_to_countries",
+  "future_interest_countries",
+  "global_headquarters",
+  "headquarter_type",
+  "id",
+  "is_number_of_employees_estimated",
+  "is_turnover_estimated",
+  "modified_on",
+  "name",
+  "number_of_employees",
+  "one_list_group_tier",
+  "reference_code",
+  "registered_address",
+  "sector",
+  "trading_names",
+  "transfer_reason",
+  "transferred_on",
+  "transferred_to",
+  "turnover",
+  "turnover_gbp",
+  "turnover_range",
+  "uk_based",
+  "uk_region",
+  "vat_number",
+  "website",
+  "export_segment",
+  "export_sub_segment",
+] as const;
