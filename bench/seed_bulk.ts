@@ -139,16 +139,23 @@ async function timed(entity: string, run: () => Promise<number>): Promise<BulkSt
 }
 
 async function seedCompanies(sql: Sql, count: number): Promise<number> {
-  const ids = (table: string) => sql`(select array_agg(id order by id) from ${sql(table)})`;
-  const anyOf = (array: string) =>
-    sql`${sql(array)}[1 + floor(random() * cardinality(${sql(array)}))::int]`;
+  // Bound arrays are constants of the statement; an array column of a joined CTE would
+  // be copied for every generated row (quadratic at a million rows).
+  const ids = async (table: string) =>
+    (await sql<{ id: string }[]>`select id::text from ${sql(table)} order by id`).map((r) => r.id);
+  const m = {
+    sectors: await ids("metadata_sector"),
+    regions: await ids("metadata_ukregion"),
+    countries: await ids("metadata_country"),
+    employees: await ids("metadata_employeerange"),
+    turnovers: await ids("metadata_turnoverrange"),
+    types: await ids("metadata_businesstype"),
+    advisers: await ids("company_advisor"),
+  };
+  const anyOf = (array: string[]) =>
+    sql`(${array}::uuid[])[1 + floor(random() * ${array.length})::int]`;
   const result = await sql`
-    with m as (
-      select ${ids("metadata_sector")} as sectors, ${ids("metadata_ukregion")} as regions,
-        ${ids("metadata_country")} as countries, ${ids("metadata_employeerange")} as employees,
-        ${ids("metadata_turnoverrange")} as turnovers, ${ids("metadata_businesstype")} as types,
-        (select array_agg(id order by id) from company_advisor) as advisers
-    ), g as (
+    with g as (
       select i, random() < 0.7 as uk, now() - random() * interval '3650 days' as created
       from generate_series(1, ${count}) i
     )
@@ -159,14 +166,14 @@ async function seedCompanies(sql: Sql, count: number): Promise<number> {
       archived_on, archived_reason)
     select
       ${pick(sql, NAME_WORDS)} || ' ' || ${pick(sql, TRADES)} || ' ' || ${pick(sql, SUFFIXES)},
-      g.created, g.created + random() * interval '300 days', ${anyOf("m.advisers")},
+      g.created, g.created + random() * interval '300 days', ${anyOf(m.advisers)},
       'ORG-' || lpad(g.i::text, 8, '0'),
       case when g.uk then lpad((10000000 + g.i)::text, 8, '0') end,
       case when g.i % 2 = 0 then lpad(g.i::text, 9, '0') end,
-      ${anyOf("m.sectors")},
-      case when g.uk then ${anyOf("m.regions")} end,
-      case when g.uk then ${UNITED_KINGDOM}::uuid else ${anyOf("m.countries")} end,
-      ${anyOf("m.employees")}, ${anyOf("m.turnovers")}, ${anyOf("m.types")},
+      ${anyOf(m.sectors)},
+      case when g.uk then ${anyOf(m.regions)} end,
+      case when g.uk then ${UNITED_KINGDOM}::uuid else ${anyOf(m.countries)} end,
+      ${anyOf(m.employees)}, ${anyOf(m.turnovers)}, ${anyOf(m.types)},
       (1 + floor(random() * 200))::int || ' High Street', ${pick(sql, TOWNS)},
       case when g.uk then 'SW1A ' || (1 + floor(random() * 9))::int || 'AA' else '' end,
       'Makes and sells ' || lower(${pick(sql, TRADES)}) || ' products',
@@ -174,28 +181,41 @@ async function seedCompanies(sql: Sql, count: number): Promise<number> {
       floor(random() * 50000000)::bigint, g.i % 20 = 0,
       case when g.i % 20 = 0 then g.created + interval '400 days' end,
       case when g.i % 20 = 0 then 'Company is dissolved' end
-    from g, m`;
+    from g`;
   return result.count;
 }
 
+/**
+ * Companies numbered 1..n in a session table, so a contact or an interaction picks its
+ * company by a random number through a hash join.
+ */
+async function numberCompanies(sql: Sql) {
+  await sql`drop table if exists bench_company_pick`;
+  await sql`create temp table bench_company_pick as
+    select row_number() over (order by id)::int as k, id from company_company`;
+  await sql`analyze bench_company_pick`;
+}
+
+const randomCompany = (sql: Sql) =>
+  sql`1 + floor(random() * (select count(*) from bench_company_pick))::int`;
+
 async function seedContacts(sql: Sql, count: number): Promise<number> {
   const result = await sql`
-    with c as (select array_agg(id) as ids from company_company),
-    g as (
+    with g as (
       select i, ${pick(sql, FIRST_NAMES)} as first, ${pick(sql, LAST_NAMES)} as last,
-        now() - random() * interval '3000 days' as created
+        now() - random() * interval '3000 days' as created, ${randomCompany(sql)} as k
       from generate_series(1, ${count}) i
     )
     insert into company_contact (first_name, last_name, job_title, company_id, "primary",
       email, full_telephone_number, address_same_as_company, created_on, modified_on,
       archived, valid_email)
     select g.first, g.last, ${pick(sql, ["Director", "CEO", "Export Manager", "Buyer", "CFO"])},
-      c.ids[1 + floor(random() * cardinality(c.ids))::int], g.i % 3 = 0,
+      p.id, g.i % 3 = 0,
       lower(regexp_replace(g.first || '.' || g.last, '[^A-Za-z.]', '', 'g')) || '.' || g.i
         || '@example.test',
       '+44 20 7946 ' || lpad((g.i % 10000)::text, 4, '0'), true, g.created, g.created,
       g.i % 25 = 0, true
-    from g, c`;
+    from g join bench_company_pick p using (k)`;
   return result.count;
 }
 
@@ -220,7 +240,7 @@ function interactionValues(sql: Sql) {
     was_policy_feedback_provided: sql`false`,
     were_countries_discussed: sql`false`,
     has_related_trade_agreements: sql`false`,
-    company_id: sql`c.ids[1 + floor(random() * cardinality(c.ids))::int]`,
+    company_id: sql`p.id`,
     service_id: sql`(select array_agg(id) from metadata_service)
       [1 + floor(random() * (select count(*) from metadata_service))::int]`,
     communication_channel_id: sql`(select array_agg(id) from interaction_communicationchannel)
@@ -255,23 +275,44 @@ async function seedInteractions(sql: Sql, count: number): Promise<BulkStep> {
   }
   const present = columns.filter((c) => c.name in values).map((c) => c.name);
   const result = await sql`
-    with c as (select array_agg(id) as ids from company_company),
-    g as (
-      select i, now() - random() * interval '1500 days' as created
+    with g as (
+      select i, now() - random() * interval '1500 days' as created, ${randomCompany(sql)} as k
       from generate_series(1, ${count}) i
     )
     insert into interaction_interaction (${sql(present)})
     select ${joinFragments(sql, present.map((name) => values[name]))}
-    from g, c`;
-  // The contacts of each interaction: one contact of its company, when the link exists.
-  const links = await sql<{ present: boolean }[]>`
-    select to_regclass('interaction_interaction_contacts') is not null as present`;
-  if (links[0].present) {
+    from g join bench_company_pick p using (k)`;
+  // The link tables the original fills beside company_id, where this branch has them:
+  // the company, one contact of that company, one adviser (with their team) who took part.
+  const links = await sql<{ name: string }[]>`
+    select t as name from unnest(${[
+    "interaction_interaction_companies",
+    "interaction_interaction_contacts",
+    "interaction_interactionditparticipant",
+  ]}::text[]) t where to_regclass(t) is not null`;
+  const has = new Set(links.map((l) => l.name));
+  if (has.has("interaction_interaction_companies")) {
+    await sql`
+      insert into interaction_interaction_companies (interaction_id, company_id)
+      select id, company_id from interaction_interaction where company_id is not null`;
+  }
+  if (has.has("interaction_interaction_contacts")) {
     await sql`
       insert into interaction_interaction_contacts (interaction_id, contact_id)
       select distinct on (i.id) i.id, k.id from interaction_interaction i
       join company_contact k on k.company_id = i.company_id
       order by i.id, k.id`;
+  }
+  if (has.has("interaction_interactionditparticipant")) {
+    await sql`
+      with a as (
+        select id, dit_team_id, row_number() over (order by id) as k from company_advisor
+      ), i as (
+        select id, 1 + floor(random() * (select count(*) from a))::int as k
+        from interaction_interaction
+      )
+      insert into interaction_interactionditparticipant (interaction_id, adviser_id, team_id)
+      select i.id, a.id, a.dit_team_id from i join a using (k)`;
   }
   return {
     entity: "interactions",
@@ -288,7 +329,11 @@ async function seedInteractions(sql: Sql, count: number): Promise<BulkStep> {
 export async function seedBulk(sql: Sql, sizes: BulkSizes): Promise<BulkStep[]> {
   await sql`select setseed(0.42)`;
   return [
-    await timed("companies", () => seedCompanies(sql, sizes.companies)),
+    await timed("companies", async () => {
+      const rows = await seedCompanies(sql, sizes.companies);
+      await numberCompanies(sql);
+      return rows;
+    }),
     await timed("contacts", () => seedContacts(sql, sizes.contacts)),
     await seedInteractions(sql, sizes.interactions),
   ];
