@@ -1,34 +1,29 @@
 /**
  * `deno task bench [flags]`: runs every benchmark below, one after another so they do
- * not compete for the machine's two cores, each as its own `deno run -A` process with
- * the same flags, and shows their output as it comes. Benchmarks print figures; nothing
- * here judges them. A listed script that does not exist yet is skipped with a note.
+ * not compete for the machine's two cores, each as its own `deno run -A` process, and
+ * shows their output as it comes. Flags go to the load run (bench/load.ts: `--scale`,
+ * `--duration`, `--only`, ...). Benchmarks print figures; nothing here judges them.
  */
 
-/** Benchmark scripts, relative to this folder; a new benchmark adds a line here. */
-const BENCHMARKS = [
-  "load_metadata.ts",
+/** Benchmark scripts, relative to this folder, and whether they take the flags. */
+const BENCHMARKS: { script: string; flags: boolean }[] = [
+  { script: "load_metadata.ts", flags: false },
+  { script: "jobs.ts", flags: false },
+  { script: "load.ts", flags: true },
 ];
 
 let failed = 0;
-for (const name of BENCHMARKS) {
-  const script = new URL(name, import.meta.url);
-  try {
-    await Deno.stat(script);
-  } catch (error) {
-    if (!(error instanceof Deno.errors.NotFound)) throw error;
-    console.log(`== ${name}: skipped (not written yet)`);
-    continue;
-  }
-  console.log(`== ${name}`);
+for (const { script, flags } of BENCHMARKS) {
+  const path = new URL(script, import.meta.url).pathname;
+  console.log(`== ${script}`);
   const { code } = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", script.pathname, ...Deno.args],
+    args: ["run", "-A", path, ...(flags ? Deno.args : [])],
     stdin: "inherit",
     stdout: "inherit",
     stderr: "inherit",
   }).output();
   if (code !== 0) {
-    console.log(`== ${name}: exited with code ${code}`);
+    console.log(`== ${script}: exited with code ${code}`);
     failed++;
   }
 }
