@@ -1,7 +1,7 @@
 /**
  * The load run (`deno task bench` runs it last through bench/run.ts): seeds a dedicated
- * database, starts the API as production would and drives load at it from a separate process (wrk), next to the machine's two ceilings
- * measured in the same run: `pgbench -S` on the same PostgreSQL and a bare `Deno.serve`
+ * database, starts the API as production would and drives load at it from a separate
+ * process (wrk), next to the machine's two ceilings measured in the same run: `pgbench -S` on the same PostgreSQL and a bare `Deno.serve`
  * JSON hello under the same wrk settings. Prints one table and writes it as JSON under
  * bench/results/ (git-ignored), so a reader can rerun it and compare.
  *
