@@ -395,6 +395,31 @@ export interface ExportCountry {
 }
 
 /**
+ * Adds one export country as the original's `Company.add_export_country` (used when an
+ * interaction records countries discussed): a new country is inserted with the status; a
+ * recorded one takes the new status only when it differs and the row was last modified
+ * before `recordDate`, so older news never overwrites newer. The original calls it without
+ * `track_history` from interactions, so nothing goes to the history table and the legacy
+ * country lists are left as they are.
+ */
+export async function addExportCountry(
+  db: Db,
+  companyId: string,
+  item: ExportCountry,
+  change: { recordDate: Date; by: string | null; at: Date },
+) {
+  const { recordDate, by, at } = change;
+  await db`
+    insert into company_companyexportcountry as e
+      (created_on, modified_on, created_by_id, modified_by_id, country_id, company_id, status)
+    values (${at}, ${at}, ${by}, ${by}, ${item.country}, ${companyId}, ${item.status})
+    on conflict (country_id, company_id) do update
+      set status = excluded.status, modified_on = excluded.modified_on,
+          modified_by_id = excluded.modified_by_id
+      where e.status <> excluded.status and e.modified_on < ${recordDate}`;
+}
+
+/**
  * Replaces the company's export countries, logging each insert, status update and delete
  * to the history table, then re-derives the legacy M2M lists from the statuses.
  */
