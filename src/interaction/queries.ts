@@ -389,6 +389,27 @@ export async function replaceExportCountries(
   }
 }
 
+/**
+ * The latest interaction of the company `companyId` — by date, then newest created, then
+ * id, as the original's company list items annotate it — as a one-row subquery for a
+ * lateral join. Its columns: `date`, `created_on` and `id` to order by, and `json`, the
+ * list item serializer's `{id, created_on, date, subject, dit_participants}` (each
+ * participant's adviser and team as `{id, name}` or null).
+ */
+export function latestInteractionOfCompany(sql: Db, companyId: Fragment): Fragment {
+  return sql`(select li.id, li.date, li.created_on, jsonb_build_object(
+      'id', li.id, 'created_on', ${datetime(sql, sql`li.created_on`)},
+      'date', api_date(li.date), 'subject', li.subject,
+      'dit_participants', (select coalesce(jsonb_agg(jsonb_build_object(
+          'adviser', (select jsonb_build_object('id', a.id, 'name', ${adviserName(sql, "a")})
+            from company_advisor a where a.id = p.adviser_id),
+          'team', (select jsonb_build_object('id', t.id, 'name', t.name)
+            from metadata_team t where t.id = p.team_id)) order by p.id), '[]'::jsonb)
+        from interaction_interactionditparticipant p where p.interaction_id = li.id)) as json
+    from interaction_interaction li where li.company_id = ${companyId}
+    order by li.date desc, li.created_on desc, li.id limit 1)`;
+}
+
 /** Interactions of a company (their search documents embed it). */
 export async function interactionIdsOfCompany(db: Db, companyId: string): Promise<string[]> {
   const rows = await db<{ id: string }[]>`
