@@ -9,6 +9,7 @@ import { adviser, adviserWithTeam, datetime, jsonObject, ref } from "../core/ren
 import { adviserRef, type VersionedEntity } from "../core/versions.ts";
 import { orderBy, type SortChoices, type SortTerm } from "../http/sortby.ts";
 import { contactsOfCompanyJson } from "../contact/queries.ts";
+import { onAdviserLists } from "../company_list/queries.ts";
 import { UNITED_KINGDOM } from "./rules.ts";
 
 const countryRef = { table: "metadata_country" };
@@ -227,17 +228,6 @@ export interface CompanyFilters {
 /** Escapes a token for a PostgreSQL regular expression (as Python's re.escape). */
 const escapeRegex = (token: string) => token.replace(/[^\p{L}\p{N}_\s]/gu, "\\$&");
 
-/**
- * Whether the company lists table exists yet (it belongs to a later domain). Until it
- * does, autocomplete cannot rank the caller's own list companies first.
- */
-async function companyListsExist(db: Db): Promise<boolean> {
-  const [{ present }] = await db<{ present: boolean }[]>`
-    select to_regclass('company_list_companylistitem') is not null
-      and to_regclass('company_list_companylist') is not null as present`;
-  return present;
-}
-
 export async function listCompanies(
   db: Db,
   options: {
@@ -260,16 +250,13 @@ export async function listCompanies(
   if (filters.autocomplete) {
     const tokens = filters.autocomplete.term.split(/\s+/).filter(Boolean);
     for (const token of tokens) conditions.push(db`c.name ~* ${`\\m${escapeRegex(token)}`}`);
-    const lists = await companyListsExist(db);
-    const inList = lists
-      ? db`exists(select 1 from company_list_companylistitem i
-          join company_list_companylist l on l.id = i.list_id
-          where i.company_id = c.id and l.adviser_id = ${filters.autocomplete.adviserId})`
-      : db`false`;
+    const inList = onAdviserLists(db, db`c.id`, filters.autocomplete.adviserId);
     view = { ...view, inAdviserList: inList };
-    // An explicit sortby wins, as DRF's OrderingFilter runs after the filters.
+    // The caller's list companies first, then by name, as the original's
+    // WithListAutocompleteFilter (a blank term only orders by name). An explicit sortby
+    // wins, as DRF's OrderingFilter runs after the filters.
     if (!options.sort.length) {
-      order = lists ? db`order by ${inList} desc, c.name, c.id` : db`order by c.name, c.id`;
+      order = tokens.length ? db`order by ${inList} desc, c.name, c.id` : db`order by c.name, c.id`;
     }
   }
   const whereClause = where(db, conditions);

@@ -206,6 +206,13 @@ export async function listItems(
   return { count: n, results: rows.map((r) => r.item) };
 }
 
+/** Whether the company `companyId` is on any of the adviser's lists (autocomplete ranks by it). */
+export function onAdviserLists(sql: Db, companyId: Fragment, adviserId: string): Fragment {
+  return sql`exists(select 1 from company_list_companylistitem li
+    join company_list_companylist cl on cl.id = li.list_id
+    where li.company_id = ${companyId} and cl.adviser_id = ${adviserId})`;
+}
+
 /** Adds the company to the list unless it is there already; the new item's id, or null. */
 export async function addItem(
   db: Db,
