@@ -9,6 +9,7 @@ import { adviser, adviserWithTeam, datetime, jsonObject, ref } from "../core/ren
 import { adviserRef, type VersionedEntity } from "../core/versions.ts";
 import { orderBy, type SortChoices, type SortTerm } from "../http/sortby.ts";
 import { contactsOfCompanyJson } from "../contact/queries.ts";
+import { onAdviserLists } from "../company_list/queries.ts";
 import { UNITED_KINGDOM } from "./rules.ts";
 import { type AdviserActivity, monthsBefore } from "../core/housekeeping.ts";
 
@@ -228,17 +229,6 @@ export interface CompanyFilters {
 /** Escapes a token for a PostgreSQL regular expression (as Python's re.escape). */
 const escapeRegex = (token: string) => token.replace(/[^\p{L}\p{N}_\s]/gu, "\\$&");
 
-/**
- * Whether the company lists table exists yet (it belongs to a later domain). Until it
- * does, autocomplete cannot rank the caller's own list companies first.
- */
-async function companyListsExist(db: Db): Promise<boolean> {
-  const [{ present }] = await db<{ present: boolean }[]>`
-    select to_regclass('company_list_companylistitem') is not null
-      and to_regclass('company_list_companylist') is not null as present`;
-  return present;
-}
-
 export async function listCompanies(
   db: Db,
   options: {
@@ -261,16 +251,13 @@ export async function listCompanies(
   if (filters.autocomplete) {
     const tokens = filters.autocomplete.term.split(/\s+/).filter(Boolean);
     for (const token of tokens) conditions.push(db`c.name ~* ${`\\m${escapeRegex(token)}`}`);
-    const lists = await companyListsExist(db);
-    const inList = lists
-      ? db`exists(select 1 from company_list_companylistitem i
-          join company_list_companylist l on l.id = i.list_id
-          where i.company_id = c.id and l.adviser_id = ${filters.autocomplete.adviserId})`
-      : db`false`;
+    const inList = onAdviserLists(db, db`c.id`, filters.autocomplete.adviserId);
     view = { ...view, inAdviserList: inList };
-    // An explicit sortby wins, as DRF's OrderingFilter runs after the filters.
+    // The caller's list companies first, then by name, as the original's
+    // WithListAutocompleteFilter (a blank term only orders by name). An explicit sortby
+    // wins, as DRF's OrderingFilter runs after the filters.
     if (!options.sort.length) {
-      order = lists ? db`order by ${inList} desc, c.name, c.id` : db`order by c.name, c.id`;
+      order = tokens.length ? db`order by ${inList} desc, c.name, c.id` : db`order by c.name, c.id`;
     }
   }
   const whereClause = where(db, conditions);
@@ -393,6 +380,31 @@ export async function replaceCoreTeam(db: Db, companyId: string, adviserIds: str
 export interface ExportCountry {
   country: string;
   status: string;
+}
+
+/**
+ * Adds one export country as the original's `Company.add_export_country` (used when an
+ * interaction records countries discussed): a new country is inserted with the status; a
+ * recorded one takes the new status only when it differs and the row was last modified
+ * before `recordDate`, so older news never overwrites newer. The original calls it without
+ * `track_history` from interactions, so nothing goes to the history table and the legacy
+ * country lists are left as they are.
+ */
+export async function addExportCountry(
+  db: Db,
+  companyId: string,
+  item: ExportCountry,
+  change: { recordDate: Date; by: string | null; at: Date },
+) {
+  const { recordDate, by, at } = change;
+  await db`
+    insert into company_companyexportcountry as e
+      (created_on, modified_on, created_by_id, modified_by_id, country_id, company_id, status)
+    values (${at}, ${at}, ${by}, ${by}, ${item.country}, ${companyId}, ${item.status})
+    on conflict (country_id, company_id) do update
+      set status = excluded.status, modified_on = excluded.modified_on,
+          modified_by_id = excluded.modified_by_id
+      where e.status <> excluded.status and e.modified_on < ${recordDate}`;
 }
 
 /**

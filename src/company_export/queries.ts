@@ -1,11 +1,12 @@
 /**
  * All SQL of the export pipeline: the response JSON (built in SQL), the caller's list with
- * its filters, the owners of the caller's exports, and writes.
+ * its filters, the owners of the caller's exports, and writes. Other domains that link to
+ * an export (interactions) render, name and check it through the exports at the end.
  */
 import type { Db } from "../db/pool.ts";
 import { type Fragment, joinFragments, where } from "../db/fragments.ts";
 import { adviserName, datetime, jsonObject, ref } from "../core/render.ts";
-import { adviserRef, type VersionedEntity } from "../core/versions.ts";
+import { adviserRef, type RefTable, type VersionedEntity } from "../core/versions.ts";
 import { orderBy, type SortChoices, type SortTerm } from "../http/sortby.ts";
 import type { Page } from "../http/pagination.ts";
 
@@ -226,4 +227,21 @@ export async function existingIds(db: Db, table: string, ids: string[]): Promise
   const rows = await db<{ id: string }[]>`
     select id::text as id from ${db(table)} where id = any(${ids}::uuid[])`;
   return new Set(rows.map((r) => r.id));
+}
+
+/** An export as other objects' versions name it: by its title (the model's `__str__`). */
+export const companyExportRef: RefTable = {
+  table: "company_companyexport",
+  name: (sql) => sql`r.title`,
+};
+
+/** `{title, id}` of the export with id `id`, or null (the original's NestedCompanyExportField). */
+export function exportLinkJson(sql: Db, id: Fragment): Fragment {
+  return sql`(select jsonb_build_object('title', x.title, 'id', x.id)
+    from company_companyexport x where x.id = ${id})`;
+}
+
+/** Whether an export with this id exists (archived or not). */
+export async function exportExists(db: Db, id: string): Promise<boolean> {
+  return (await db`select 1 from company_companyexport where id = ${id}`).length > 0;
 }

@@ -9,6 +9,7 @@ import { adviserName, datetime, jsonObject } from "../core/render.ts";
 import { adviserRef, type VersionedEntity } from "../core/versions.ts";
 import { orderBy, type SortChoices, type SortTerm } from "../http/sortby.ts";
 import type { Page } from "../http/pagination.ts";
+import { latestInteractionOfCompany } from "../interaction/queries.ts";
 
 const contactRef = {
   table: "company_contact",
@@ -162,8 +163,8 @@ export async function companyArchived(db: Db, companyId: string): Promise<boolea
 }
 
 /**
- * The item aliased `i` as CompanyListItemSerializer renders it. `latest_interaction` is
- * null until interactions exist (they belong to the interaction domain).
+ * The item aliased `i` as CompanyListItemSerializer renders it, with its company's latest
+ * interaction joined laterally as `li` (from the interaction domain; null when none).
  */
 function itemJson(sql: Db): Fragment {
   return jsonObject(sql, [
@@ -174,7 +175,7 @@ function itemJson(sql: Db): Fragment {
         from company_company c where c.id = i.company_id)`,
     ],
     ["created_on", datetime(sql, sql`i.created_on`)],
-    ["latest_interaction", null],
+    ["latest_interaction", sql`li.json`],
   ]);
 }
 
@@ -191,14 +192,25 @@ export async function listItems(
   const [{ n }] = await db<{ n: number }[]>`
     select count(*)::int as n from company_list_companylistitem i
     where i.list_id = ${options.listId}`;
-  // With no interactions to order by, newest additions come first.
-  const sort = options.sort.length ? options.sort : [{ name: "created_on", descending: true }];
+  // By default companies with the most recent interaction first, those without any last
+  // (the original orders by how long ago it was, then its newest creation, then its id).
+  const order = options.sort.length
+    ? orderBy(db, options.sort, itemSortChoices, "i.id")
+    : db`order by li.date desc nulls last, li.created_on desc, li.id, i.id`;
   const rows = await db<{ item: Record<string, unknown> }[]>`
     select ${itemJson(db)} as item from company_list_companylistitem i
+    left join lateral ${latestInteractionOfCompany(db, db`i.company_id`)} li on true
     where i.list_id = ${options.listId}
-    ${orderBy(db, sort, itemSortChoices, "i.id")}
+    ${order}
     limit ${options.page.limit} offset ${options.page.offset}`;
   return { count: n, results: rows.map((r) => r.item) };
+}
+
+/** Whether the company `companyId` is on any of the adviser's lists (autocomplete ranks by it). */
+export function onAdviserLists(sql: Db, companyId: Fragment, adviserId: string): Fragment {
+  return sql`exists(select 1 from company_list_companylistitem li
+    join company_list_companylist cl on cl.id = li.list_id
+    where li.company_id = ${companyId} and cl.adviser_id = ${adviserId})`;
 }
 
 /** Adds the company to the list unless it is there already; the new item's id, or null. */

@@ -13,7 +13,8 @@ import { paginate, readPage } from "../http/pagination.ts";
 import { doesNotExist, missingReferences, type Reference } from "../core/references.ts";
 import { registerArchive } from "../core/archive.ts";
 import { recordWrite, registerEmbedding } from "../core/tracking.ts";
-import { companyName } from "../company/queries.ts";
+import { addExportCountry, companyName } from "../company/queries.ts";
+import { exportExists } from "../company_export/queries.ts";
 import { lockContact } from "../contact/queries.ts";
 import { type InteractionInput, interactionRoutes } from "./routes.ts";
 import * as q from "./queries.ts";
@@ -43,6 +44,7 @@ const INVALID_CHOICE = "Select a valid choice. That choice is not one of the ava
 /** Single references of the body → the table each points at. */
 const REF_TABLES = {
   company: "company_company",
+  company_export: "company_companyexport",
   communication_channel: "interaction_communicationchannel",
   service: "metadata_service",
   service_delivery_status: "interaction_servicedeliverystatus",
@@ -55,12 +57,7 @@ const LIST_TABLES = {
   export_barrier_types: "metadata_exportbarriertype",
 } as const;
 /** Links to entities whose tables do not exist yet: no id can name an existing row. */
-const PENDING_LINKS = [
-  "event",
-  "investment_project",
-  "company_export",
-  "large_capital_opportunity",
-] as const;
+const PENDING_LINKS = ["event", "investment_project", "large_capital_opportunity"] as const;
 
 const SCALARS = [
   "kind",
@@ -278,6 +275,21 @@ async function write(
   if (input.export_countries || !stored) {
     await q.replaceExportCountries(db, id, input.export_countries ?? [], meta);
   }
+  // The original copies countries to the company only when the interaction had none
+  // before (so on create, or the first time an update adds some), dated by the
+  // interaction unless that is in the future, on behalf of the interaction's creator.
+  const companyId = (columns.company_id as string | undefined) ?? stored?.company_id;
+  const date = input.date ?? stored?.date;
+  if (input.export_countries?.length && !stored?.export_countries.length && companyId && date) {
+    const change = {
+      recordDate: date > meta.at ? meta.at : date,
+      by: stored ? stored.created_by_id : meta.by,
+      at: meta.at,
+    };
+    for (const item of input.export_countries) {
+      await addExportCountry(db, companyId, item, change);
+    }
+  }
   return id;
 }
 
@@ -297,6 +309,13 @@ function registerVersion(app: App, version: ApiVersion) {
     if (companyId && (!UUID_RE.test(companyId) || await companyName(db, companyId) === null)) {
       errors.company_id = [INVALID_CHOICE];
     }
+    const companyExportId = query.company_export_id || undefined;
+    if (
+      companyExportId &&
+      (!UUID_RE.test(companyExportId) || !await exportExists(db, companyExportId))
+    ) {
+      errors.company_export_id = [INVALID_CHOICE];
+    }
     const contactId = query.contacts__id || undefined;
     if (contactId && !UUID_RE.test(contactId)) errors.contacts__id = ["Enter a valid UUID."];
     // These name entities that do not exist yet, so no value is a valid choice.
@@ -307,7 +326,7 @@ function registerVersion(app: App, version: ApiVersion) {
     const page = readPage(c);
     const scope = interactionScope(c.var.caller, "view");
     const result = await q.listInteractions(db, {
-      filters: { companyId, contactId },
+      filters: { companyId, contactId, companyExportId },
       scope: scopeCondition(db, scope, (teamId) => associatedWithTeam(db, teamId)),
       sortby: query.sortby,
       page,

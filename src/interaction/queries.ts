@@ -3,13 +3,14 @@
  * list with its filters and sort terms, the stored row that validation merges with,
  * and the writes (the row, its M2M sets, adviser participants, export countries).
  * Companies and contacts are only named here (`{id, name}`, a contact's names and job
- * title); everything else about them goes through their domains.
+ * title); everything else about them, and the linked export, goes through their domains.
  */
 import type { Db } from "../db/pool.ts";
 import { type Fragment, joinFragments, where } from "../db/fragments.ts";
 import { adviser, adviserName, datetime, jsonObject, ref } from "../core/render.ts";
 import { adviserRef, type ManyToMany, type VersionedEntity } from "../core/versions.ts";
 import { orderBy, parseSortby, type SortChoices } from "../http/sortby.ts";
+import { companyExportRef, exportLinkJson } from "../company_export/queries.ts";
 import type { ApiVersion, ExportCountryInput } from "./rules.ts";
 import { type AdviserActivity, type CompanyInUse, yearsBefore } from "../core/housekeeping.ts";
 
@@ -55,6 +56,7 @@ export const interactionEntity: VersionedEntity = {
     service_id: { table: "metadata_service" },
     communication_channel_id: { table: "interaction_communicationchannel" },
     service_delivery_status_id: { table: "interaction_servicedeliverystatus" },
+    company_export_id: companyExportRef,
     archived_by_id: adviserRef,
   },
   manyToMany: {
@@ -76,10 +78,9 @@ export const interactionEntity: VersionedEntity = {
 };
 
 /**
- * A link to an entity whose table does not exist yet (event, investment project,
- * company export, large capital opportunity): no id can be stored until it does (the
- * handlers refuse any), so this renders null; the entity's domain replaces it with its
- * `{id, name…}` when it lands.
+ * A link to an entity whose table does not exist yet (event, investment project, large
+ * capital opportunity): no id can be stored until it does (the handlers refuse any), so
+ * this renders null; the entity's domain replaces it with its `{id, name…}` when it lands.
  */
 const pendingLink = (sql: Db, column: Fragment): Fragment =>
   sql`(case when ${column} is null then null else jsonb_build_object('id', ${column}) end)`;
@@ -133,7 +134,7 @@ export function interactionJson(sql: Db, version: ApiVersion): Fragment {
     ],
     ["grant_amount_offered", sql`i.grant_amount_offered::text`],
     ["investment_project", pendingLink(sql, sql`i.investment_project_id`)],
-    ["company_export", pendingLink(sql, sql`i.company_export_id`)],
+    ["company_export", exportLinkJson(sql, sql`i.company_export_id`)],
     ["large_capital_opportunity", pendingLink(sql, sql`i.large_capital_opportunity_id`)],
     ["net_company_receipt", sql`i.net_company_receipt::text`],
     ["service", ref(sql, "metadata_service", sql`i.service_id`)],
@@ -255,6 +256,8 @@ export interface StoredInteraction {
   kind: string;
   status: string;
   theme: string | null;
+  date: Date;
+  created_by_id: string | null;
   company_id: string | null;
   communication_channel_id: string | null;
   service_id: string | null;
@@ -281,7 +284,7 @@ export async function lockInteraction(db: Db, id: string): Promise<StoredInterac
     db`(select coalesce(array_agg(j.${db(M2M[field].target)}::text order by j.id), '{}')
       from ${db(M2M[field].table)} j where j.interaction_id = i.id)`;
   const [row] = await db<StoredInteraction[]>`
-    select i.id, i.kind, i.status, i.theme, i.company_id, i.communication_channel_id,
+    select i.id, i.kind, i.status, i.theme, i.date, i.created_by_id, i.company_id, i.communication_channel_id,
       i.service_id, i.service_answers, i.investment_project_id, i.company_export_id, i.event_id,
       i.service_delivery_status_id, i.was_policy_feedback_provided, i.policy_feedback_notes,
       i.were_countries_discussed, i.has_related_trade_agreements, i.helped_remove_export_barrier,
@@ -385,6 +388,27 @@ export async function replaceExportCountries(
               ${meta.by})
       on conflict (country_id, interaction_id) do nothing`;
   }
+}
+
+/**
+ * The latest interaction of the company `companyId` — by date, then newest created, then
+ * id, as the original's company list items annotate it — as a one-row subquery for a
+ * lateral join. Its columns: `date`, `created_on` and `id` to order by, and `json`, the
+ * list item serializer's `{id, created_on, date, subject, dit_participants}` (each
+ * participant's adviser and team as `{id, name}` or null).
+ */
+export function latestInteractionOfCompany(sql: Db, companyId: Fragment): Fragment {
+  return sql`(select li.id, li.date, li.created_on, jsonb_build_object(
+      'id', li.id, 'created_on', ${datetime(sql, sql`li.created_on`)},
+      'date', api_date(li.date), 'subject', li.subject,
+      'dit_participants', (select coalesce(jsonb_agg(jsonb_build_object(
+          'adviser', (select jsonb_build_object('id', a.id, 'name', ${adviserName(sql, "a")})
+            from company_advisor a where a.id = p.adviser_id),
+          'team', (select jsonb_build_object('id', t.id, 'name', t.name)
+            from metadata_team t where t.id = p.team_id)) order by p.id), '[]'::jsonb)
+        from interaction_interactionditparticipant p where p.interaction_id = li.id)) as json
+    from interaction_interaction li where li.company_id = ${companyId}
+    order by li.date desc, li.created_on desc, li.id limit 1)`;
 }
 
 /** Interactions of a company (their search documents embed it). */
