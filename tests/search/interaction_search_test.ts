@@ -2,8 +2,9 @@
  * Interaction search on each backend: companies, contacts and interactions written
  * through the API and synced by the inline job, every filter and sortby, free text,
  * paging, 400s, permissions, global search, both CSV exports (columns, file name,
- * injection guard, 5,000 cap) and the re-indexing an interaction write causes (its
- * company's latest_interaction_date, also when it moves company or is archived).
+ * injection guard, 5,000 cap), the contact export's latest-interaction columns and the
+ * re-indexing an interaction write causes (its company's latest_interaction_date, also
+ * when it moves company or is archived).
  */
 import assert from "node:assert/strict";
 import { call, createAdviser } from "../helpers/app.ts";
@@ -93,6 +94,7 @@ for (const { name: backendName, env, ignore } of backendsUnderTest) {
         "company.view_contact",
         "company.add_contact",
         "company.change_contact",
+        "company.export_contact",
       ],
       teamId: teams[0].id,
     });
@@ -690,6 +692,32 @@ for (const { name: backendName, env, ignore } of backendsUnderTest) {
       assert.equal(title(pf, "Policy feedback notes"), "'=HYPERLINK(evil)");
       assert.match(title(pf, "Created date"), /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/);
     });
+
+    await t.step(
+      "contact export: the date and teams of each contact's latest interaction",
+      async () => {
+        const res = await call(app, "POST", "/v3/search/contact/export", {
+          token: user.token,
+          body: { sortby: "last_name" },
+        });
+        assert.equal(res.status, 200);
+        const lines = csvLines(res.text);
+        const titles = cells(lines[0]);
+        const byName = new Map(lines.slice(1).map((l) => [cells(l)[0], cells(l)]));
+        const latest = (name: string) => {
+          const row = byName.get(name)!;
+          return [
+            row[titles.indexOf("Date of latest interaction")],
+            row[titles.indexOf("Teams of latest interaction")],
+          ];
+        };
+        assert.deepEqual(latest("Annie Zed"), ["2024-03-01 00:00:00", "Search Team Alpha"]);
+        assert.deepEqual(latest("Carla Bolton"), [
+          "2023-12-01 00:00:00",
+          "Search Team Alpha, Search Team Beta",
+        ]);
+      },
+    );
 
     await t.step(
       "an interaction write re-indexes its company's latest_interaction_date",
