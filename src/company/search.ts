@@ -52,12 +52,12 @@ import { UNITED_KINGDOM } from "./rules.ts";
 export const GLOBAL_HQ = "43281c5e-92a4-4794-867b-b4d5f801e6f3";
 
 /**
- * The date of the company's latest interaction. Null until interactions exist here;
- * the interaction domain replaces this with `max(date)` of the company's interactions
- * and records the company in the change feed on each interaction write.
+ * The date of the company's latest interaction (those whose legacy `company` it is, as
+ * the original's `interactions` relation). Interaction writes re-index the company
+ * (registered in src/interaction/search.ts).
  */
-export const latestInteractionDate = (sql: Db, _companyId: Fragment): Fragment =>
-  sql`null::timestamptz`;
+export const latestInteractionDate = (sql: Db, companyId: Fragment): Fragment =>
+  sql`(select max(i.date) from interaction_interaction i where i.company_id = ${companyId})`;
 
 /** A sector as search documents embed it: `{id, name, ancestors: [{id}]}` (root first). */
 export function sectorDocument(sql: Db, id: Fragment): Fragment {

@@ -101,8 +101,8 @@ async function contactDocuments(db: Db, wanted: string[]): Promise<SearchDocumen
 }
 
 /**
- * The original's `SearchContactExportAPIView` rows. Interaction columns stay empty until
- * interactions exist here.
+ * The original's `SearchContactExportAPIView` rows. The interaction columns are those
+ * of the contact's latest interaction (by date): its date and its participants' teams.
  */
 async function contactExportRows(
   db: Db,
@@ -129,8 +129,16 @@ async function contactExportRows(
       ${shared(db, "address_postcode")} as computed_postcode,
       ct.full_telephone_number,
       ct.email,
-      null::timestamptz as date_of_latest_interaction,
-      null::text as teams_of_latest_interaction,
+      (select max(i.date) from interaction_interaction_contacts j
+       join interaction_interaction i on i.id = j.interaction_id
+       where j.contact_id = ct.id) as date_of_latest_interaction,
+      (select (select string_agg(distinct t.name, ', ' order by t.name)
+               from interaction_interactionditparticipant p
+               join metadata_team t on t.id = p.team_id
+               where p.interaction_id = i.id)
+       from interaction_interaction_contacts j
+       join interaction_interaction i on i.id = j.interaction_id
+       where j.contact_id = ct.id order by i.date desc limit 1) as teams_of_latest_interaction,
       team.name as created_by__dit_team__name
     from company_contact ct
     left join company_company co on co.id = ct.company_id

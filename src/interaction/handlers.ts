@@ -13,6 +13,7 @@ import { paginate, readPage } from "../http/pagination.ts";
 import { doesNotExist, missingReferences, type Reference } from "../core/references.ts";
 import { registerArchive } from "../core/archive.ts";
 import { recordWrite, registerEmbedding } from "../core/tracking.ts";
+import { recordChanges } from "../core/change_feed.ts";
 import { addExportCountry, companyName } from "../company/queries.ts";
 import { exportExists } from "../company_export/queries.ts";
 import { lockContact } from "../contact/queries.ts";
@@ -357,6 +358,9 @@ function registerVersion(app: App, version: ApiVersion) {
     const meta = { by: callerId(c.var.caller), at: c.var.deps.now() };
     await write(db, input, stored, meta);
     await recordWrite(db, q.interactionEntity, id, { userId: meta.by, at: meta.at });
+    // The company it was with is re-indexed too: moving the interaction changes that
+    // company's latest_interaction_date (the sync indexes a repeated id once).
+    if (stored.company_id) await recordChanges(db, [{ entity: "company", id: stored.company_id }]);
     return c.json(await load(db, id), 200);
   });
 

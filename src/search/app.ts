@@ -117,7 +117,8 @@ export interface SearchApp {
   scope?(caller: Caller): Condition | null;
   /** Rows per bulk write during full rebuilds (default 2,000). */
   bulkBatchSize?: number;
-  export?: ExportDeclaration;
+  /** CSV export(s); a list when the app has several (interactions: all and policy feedback). */
+  export?: ExportDeclaration | ExportDeclaration[];
   publicSearch?: PublicSearchDeclaration;
 }
 

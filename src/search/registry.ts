@@ -6,6 +6,7 @@ import type { SearchApp } from "./app.ts";
 import { adviserSearchApp } from "../adviser/search.ts";
 import { companySearchApp } from "../company/search.ts";
 import { contactSearchApp } from "../contact/search.ts";
+import { interactionSearchApp } from "../interaction/search.ts";
 import { createSearchDomain } from "./routes.ts";
 import { createSearchJobs } from "./jobs.ts";
 
@@ -13,6 +14,7 @@ export const searchApps: SearchApp[] = [
   adviserSearchApp,
   companySearchApp,
   contactSearchApp,
+  interactionSearchApp,
 ];
 
 /** Sync jobs over the registered apps (listed in src/jobs/registry.ts). */

@@ -1,7 +1,8 @@
 /**
  * Search routes, generated from the registered apps: `GET /v3/search` (global), one
- * `POST <app.path>` per app and, for apps that declare them, `POST <export.path>` (CSV)
- * and `POST <publicSearch.path>` (Hawk, signed responses, whitelisted fields).
+ * `POST <app.path>` per app and, for apps that declare them, `POST <export.path>` (CSV,
+ * one per declared export) and `POST <publicSearch.path>` (Hawk, signed responses,
+ * whitelisted fields).
  * Permissions are the original's: any one of the app's view permissions for entity
  * search (plus the export permission for exports); global search needs only a login
  * and hides the apps the caller may not view.
@@ -18,6 +19,7 @@ import {
   compileFilters,
   type EntityQuery,
   entitySearchSchema,
+  type ExportDeclaration,
   pageSchema,
   parseSortby,
   type SearchApp,
@@ -106,8 +108,15 @@ function registerEntitySearch(app: SearchApp, domainApp: Parameters<Domain["regi
     return c.json(result, 200);
   });
 
-  const exporting = app.export;
-  if (!exporting) return;
+  for (const exporting of [app.export ?? []].flat()) registerExport(app, exporting, domainApp);
+}
+
+/** `POST <exporting.path>`: the entity search's hits (at most 5,000) as CSV rows. */
+function registerExport(
+  app: SearchApp,
+  exporting: ExportDeclaration,
+  domainApp: Parameters<Domain["register"]>[0],
+) {
   const exportRoute = createRoute({
     method: "post",
     path: exporting.path,
