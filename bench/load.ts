@@ -177,7 +177,8 @@ async function prepareBenchDatabase(admin: Sql, name: string, sizes: Sizes): Pro
       const started = performance.now();
       const rows = await rebuildApp(sql, backend, app);
       const ms = Math.round(performance.now() - started);
-      log(`  search index ${app.name}: ${rows} documents in ${ms} ms`);
+      const perSecond = Math.round(rows / Math.max(ms / 1000, 0.001));
+      log(`  search index ${app.name}: ${rows} documents in ${ms} ms (${perSecond} docs/s)`);
       steps.push({ entity: `search index: ${app.name}`, rows, ms });
     }
     steps.push(await timedStep("vacuum analyze", 0, () => sql`vacuum (analyze)`));
@@ -483,19 +484,23 @@ function endpointsFor(paths: Set<string>, ids: Awaited<ReturnType<typeof sampleI
     });
   } else skipped.push("GET /v4/interaction (no interaction routes or rows on this branch)");
   if (paths.has("/v4/search/company")) {
-    endpoints.push({
-      name: "POST /v4/search/company",
-      method: "POST",
-      paths: ["/v4/search/company"],
-      bodies: Array.from({ length: 50 }, () =>
-        JSON.stringify({
-          original_query: decodeURIComponent(rng.pick(terms)),
-          archived: false,
-          uk_based: rng.chance(0.5),
-        })),
-      auth: "bearer",
-      target: "list",
-    });
+    // Free text plus two filters, at the two page sizes the issue names.
+    for (const limit of [10, 100]) {
+      endpoints.push({
+        name: `POST /v4/search/company (limit ${limit})`,
+        method: "POST",
+        paths: ["/v4/search/company"],
+        bodies: Array.from({ length: 50 }, () =>
+          JSON.stringify({
+            original_query: decodeURIComponent(rng.pick(terms)),
+            archived: false,
+            uk_based: rng.chance(0.5),
+            limit,
+          })),
+        auth: "bearer",
+        target: "list",
+      });
+    }
   } else skipped.push("POST /v4/search/company (no company search app on this branch)");
   endpoints.push(
     {
