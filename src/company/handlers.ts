@@ -15,7 +15,7 @@ import {
 } from "../http/errors.ts";
 import { paginate, readPage } from "../http/pagination.ts";
 import { parseSortby } from "../http/sortby.ts";
-import { missingReferences, type Reference } from "../core/references.ts";
+import { missingReferences, type Reference, referencesOf } from "../core/references.ts";
 import { registerArchive } from "../core/archive.ts";
 import { registerAudit } from "../core/audit.ts";
 import { recordWrite } from "../core/tracking.ts";
@@ -83,11 +83,7 @@ async function loadCompany(db: Db, id: string, caller: Caller) {
 }
 
 function references(input: CompanyInput): Reference[] {
-  const refs: Reference[] = [];
-  for (const [field, table] of Object.entries(REF_TABLES)) {
-    const id = input[field as keyof typeof REF_TABLES];
-    if (id) refs.push({ path: [field], table, id });
-  }
+  const refs = referencesOf(input, REF_TABLES);
   for (const prefix of ["address", "registered_address"] as const) {
     const address = input[prefix];
     if (address?.area) {

@@ -4,7 +4,8 @@
  * countries with their history.
  */
 import type { Db } from "../db/pool.ts";
-import { type Fragment, joinFragments, where } from "../db/fragments.ts";
+import { insertRow, updateRow } from "../db/rows.ts";
+import { type Fragment, where } from "../db/fragments.ts";
 import { adviser, adviserWithTeam, datetime, jsonObject, ref } from "../core/render.ts";
 import { adviserRef, type VersionedEntity } from "../core/versions.ts";
 import { orderBy, type SortChoices, type SortTerm } from "../http/sortby.ts";
@@ -335,16 +336,12 @@ export async function hasSubsidiaries(db: Db, id: string): Promise<boolean> {
 
 export type CompanyColumns = Record<string, string | string[] | boolean | Date | null>;
 
-export async function insertCompany(db: Db, columns: CompanyColumns): Promise<string> {
-  const [{ id }] = await db<{ id: string }[]>`
-    insert into company_company ${db(columns)} returning id`;
-  return id;
+export function insertCompany(db: Db, columns: CompanyColumns): Promise<string> {
+  return insertRow(db, "company_company", columns);
 }
 
-export async function updateCompany(db: Db, id: string, columns: CompanyColumns) {
-  const sets = Object.entries(columns).map(([k, v]) => db`${db(k)} = ${v}`);
-  if (!sets.length) return;
-  await db`update company_company set ${joinFragments(db, sets)} where id = ${id}`;
+export function updateCompany(db: Db, id: string, columns: CompanyColumns): Promise<void> {
+  return updateRow(db, "company_company", id, columns);
 }
 
 /** The One List core team of the company's group: account manager first, then by name. */

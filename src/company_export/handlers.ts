@@ -9,7 +9,7 @@ import type { Caller } from "../auth/caller.ts";
 import { type FieldErrors, notFound, ValidationError } from "../http/errors.ts";
 import { paginate, readPage } from "../http/pagination.ts";
 import { parseSortby } from "../http/sortby.ts";
-import { missingReferences, type Reference } from "../core/references.ts";
+import { missingReferences, referencesOf } from "../core/references.ts";
 import { archiveObject } from "../core/archive.ts";
 import { recordWrite } from "../core/tracking.ts";
 import { parseBoolean, parseUuid } from "../metadata/filters.ts";
@@ -38,17 +38,7 @@ async function loadExport(db: Db, id: string) {
 }
 
 async function checkReferences(db: Db, input: ExportInput) {
-  const refs: Reference[] = [];
-  for (const [field, table] of Object.entries(REF_TABLES)) {
-    const id = input[field as keyof typeof REF_TABLES];
-    if (id) refs.push({ path: [field], table, id });
-  }
-  for (const [field, table] of Object.entries(LIST_TABLES)) {
-    for (const id of input[field as keyof typeof LIST_TABLES] ?? []) {
-      refs.push({ path: [field], table, id });
-    }
-  }
-  const errors = await missingReferences(db, refs);
+  const errors = await missingReferences(db, referencesOf(input, REF_TABLES, LIST_TABLES));
   if (Object.keys(errors).length) throw new ValidationError(errors);
 }
 

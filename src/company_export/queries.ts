@@ -4,7 +4,8 @@
  * an export (interactions) render, name and check it through the exports at the end.
  */
 import type { Db } from "../db/pool.ts";
-import { type Fragment, joinFragments, where } from "../db/fragments.ts";
+import { insertRow, updateRow } from "../db/rows.ts";
+import { type Fragment, where } from "../db/fragments.ts";
 import { adviserName, datetime, jsonObject, ref } from "../core/render.ts";
 import { adviserRef, type RefTable, type VersionedEntity } from "../core/versions.ts";
 import { orderBy, type SortChoices, type SortTerm } from "../http/sortby.ts";
@@ -163,15 +164,12 @@ export async function lockExport(db: Db, id: string): Promise<boolean> {
 
 export type ExportColumns = Record<string, string | number | boolean | Date | null>;
 
-export async function insertExport(db: Db, columns: ExportColumns): Promise<string> {
-  const [{ id }] = await db<{ id: string }[]>`
-    insert into company_companyexport ${db(columns)} returning id`;
-  return id;
+export function insertExport(db: Db, columns: ExportColumns): Promise<string> {
+  return insertRow(db, "company_companyexport", columns);
 }
 
-export async function updateExport(db: Db, id: string, columns: ExportColumns) {
-  const sets = Object.entries(columns).map(([k, v]) => db`${db(k)} = ${v}`);
-  await db`update company_companyexport set ${joinFragments(db, sets)} where id = ${id}`;
+export function updateExport(db: Db, id: string, columns: ExportColumns): Promise<void> {
+  return updateRow(db, "company_companyexport", id, columns);
 }
 
 /** Replaces the export's team members (`advisor_id`) or contacts (`contact_id`). */

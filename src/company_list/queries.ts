@@ -4,7 +4,8 @@
  * adviser, so another adviser's list or item is indistinguishable from a missing one.
  */
 import type { Db } from "../db/pool.ts";
-import { type Fragment, joinFragments, where } from "../db/fragments.ts";
+import { insertRow, updateRow } from "../db/rows.ts";
+import { type Fragment, where } from "../db/fragments.ts";
 import { adviserName, datetime, jsonObject } from "../core/render.ts";
 import { adviserRef, type VersionedEntity } from "../core/versions.ts";
 import { orderBy, type SortChoices, type SortTerm } from "../http/sortby.ts";
@@ -327,16 +328,12 @@ export async function lockPipelineItem(
 
 export type PipelineColumns = Record<string, string | number | boolean | Date | null>;
 
-export async function insertPipelineItem(db: Db, columns: PipelineColumns): Promise<string> {
-  const [{ id }] = await db<{ id: string }[]>`
-    insert into company_list_pipelineitem ${db(columns)} returning id`;
-  return id;
+export function insertPipelineItem(db: Db, columns: PipelineColumns): Promise<string> {
+  return insertRow(db, "company_list_pipelineitem", columns);
 }
 
-export async function updatePipelineItem(db: Db, id: string, columns: PipelineColumns) {
-  const sets = Object.entries(columns).map(([k, v]) => db`${db(k)} = ${v}`);
-  if (!sets.length) return;
-  await db`update company_list_pipelineitem set ${joinFragments(db, sets)} where id = ${id}`;
+export function updatePipelineItem(db: Db, id: string, columns: PipelineColumns): Promise<void> {
+  return updateRow(db, "company_list_pipelineitem", id, columns);
 }
 
 /** Replaces the item's contacts with `contactIds`. */

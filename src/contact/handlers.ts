@@ -11,7 +11,7 @@ import {
 } from "../http/errors.ts";
 import { paginate, paginateByNumber, readPage, readPageNumber } from "../http/pagination.ts";
 import { parseSortby } from "../http/sortby.ts";
-import { missingReferences, type Reference } from "../core/references.ts";
+import { missingReferences, referencesOf } from "../core/references.ts";
 import { registerArchive } from "../core/archive.ts";
 import { registerAudit } from "../core/audit.ts";
 import { recordWrite, registerEmbedding } from "../core/tracking.ts";
@@ -54,12 +54,7 @@ async function validate(
   stored: q.ContactRow | null,
   v4: boolean,
 ) {
-  const refs: Reference[] = [];
-  for (const [field, table] of Object.entries(REF_TABLES)) {
-    const id = input[field as keyof typeof REF_TABLES];
-    if (id) refs.push({ path: [field], table, id });
-  }
-  const errors: FieldErrors = await missingReferences(db, refs);
+  const errors: FieldErrors = await missingReferences(db, referencesOf(input, REF_TABLES));
   const phone = telephoneError(input.full_telephone_number);
   if (phone) errors.full_telephone_number = [phone];
   if (input.email !== undefined && !errors.company) {

@@ -3,7 +3,8 @@
  * responses through `contactsOfCompanyJson`), lists, reads for validation and writes.
  */
 import type { Db } from "../db/pool.ts";
-import { type Fragment, joinFragments, where } from "../db/fragments.ts";
+import { insertRow, updateRow } from "../db/rows.ts";
+import { type Fragment, where } from "../db/fragments.ts";
 import { adviser, adviserName, datetime, jsonObject, ref } from "../core/render.ts";
 import { adviserRef, type VersionedEntity } from "../core/versions.ts";
 import { orderBy, type SortChoices, type SortTerm } from "../http/sortby.ts";
@@ -188,15 +189,12 @@ export async function emailTakenAt(db: Db, email: string, companyId: string): Pr
 
 export type ContactColumns = Record<string, string | boolean | Date | null>;
 
-export async function insertContact(db: Db, columns: ContactColumns): Promise<string> {
-  const [{ id }] = await db<{ id: string }[]>`
-    insert into company_contact ${db(columns)} returning id`;
-  return id;
+export function insertContact(db: Db, columns: ContactColumns): Promise<string> {
+  return insertRow(db, "company_contact", columns);
 }
 
-export async function updateContact(db: Db, id: string, columns: ContactColumns) {
-  const sets = Object.entries(columns).map(([k, v]) => db`${db(k)} = ${v}`);
-  await db`update company_contact set ${joinFragments(db, sets)} where id = ${id}`;
+export function updateContact(db: Db, id: string, columns: ContactColumns): Promise<void> {
+  return updateRow(db, "company_contact", id, columns);
 }
 
 /** Advisers who created, changed, archived or own a contact since `since`. */

@@ -13,6 +13,27 @@ export interface Reference {
   id: string;
 }
 
+/**
+ * The references a body names through its reference fields: `single` maps a field holding
+ * one id to its table, `lists` a field holding a list of ids. Unset fields name nothing.
+ */
+export function referencesOf(
+  input: Record<string, unknown>,
+  single: Record<string, string>,
+  lists: Record<string, string> = {},
+): Reference[] {
+  const refs: Reference[] = [];
+  for (const [field, table] of Object.entries(single)) {
+    const id = input[field];
+    if (typeof id === "string") refs.push({ path: [field], table, id });
+  }
+  for (const [field, table] of Object.entries(lists)) {
+    const ids = input[field];
+    if (Array.isArray(ids)) { for (const id of ids) refs.push({ path: [field], table, id }); }
+  }
+  return refs;
+}
+
 export const doesNotExist = (id: string) => `Invalid pk "${id}" - object does not exist.`;
 
 /** Field errors for the references whose rows do not exist (empty when all exist). */

@@ -10,7 +10,7 @@ import type { Caller } from "../auth/caller.ts";
 import { scopeCondition } from "../auth/scoping.ts";
 import { type FieldErrors, mergeErrors, notFound, ValidationError } from "../http/errors.ts";
 import { paginate, readPage } from "../http/pagination.ts";
-import { doesNotExist, missingReferences, type Reference } from "../core/references.ts";
+import { doesNotExist, missingReferences, referencesOf } from "../core/references.ts";
 import { registerArchive } from "../core/archive.ts";
 import { recordWrite, registerEmbedding } from "../core/tracking.ts";
 import { recordChanges } from "../core/change_feed.ts";
@@ -93,17 +93,7 @@ async function itemErrors(
 
 /** Field-level checks: referenced rows exist, the service is a leaf, no adviser twice. */
 async function fieldErrors(db: Db, input: InteractionInput): Promise<FieldErrors> {
-  const refs: Reference[] = [];
-  for (const [field, table] of Object.entries(REF_TABLES)) {
-    const id = input[field as keyof typeof REF_TABLES];
-    if (id) refs.push({ path: [field], table, id });
-  }
-  for (const [field, table] of Object.entries(LIST_TABLES)) {
-    for (const id of input[field as keyof typeof LIST_TABLES] ?? []) {
-      refs.push({ path: [field], table, id });
-    }
-  }
-  const errors = await missingReferences(db, refs);
+  const errors = await missingReferences(db, referencesOf(input, REF_TABLES, LIST_TABLES));
   for (const field of PENDING_LINKS) {
     const id = input[field];
     if (id) mergeErrors(errors, { [field]: [doesNotExist(id)] });

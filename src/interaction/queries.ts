@@ -6,7 +6,8 @@
  * title); everything else about them, and the linked export, goes through their domains.
  */
 import type { Db } from "../db/pool.ts";
-import { type Fragment, joinFragments, where } from "../db/fragments.ts";
+import { updateRow } from "../db/rows.ts";
+import { type Fragment, where } from "../db/fragments.ts";
 import { adviser, adviserName, datetime, jsonObject, ref } from "../core/render.ts";
 import { adviserRef, type ManyToMany, type VersionedEntity } from "../core/versions.ts";
 import { orderBy, parseSortby, type SortChoices } from "../http/sortby.ts";
@@ -338,9 +339,8 @@ export async function insertInteraction(db: Db, columns: InteractionColumns): Pr
   return id;
 }
 
-export async function updateInteraction(db: Db, id: string, columns: InteractionColumns) {
-  const sets = Object.entries(columns).map(([k, v]) => db`${db(k)} = ${v as string}`);
-  await db`update interaction_interaction set ${joinFragments(db, sets)} where id = ${id}`;
+export function updateInteraction(db: Db, id: string, columns: InteractionColumns): Promise<void> {
+  return updateRow(db, "interaction_interaction", id, columns);
 }
 
 /** Replaces an M2M set; kept members keep their link (and so their order). */

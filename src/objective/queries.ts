@@ -3,7 +3,8 @@
  * and counts, and writes.
  */
 import type { Db } from "../db/pool.ts";
-import { type Fragment, joinFragments, where } from "../db/fragments.ts";
+import { insertRow, updateRow } from "../db/rows.ts";
+import { type Fragment, where } from "../db/fragments.ts";
 import { adviser, datetime, jsonObject, ref } from "../core/render.ts";
 import { adviserRef, type VersionedEntity } from "../core/versions.ts";
 import { orderBy, type SortChoices, type SortTerm } from "../http/sortby.ts";
@@ -80,13 +81,10 @@ export async function lockObjective(db: Db, id: string): Promise<boolean> {
 
 export type ObjectiveColumns = Record<string, string | number | boolean | Date | null>;
 
-export async function insertObjective(db: Db, columns: ObjectiveColumns): Promise<string> {
-  const [{ id }] = await db<{ id: string }[]>`
-    insert into company_objective ${db(columns)} returning id`;
-  return id;
+export function insertObjective(db: Db, columns: ObjectiveColumns): Promise<string> {
+  return insertRow(db, "company_objective", columns);
 }
 
-export async function updateObjective(db: Db, id: string, columns: ObjectiveColumns) {
-  const sets = Object.entries(columns).map(([k, v]) => db`${db(k)} = ${v}`);
-  await db`update company_objective set ${joinFragments(db, sets)} where id = ${id}`;
+export function updateObjective(db: Db, id: string, columns: ObjectiveColumns): Promise<void> {
+  return updateRow(db, "company_objective", id, columns);
 }

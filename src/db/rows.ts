@@ -1,0 +1,34 @@
+/**
+ * Inserting and updating one row from a column → value map, the shape every domain's
+ * write path produces after validation. Column names come from the domain's own code
+ * (never the client), and go through `sql(name)` as identifiers.
+ */
+import type postgres from "postgres";
+import type { Db } from "./pool.ts";
+import { joinFragments } from "./fragments.ts";
+
+/** Column → value; values are whatever postgres.js serialises (text, numbers, dates, arrays, JSON). */
+export type Columns = Record<string, unknown>;
+type Serialisable = Record<string, postgres.ParameterOrJSON<never>>;
+
+/** Inserts a row and returns its generated id. */
+export async function insertRow(db: Db, table: string, columns: Columns): Promise<string> {
+  const [{ id }] = await db<{ id: string }[]>`insert into ${db(table)} ${
+    db(columns as Serialisable)
+  } returning id`;
+  return id;
+}
+
+/** Sets the given columns of the row with this id; nothing to set is a no-op. */
+export async function updateRow(
+  db: Db,
+  table: string,
+  id: string,
+  columns: Columns,
+): Promise<void> {
+  const sets = Object.entries(columns).map(([column, value]) =>
+    db`${db(column)} = ${value as postgres.SerializableParameter}`
+  );
+  if (!sets.length) return;
+  await db`update ${db(table)} set ${joinFragments(db, sets)} where id = ${id}`;
+}
