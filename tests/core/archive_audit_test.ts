@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { createApp } from "../../src/http/app.ts";
 import type { App } from "../../src/http/context.ts";
+import type { TransactionSql } from "../../src/db/pool.ts";
 import { freshDatabase } from "../helpers/db.ts";
 import { call, createAdviser, testDeps } from "../helpers/app.ts";
 import { bearer } from "../../src/auth/authenticate.ts";
@@ -81,9 +82,10 @@ Deno.test("core: archive/unarchive, versions, audit diff, change feed", async (t
   });
   const viewer = await createAdviser(sql, { permissions: ["test.view_widget"] });
   const [{ id }] = await sql`insert into test_widget (name, notes) values ('One', '') returning id`;
-  const write = (fn: () => Promise<unknown>, comment?: string) =>
+  // Statements run on the transaction: the embedded database has a single connection.
+  const write = (fn: (tx: TransactionSql) => Promise<unknown>, comment?: string) =>
     sql.begin(async (tx) => {
-      await fn.call(null);
+      await fn(tx);
       await recordWrite(tx, widget, id, { userId: user.id, at: fixed, comment });
     });
 
@@ -91,10 +93,10 @@ Deno.test("core: archive/unarchive, versions, audit diff, change feed", async (t
     "versions diff: FK names, M2M names, '' equals null, count = versions − 1",
     async () => {
       await write(() => Promise.resolve());
-      await write(async () => {
-        await sql`update test_widget set name = 'Two', notes = null, country_id = ${UK},
+      await write(async (tx) => {
+        await tx`update test_widget set name = 'Two', notes = null, country_id = ${UK},
                 owner_id = ${user.id} where id = ${id}`;
-        await sql`insert into test_widget_tags values (${id}, ${FRANCE}), (${id}, ${UK})`;
+        await tx`insert into test_widget_tags values (${id}, ${FRANCE}), (${id}, ${UK})`;
       }, "Renamed");
       await sql`update test_widget set country_id = ${FRANCE} where id = ${id}`;
       await write(() => Promise.resolve());
@@ -132,7 +134,7 @@ Deno.test("core: archive/unarchive, versions, audit diff, change feed", async (t
 
   await t.step("a deleted referenced row shows as its raw id", async () => {
     const other = await createAdviser(sql);
-    await write(() => sql`update test_widget set owner_id = ${other.id} where id = ${id}`);
+    await write((tx) => tx`update test_widget set owner_id = ${other.id} where id = ${id}`);
     await sql`delete from oauth_access_token where advisor_id = ${other.id}`;
     await sql`delete from company_advisor where id = ${other.id}`;
     const res = await call(app, "GET", `/v4/widget/${id}/audit?limit=1`, { token: viewer.token });
