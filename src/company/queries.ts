@@ -4,7 +4,7 @@
  * countries with their history.
  */
 import type { Db } from "../db/pool.ts";
-import { type Fragment, joinFragments, where } from "../db/fragments.ts";
+import { cachedFragments, type Fragment, joinFragments, where } from "../db/fragments.ts";
 import { adviser, adviserWithTeam, datetime, jsonObject, ref } from "../core/render.ts";
 import { adviserRef, type VersionedEntity } from "../core/versions.ts";
 import { orderBy, type SortChoices, type SortTerm } from "../http/sortby.ts";
@@ -93,6 +93,16 @@ function countryList(sql: Db, table: string): Fragment {
 
 /** The company aliased `c` as the v4 CompanySerializer renders it. */
 export function companyJson(sql: Db, view: CompanyView): Fragment {
+  return view.inAdviserList ? buildCompanyJson(sql, view) : companyJsonOfView(sql, view);
+}
+
+/** Views without a per-request part render the same SQL: built once per flag set. */
+const companyJsonOfView = cachedFragments(
+  (view: CompanyView) => `${view.documents}/${view.exportCountries}/${view.contactDocuments}`,
+  (sql, view) => buildCompanyJson(sql, view),
+);
+
+function buildCompanyJson(sql: Db, view: CompanyView): Fragment {
   const groupHq = sql`(select h.id from company_company h
     where h.id = coalesce(c.global_headquarters_id, c.id))`;
   const pairs: [string, Fragment | null][] = [
