@@ -8,6 +8,7 @@ import { cachedFragments, type Fragment, joinFragments, where } from "../db/frag
 import { adviser, adviserWithTeam, datetime, jsonObject, ref } from "../core/render.ts";
 import { adviserRef, type VersionedEntity } from "../core/versions.ts";
 import { orderBy, type SortChoices, type SortTerm } from "../http/sortby.ts";
+import { totalBehind } from "../http/pagination.ts";
 import { contactsOfCompanyJson } from "../contact/queries.ts";
 import { UNITED_KINGDOM } from "./rules.ts";
 import { type AdviserActivity, monthsBefore } from "../core/housekeeping.ts";
@@ -284,12 +285,15 @@ export async function listCompanies(
     }
   }
   const whereClause = where(db, conditions);
-  const [{ n }] = await db<{ n: number }[]>`
-    select count(*)::int as n from company_company c ${whereClause}`;
   const rows = await db<{ company: Record<string, unknown> }[]>`
     select ${companyJson(db, view)} as company from company_company c ${whereClause}
     ${order} limit ${options.page.limit} offset ${options.page.offset}`;
-  return { count: n, results: rows.map((r) => r.company) };
+  const count = await totalBehind(options.page, rows.length, async () => {
+    const [{ n }] = await db<{ n: number }[]>`
+      select count(*)::int as n from company_company c ${whereClause}`;
+    return n;
+  });
+  return { count, results: rows.map((r) => r.company) };
 }
 
 /** The stored columns validation and the actions need, locked for the write. */
