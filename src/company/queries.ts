@@ -285,9 +285,13 @@ export async function listCompanies(
     }
   }
   const whereClause = where(db, conditions);
+  // The page is cut in a subquery and only its rows are rendered: with the document in
+  // the same select list, PostgreSQL would render every row the offset skips.
   const rows = await db<{ company: Record<string, unknown> }[]>`
-    select ${companyJson(db, view)} as company from company_company c ${whereClause}
-    ${order} limit ${options.page.limit} offset ${options.page.offset}`;
+    select ${companyJson(db, view)} as company
+    from (select c.* from company_company c ${whereClause}
+      ${order} limit ${options.page.limit} offset ${options.page.offset}) c
+    ${order}`;
   const count = await totalBehind(options.page, rows.length, async () => {
     const [{ n }] = await db<{ n: number }[]>`
       select count(*)::int as n from company_company c ${whereClause}`;
