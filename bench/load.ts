@@ -10,8 +10,10 @@
  *
  * Environment: BENCH_ADMIN_URL (default postgres://postgres@127.0.0.1:5432/postgres),
  * BENCH_REDIS_URL (default redis://127.0.0.1:6379; Hawk nonces live there, as in
- * production). The seeded database `dh_bench_<scale>` is kept and reused while its seeded
- * sizes match (`--reseed` rebuilds it); its sizes are recorded as the database comment.
+ * production), BENCH_DATABASE (default `dh_bench_<scale>`: a branch whose migrations
+ * differ from main's names its own copy, since the API applies its migrations on start).
+ * The seeded database is kept and reused while its seeded sizes match (`--reseed`
+ * rebuilds it); its sizes are recorded as the database comment.
  *
  * Everything targets 127.0.0.1; every wrk run is bounded by `--duration`.
  */
@@ -613,7 +615,7 @@ async function machine() {
 async function main() {
   await requireTools();
   const sizes = SCALES[scale];
-  const name = `dh_bench_${scale}`;
+  const name = Deno.env.get("BENCH_DATABASE") ?? `dh_bench_${scale}`;
   const admin = connect(ADMIN_URL, { max: 1 });
   const resultsDir = new URL("./results/", import.meta.url);
   await Deno.mkdir(resultsDir, { recursive: true });

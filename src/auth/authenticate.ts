@@ -12,13 +12,7 @@ import type { Context, MiddlewareHandler, Next } from "hono";
 import type { AppDeps, AppEnv } from "../http/context.ts";
 import type { HawkCredential, HawkScope } from "../config.ts";
 import { authenticationFailed, notAuthenticated, permissionDenied } from "../http/errors.ts";
-import {
-  claimHawkNonce,
-  findAdviserByLocalToken,
-  findAdviserBySsoId,
-  permissionsOf,
-  recordUserEvent,
-} from "./queries.ts";
+import { authenticatedAdviser, claimHawkNonce, recordUserEvent } from "./queries.ts";
 import { lookUpToken } from "./sso.ts";
 import { HawkFail, type HawkVerified, serverAuthorization, verifyHawkRequest } from "./hawk.ts";
 import type { Db } from "../db/pool.ts";
@@ -44,22 +38,28 @@ function traceHeaders(c: Context<AppEnv>): Record<string, string> {
   return trace;
 }
 
-/** The adviser behind a token, and whether SSO was really asked (not the cache). */
+/**
+ * The adviser behind a token with their permissions, and whether SSO was really asked
+ * (not the cache).
+ */
 async function adviserForToken(c: Context<AppEnv>, db: Db, token: string) {
   const deps = c.var.deps;
-  const local = await findAdviserByLocalToken(db, token, deps.now());
-  if (local || !deps.config.SSO_ENABLED) return { adviser: local, introspected: false };
+  const local = await authenticatedAdviser(db, { token, now: deps.now() });
+  if (local || !deps.config.SSO_ENABLED) return { found: local, introspected: false };
   const { data, cached } = await lookUpToken(deps, token, traceHeaders(c));
-  const adviser = data ? await findAdviserBySsoId(db, data.ssoEmailUserId) : null;
-  return { adviser, introspected: !cached };
+  const found = data
+    ? await authenticatedAdviser(db, { ssoEmailUserId: data.ssoEmailUserId })
+    : null;
+  return { found, introspected: !cached };
 }
 
 /** Authenticates an adviser by bearer token; 401 when missing, unknown, expired or inactive. */
 export const bearer: MiddlewareHandler<AppEnv> = async (c, next) => {
   const token = bearerToken(c.req.header("authorization"));
   const db = c.var.db;
-  const { adviser, introspected } = await adviserForToken(c, db, token);
-  if (!adviser || !adviser.isActive) throw authenticationFailed();
+  const { found, introspected } = await adviserForToken(c, db, token);
+  if (!found || !found.adviser.isActive) throw authenticationFailed();
+  const { adviser, permissions } = found;
   // Only real introspections are logged, as the original (else every request would be).
   if (introspected) {
     await recordUserEvent(db, {
@@ -69,7 +69,7 @@ export const bearer: MiddlewareHandler<AppEnv> = async (c, next) => {
       at: c.var.deps.now(),
     });
   }
-  c.set("caller", { kind: "adviser", adviser, permissions: await permissionsOf(db, adviser.id) });
+  c.set("caller", { kind: "adviser", adviser, permissions });
   await next();
 };
 

@@ -36,18 +36,49 @@ export async function findAdviserBySsoId(
   return row ? toIdentity(row) : null;
 }
 
-/** The adviser a still-valid local token belongs to, or null. */
-export async function findAdviserByLocalToken(
+/** An authenticated adviser with the permission set they hold. */
+export interface AuthenticatedAdviser {
+  adviser: AdviserIdentity;
+  permissions: Set<string>;
+}
+
+/** How the caller was identified: a still-valid local token, or an SSO email user id. */
+export type AdviserKey = { token: string; now: Date } | { ssoEmailUserId: string };
+
+/**
+ * The adviser behind `key` with their permission set, in one round trip (every
+ * authenticated request pays for it), or null. Permissions are `app_label.codename`:
+ * direct, through groups, and through the groups of their team's role (the original's
+ * TeamModelPermissionsBackend); an active superuser holds the whole catalogue, an
+ * inactive adviser nothing. Read per request, so deactivation and expiry apply at once.
+ */
+export async function authenticatedAdviser(
   db: Db,
-  token: string,
-  now: Date,
-): Promise<AdviserIdentity | null> {
-  const [row] = await db<AdviserRow[]>`
+  key: AdviserKey,
+): Promise<AuthenticatedAdviser | null> {
+  const match = "token" in key
+    ? db`from oauth_access_token t join company_advisor a on a.id = t.advisor_id
+      where t.token_sha256 = ${await sha256Hex(key.token)} and t.expires_on > ${key.now}`
+    : db`from company_advisor a where a.sso_email_user_id = ${key.ssoEmailUserId}`;
+  const [row] = await db<(AdviserRow & { permissions: string })[]>`
     select a.id, a.email, a.first_name, a.last_name, a.dit_team_id, a.is_active, a.is_superuser,
-           a.sso_email_user_id
-    from oauth_access_token t join company_advisor a on a.id = t.advisor_id
-    where t.token_sha256 = ${await sha256Hex(token)} and t.expires_on > ${now}`;
-  return row ? toIdentity(row) : null;
+      a.sso_email_user_id,
+      (select coalesce(string_agg(p.app_label || '.' || p.codename, ' '), '') from auth_permission p
+        where a.is_active and (a.is_superuser or p.id in (
+          select permission_id from company_advisor_user_permissions where advisor_id = a.id
+          union all
+          select gp.permission_id from auth_group_permissions gp
+            join company_advisor_groups ag on ag.group_id = gp.group_id
+            where ag.advisor_id = a.id
+          union all
+          select gp.permission_id from auth_group_permissions gp
+            join metadata_teamrole_groups tg on tg.group_id = gp.group_id
+            join metadata_team t on t.role_id = tg.teamrole_id
+            where t.id = a.dit_team_id))) as permissions
+    ${match}`;
+  return row
+    ? { adviser: toIdentity(row), permissions: new Set(row.permissions.split(" ").filter(Boolean)) }
+    : null;
 }
 
 /** Stores a local token for the adviser, valid until `expiresOn`. */
@@ -59,35 +90,9 @@ export async function insertLocalToken(db: Db, adviserId: string, token: string,
 }
 
 /**
- * `app_label.codename` strings the adviser holds: direct, through groups, and through
- * the groups of their team's role (the original's TeamModelPermissionsBackend); an
- * active superuser holds the whole catalogue, an inactive adviser nothing.
- */
-export async function permissionsOf(db: Db, adviserId: string): Promise<Set<string>> {
-  const rows = await db<{ permission: string }[]>`
-    select p.app_label || '.' || p.codename as permission
-    from auth_permission p
-    where p.id in (
-      select permission_id from company_advisor_user_permissions where advisor_id = ${adviserId}
-      union
-      select gp.permission_id from auth_group_permissions gp
-        join company_advisor_groups ag on ag.group_id = gp.group_id
-        where ag.advisor_id = ${adviserId}
-      union
-      select gp.permission_id from auth_group_permissions gp
-        join metadata_teamrole_groups tg on tg.group_id = gp.group_id
-        join metadata_team t on t.role_id = tg.teamrole_id
-        join company_advisor a on a.dit_team_id = t.id
-        where a.id = ${adviserId}
-    )
-    or exists (select 1 from company_advisor where id = ${adviserId} and is_superuser)
-    and exists (select 1 from company_advisor where id = ${adviserId} and is_active)`;
-  return new Set(rows.map((r) => r.permission));
-}
-
-/**
  * Records a Hawk nonce until `expiresOn`; false when it is already held (a replay).
- * An expired row is claimed afresh, and expired rows are cleared as nonces arrive.
+ * An expired row is claimed afresh, and expired rows are cleared as nonces arrive; one
+ * statement, so a Hawk request without Redis costs one round trip for its nonce.
  */
 export async function claimHawkNonce(
   db: Db,
@@ -95,10 +100,11 @@ export async function claimHawkNonce(
   now: Date,
   expiresOn: Date,
 ): Promise<boolean> {
-  await db`delete from hawk_nonce where expires_on <= ${now}`;
   const claimed = await db`
+    with cleared as (delete from hawk_nonce where expires_on <= ${now} and key <> ${key})
     insert into hawk_nonce (key, expires_on) values (${key}, ${expiresOn})
-    on conflict (key) do nothing
+    on conflict (key) do update set expires_on = excluded.expires_on
+      where hawk_nonce.expires_on <= ${now}
     returning 1`;
   return claimed.count === 1;
 }

@@ -5,10 +5,11 @@
  */
 import type { Db } from "../db/pool.ts";
 import { insertRow, updateRow } from "../db/rows.ts";
-import { type Fragment, where } from "../db/fragments.ts";
+import { cachedFragments, type Fragment, where } from "../db/fragments.ts";
 import { adviser, adviserWithTeam, datetime, jsonObject, ref } from "../core/render.ts";
 import { adviserRef, type VersionedEntity } from "../core/versions.ts";
 import { orderBy, type SortChoices, type SortTerm } from "../http/sortby.ts";
+import { totalBehind } from "../http/pagination.ts";
 import { contactsOfCompanyJson } from "../contact/queries.ts";
 import { onAdviserLists } from "../company_list/queries.ts";
 import { UNITED_KINGDOM } from "./rules.ts";
@@ -95,6 +96,16 @@ function countryList(sql: Db, table: string): Fragment {
 
 /** The company aliased `c` as the v4 CompanySerializer renders it. */
 export function companyJson(sql: Db, view: CompanyView): Fragment {
+  return view.inAdviserList ? buildCompanyJson(sql, view) : companyJsonOfView(sql, view);
+}
+
+/** Views without a per-request part render the same SQL: built once per flag set. */
+const companyJsonOfView = cachedFragments(
+  (view: CompanyView) => `${view.documents}/${view.exportCountries}/${view.contactDocuments}`,
+  (sql, view) => buildCompanyJson(sql, view),
+);
+
+function buildCompanyJson(sql: Db, view: CompanyView): Fragment {
   const groupHq = sql`(select h.id from company_company h
     where h.id = coalesce(c.global_headquarters_id, c.id))`;
   const pairs: [string, Fragment | null][] = [
@@ -262,12 +273,19 @@ export async function listCompanies(
     }
   }
   const whereClause = where(db, conditions);
-  const [{ n }] = await db<{ n: number }[]>`
-    select count(*)::int as n from company_company c ${whereClause}`;
+  // The page is cut in a subquery and only its rows are rendered: with the document in
+  // the same select list, PostgreSQL would render every row the offset skips.
   const rows = await db<{ company: Record<string, unknown> }[]>`
-    select ${companyJson(db, view)} as company from company_company c ${whereClause}
-    ${order} limit ${options.page.limit} offset ${options.page.offset}`;
-  return { count: n, results: rows.map((r) => r.company) };
+    select ${companyJson(db, view)} as company
+    from (select c.* from company_company c ${whereClause}
+      ${order} limit ${options.page.limit} offset ${options.page.offset}) c
+    ${order}`;
+  const count = await totalBehind(options.page, rows.length, async () => {
+    const [{ n }] = await db<{ n: number }[]>`
+      select count(*)::int as n from company_company c ${whereClause}`;
+    return n;
+  });
+  return { count, results: rows.map((r) => r.company) };
 }
 
 /** The stored columns validation and the actions need, locked for the write. */

@@ -149,10 +149,14 @@ export async function listContacts(
   const whereClause = where(db, conditions);
   const [{ n }] = await db<{ n: number }[]>`
     select count(*)::int as n from company_contact ct ${whereClause}`;
+  const order = orderBy(db, options.sort, contactSortChoices, "ct.id");
+  // The page is cut in a subquery and only its rows are rendered: with the document in
+  // the same select list, PostgreSQL would render every row the offset skips.
   const rows = await db<{ contact: Record<string, unknown> }[]>`
-    select ${contactJson(db, options.view)} as contact from company_contact ct ${whereClause}
-    ${orderBy(db, options.sort, contactSortChoices, "ct.id")}
-    limit ${options.page.limit} offset ${options.page.offset}`;
+    select ${contactJson(db, options.view)} as contact
+    from (select ct.* from company_contact ct ${whereClause}
+      ${order} limit ${options.page.limit} offset ${options.page.offset}) ct
+    ${order}`;
   return { count: n, results: rows.map((r) => r.contact) };
 }
 

@@ -4,7 +4,7 @@
  * query and look the same everywhere.
  */
 import type { Db } from "../db/pool.ts";
-import type { Fragment } from "../db/fragments.ts";
+import { type Fragment, joinFragments } from "../db/fragments.ts";
 
 /** `{"id", "name"}` of the row of `table` with id `id`, or null. */
 export function ref(sql: Db, table: string, id: Fragment): Fragment {
@@ -42,23 +42,18 @@ export function adviserWithTeam(sql: Db, id: Fragment): Fragment {
 }
 
 /**
- * `jsonb_build_object` over any number of pairs (PostgreSQL caps one call at 100
- * arguments, so larger objects are concatenated from chunks).
+ * A JSON object from `[key, value]` pairs: a one-row subselect whose column aliases are
+ * the keys, turned into jsonb. Keys travel as quoted identifiers (`sql(key)`), not as
+ * bind parameters, so a document of 89 keys binds only its real values, and there is
+ * no cap on the number of pairs (`jsonb_build_object` takes at most 100 arguments).
+ * The result is the same jsonb as `jsonb_build_object` would give.
  */
 export function jsonObject(sql: Db, pairs: [string, Fragment | null][]): Fragment {
-  const chunks: Fragment[] = [];
-  for (let i = 0; i < pairs.length; i += 40) {
-    const chunk = pairs.slice(i, i + 40);
-    const args = chunk.reduce<Fragment | null>(
-      (acc, [key, value]) => {
-        const pair = sql`${key}::text, ${value ?? sql`null`}`;
-        return acc ? sql`${acc}, ${pair}` : pair;
-      },
-      null,
-    );
-    chunks.push(sql`jsonb_build_object(${args!})`);
-  }
-  return chunks.reduce((acc, chunk) => sql`${acc} || ${chunk}`);
+  const columns = joinFragments(
+    sql,
+    pairs.map(([key, value]) => sql`${value ?? sql`null`} as ${sql(key)}`),
+  );
+  return sql`(select to_jsonb(o) from (select ${columns}) o)`;
 }
 
 /** Renders a timestamp column as the API does (ISO, UTC, `Z`). */

@@ -19,3 +19,27 @@ export function joinFragments(
 export function where(sql: Db, conditions: Fragment[]): Fragment {
   return conditions.length ? sql`where ${joinFragments(sql, conditions, "and")}` : sql``;
 }
+
+/**
+ * `build(sql, choice)` run once per distinct `keyOf(choice)` and its fragment reused by
+ * every later statement. Building a large document fragment (a company with its
+ * contacts: some 200 nested fragments) costs more CPU than PostgreSQL takes to run it;
+ * postgres.js reads a nested fragment's strings and values afresh each time it builds
+ * a statement and never executes it on its own, so one instance serves any number of
+ * statements, on any connection or transaction.
+ *
+ * Only for fragments whose SQL and bound values follow from `choice` alone (flags and
+ * constants of our code): anything taken from a request must not be cached.
+ */
+export function cachedFragments<C>(
+  keyOf: (choice: C) => string,
+  build: (sql: Db, choice: C) => Fragment,
+): (sql: Db, choice: C) => Fragment {
+  const cache = new Map<string, Fragment>();
+  return (sql, choice) => {
+    const key = keyOf(choice);
+    let fragment = cache.get(key);
+    if (!fragment) cache.set(key, fragment = build(sql, choice));
+    return fragment;
+  };
+}

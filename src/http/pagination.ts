@@ -58,6 +58,20 @@ function withParams(url: URL, set: Record<string, number | null>): string {
   return next.toString();
 }
 
+/**
+ * The total number of rows behind a limit/offset page, counting only when the page
+ * cannot tell: a page shorter than its limit ends the list (unless it is empty past the
+ * start, which says nothing), so the total is its offset plus its rows. Lists filtered
+ * down to a few rows then cost one query instead of two.
+ */
+export async function totalBehind(
+  page: Page,
+  rows: number,
+  count: () => Promise<number>,
+): Promise<number> {
+  return rows < page.limit && (rows > 0 || page.offset === 0) ? page.offset + rows : await count();
+}
+
 /** Wraps one page of rows in DRF's envelope. */
 export function paginate<T>(c: Context, page: Page, count: number, results: T[]): Paginated<T> {
   const url = absoluteUrl(c);

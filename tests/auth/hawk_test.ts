@@ -8,6 +8,7 @@ import {
   verifyHawkRequest,
 } from "../../src/auth/hawk.ts";
 import { hawk, hawkOrBearer } from "../../src/auth/authenticate.ts";
+import { claimHawkNonce } from "../../src/auth/queries.ts";
 import { createApp } from "../../src/http/app.ts";
 import { domains } from "../../src/domains.ts";
 import { loadConfig } from "../../src/config.ts";
@@ -362,6 +363,21 @@ Deno.test("Hawk middleware", async (t) => {
     assert.equal(nobody.status, 401);
     assert.equal((await hawkCall(app, ACTIVITY, { path: "/v4/either-test" })).status, 403);
   });
+
+  await t.step(
+    "without Redis, an expired nonce is claimed afresh and expired rows cleared",
+    async () => {
+      const at = (s: number) => new Date(NOW.getTime() + s * 1000);
+      assert.equal(await claimHawkNonce(ctx.sql, "k:old", at(0), at(60)), true);
+      assert.equal(await claimHawkNonce(ctx.sql, "k:other", at(0), at(60)), true);
+      assert.equal(await claimHawkNonce(ctx.sql, "k:old", at(30), at(90)), false);
+      assert.equal(await claimHawkNonce(ctx.sql, "k:old", at(61), at(121)), true);
+      const left = await ctx.sql<{ key: string }[]>`
+      select key from hawk_nonce where key like 'k:%' order by key`;
+      assert.deepEqual(left.map((r) => r.key), ["k:old"]);
+      assert.equal(await claimHawkNonce(ctx.sql, "k:old", at(100), at(160)), false);
+    },
+  );
 
   await t.step("close", () => ctx.close());
 });

@@ -1,7 +1,13 @@
 import assert from "node:assert/strict";
 import { createApp } from "../../src/http/app.ts";
 import type { App } from "../../src/http/context.ts";
-import { paginate, paginateByNumber, readPage, readPageNumber } from "../../src/http/pagination.ts";
+import {
+  paginate,
+  paginateByNumber,
+  readPage,
+  readPageNumber,
+  totalBehind,
+} from "../../src/http/pagination.ts";
 import { freshDatabase } from "../helpers/db.ts";
 import { call, testDeps } from "../helpers/app.ts";
 
@@ -144,4 +150,16 @@ Deno.test("pagination", async (t) => {
   });
 
   await db.close();
+});
+
+Deno.test("totalBehind counts only when the page cannot tell", async () => {
+  let counted = 0;
+  const count = () => Promise.resolve(++counted && 42);
+  assert.equal(await totalBehind({ limit: 10, offset: 0 }, 3, count), 3);
+  assert.equal(await totalBehind({ limit: 10, offset: 20 }, 4, count), 24);
+  assert.equal(await totalBehind({ limit: 10, offset: 0 }, 0, count), 0);
+  assert.equal(counted, 0);
+  assert.equal(await totalBehind({ limit: 10, offset: 0 }, 10, count), 42);
+  assert.equal(await totalBehind({ limit: 10, offset: 50 }, 0, count), 42);
+  assert.equal(counted, 2);
 });

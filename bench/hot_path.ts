@@ -1,0 +1,89 @@
+/**
+ * In-process timings of the load run's endpoints: the same app the server builds, called
+ * with `app.request()` one request at a time, so the figures show this code's cost per
+ * request (CPU and database round trips) without wrk, sockets or other processes'
+ * scheduling noise. Use it to compare a change before and after; bench/load.ts shows
+ * throughput under concurrency.
+ *
+ *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/dh_bench_default \
+ *     deno run -A bench/hot_path.ts [--requests 300] [--only company]
+ *
+ * Needs a database seeded by bench/load.ts (run it once). Creates a superuser adviser
+ * and a token on first use (kept, so reruns reuse them).
+ */
+import { parseArgs } from "node:util";
+import { loadConfig } from "../src/config.ts";
+import { openRuntime } from "../src/runtime.ts";
+import { createApp } from "../src/http/app.ts";
+import { domains } from "../src/domains.ts";
+import { prepareDatabase } from "../src/db/prepare.ts";
+import { insertLocalToken } from "../src/auth/queries.ts";
+
+const { values: flags } = parseArgs({
+  args: Deno.args,
+  strict: true,
+  options: { requests: { type: "string", default: "300" }, only: { type: "string" } },
+});
+const requests = Number(flags.requests);
+if (!Number.isInteger(requests) || requests < 10) {
+  throw new RangeError(`--requests must be a whole number ≥ 10, got "${flags.requests}"`);
+}
+
+const runtime = await openRuntime(loadConfig({ ...Deno.env.toObject(), LOG_LEVEL: "warn" }));
+const sql = runtime.db.sql;
+await prepareDatabase(sql, runtime.log);
+const app = createApp(runtime.deps, domains);
+
+const email = "hot-path-bench@example.test";
+await sql`
+  insert into company_advisor (id, email, first_name, last_name, is_active, is_superuser)
+  values (gen_random_uuid(), ${email}, 'Hot', 'Path', true, true)
+  on conflict do nothing`;
+const [{ id: adviserId }] = await sql<{ id: string }[]>`
+  select id from company_advisor where email = ${email}`;
+const token = "hot-path-bench-token";
+await insertLocalToken(sql, adviserId, token, new Date(Date.now() + 86_400_000));
+const ids = (await sql<{ id: string }[]>`
+  select id::text from company_company order by id limit 500`).map((r) => r.id);
+
+const endpoints: { name: string; path: (i: number) => string }[] = [
+  { name: "GET /v4/company/{id}", path: (i) => `/v4/company/${ids[i % ids.length]}` },
+  { name: "GET /v4/company?limit=100", path: () => "/v4/company?limit=100" },
+  { name: "GET /v3/search?term=", path: (i) => `/v3/search?term=${["Smith", "Atlas"][i % 2]}` },
+  { name: "GET /v4/metadata/country", path: () => "/v4/metadata/country" },
+];
+
+const headers = { Authorization: `Bearer ${token}`, Accept: "application/json" };
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))];
+
+for (const endpoint of endpoints) {
+  if (flags.only && !endpoint.name.includes(flags.only)) continue;
+  const warm = Math.ceil(requests / 10);
+  const times: number[] = [];
+  let bytes = 0;
+  for (let i = 0; i < warm + requests; i++) {
+    const started = performance.now();
+    const res = await app.request(endpoint.path(i), { headers });
+    const body = await res.arrayBuffer();
+    if (res.status !== 200) throw new Error(`${endpoint.name}: ${res.status}`);
+    if (i >= warm) {
+      times.push(performance.now() - started);
+      bytes += body.byteLength;
+    }
+  }
+  times.sort((a, b) => a - b);
+  const mean = times.reduce((a, b) => a + b, 0) / times.length;
+  console.log(
+    `${endpoint.name.padEnd(28)} mean ${mean.toFixed(2).padStart(7)} ms  p50 ${
+      percentile(times, 0.5).toFixed(2).padStart(7)
+    }  p99 ${percentile(times, 0.99).toFixed(2).padStart(7)}  ${
+      Math.round(bytes / times.length)
+    } B/response`,
+  );
+}
+const mem = Deno.memoryUsage();
+console.log(
+  `rss ${Math.round(mem.rss / 2 ** 20)} MB, heap used ${Math.round(mem.heapUsed / 2 ** 20)} MB`,
+);
+await runtime.close();
