@@ -3,10 +3,11 @@
  * database (PostgreSQL or the embedded default). Everything else receives these.
  */
 import { type Config, loadConfig } from "./config.ts";
-import { createLogger, type Logger } from "./log.ts";
+import { createLogger, type Logger, type LogStream } from "./log.ts";
 import { type Database, openDatabase } from "./db/pool.ts";
 import type { AppDeps } from "./http/context.ts";
 import { connectRedis } from "./redis.ts";
+import { prepareDatabase } from "./db/prepare.ts";
 import { RedisQueue } from "./jobs/redis_queue.ts";
 import { InlineQueue } from "./jobs/inline_queue.ts";
 
@@ -18,14 +19,24 @@ export interface Runtime {
   close(): Promise<void>;
 }
 
-export async function openRuntime(config: Config = loadConfig()): Promise<Runtime> {
-  const log = createLogger(config.LOG_LEVEL);
+/**
+ * Opens the shared resources. `logTo` is "stdout" for the long-running processes; operator
+ * commands keep the default so their stdout carries only their result.
+ */
+export async function openRuntime(
+  config: Config = loadConfig(),
+  options: { logTo?: LogStream } = {},
+): Promise<Runtime> {
+  const log = createLogger(config.LOG_LEVEL, options.logTo ?? "stderr");
   const db = await openDatabase({
     url: config.DATABASE_URL,
     dataDir: config.DATA_DIR,
     poolSize: config.DATABASE_POOL_SIZE,
     log,
   });
+  // A newcomer's first command may run before `start` ever did: bring the embedded
+  // database up to date for every command, not only for `serve`.
+  if (db.embedded && config.MIGRATE_ON_START) await prepareDatabase(db.sql, log);
   const redis = config.REDIS_BASE_URL ? await connectRedis(config.REDIS_BASE_URL, log) : null;
   const now = () => new Date();
   const deps: AppDeps = {

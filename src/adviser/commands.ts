@@ -5,7 +5,6 @@
  */
 import { parseArgs } from "node:util";
 import type { Command } from "../cli/commands.ts";
-import { loadConfig } from "../config.ts";
 import { openRuntime } from "../runtime.ts";
 import {
   adviserClash,
@@ -20,9 +19,6 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A failure the operator can fix; printed without a stack trace. */
 class UsageError extends Error {}
-
-/** Opens the database with logs on stderr only, so stdout carries just the result. */
-const quietRuntime = () => openRuntime({ ...loadConfig(), LOG_LEVEL: "warn" });
 
 async function reportUsage(run: () => Promise<number>): Promise<number> {
   try {
@@ -72,7 +68,7 @@ export const createAdviserCommand: Command = {
       }
       const ssoEmailUserId = values["sso-email-user-id"] ?? email;
 
-      const runtime = await quietRuntime();
+      const runtime = await openRuntime();
       try {
         const created = await runtime.db.sql.begin(async (tx) => {
           const clash = await adviserClash(tx, email, ssoEmailUserId);
@@ -152,7 +148,7 @@ export const addAccessTokenCommand: Command = {
       if (!token.trim() || /\s/.test(token)) {
         throw new UsageError("--token must be non-empty without spaces");
       }
-      const runtime = await quietRuntime();
+      const runtime = await openRuntime();
       try {
         const adviser = await findAdviserBySsoId(runtime.db.sql, positionals[0]);
         if (!adviser) {

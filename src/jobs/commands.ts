@@ -27,7 +27,7 @@ export const workerCommand: Command = {
   async run(args) {
     const { values } = parseArgs({ args, options: { queue: { type: "string" } } });
     const only = queueName(values.queue, "--queue");
-    const runtime = await openRuntime();
+    const runtime = await openRuntime(undefined, { logTo: "stdout" });
     const { config, log } = runtime;
     try {
       if (!(runtime.deps.jobs instanceof RedisQueue)) {

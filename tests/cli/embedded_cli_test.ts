@@ -1,0 +1,33 @@
+import assert from "node:assert/strict";
+import { runCliProcess } from "../helpers/process.ts";
+
+Deno.test("a newcomer's first commands work on a fresh embedded database", async (t) => {
+  const dataDir = await Deno.makeTempDir({ prefix: "dh-embedded-cli-" });
+  const env = { DATA_DIR: dataDir };
+
+  await t.step("create-adviser migrates first and prints only its JSON on stdout", async () => {
+    const res = await runCliProcess([
+      "create-adviser",
+      "--email",
+      "new@example.test",
+      "--superuser",
+    ], env);
+    assert.equal(res.code, 0, res.stderr);
+    assert.equal(res.stdout.trim().split("\n").length, 1);
+    assert.equal(JSON.parse(res.stdout).email, "new@example.test");
+    assert.match(res.stderr, /embedded database/, "logs go to stderr");
+  });
+
+  await t.step("add-access-token prints the token alone", async () => {
+    const res = await runCliProcess([
+      "add-access-token",
+      "new@example.test",
+      "--token",
+      "newcomer-token",
+    ], env);
+    assert.equal(res.code, 0, res.stderr);
+    assert.equal(res.stdout, "newcomer-token\n");
+  });
+
+  await Deno.remove(dataDir, { recursive: true });
+});
