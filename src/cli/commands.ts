@@ -3,6 +3,8 @@
  * ...); each domain contributes its commands here with one line.
  */
 import { serveCommand } from "../server.ts";
+import { ConfigError } from "../config.ts";
+import { EmbeddedDatabaseInUse } from "../db/embedded.ts";
 import { migrateCommand } from "../db/commands.ts";
 import { loadMetadataCommand } from "../metadata/commands.ts";
 import { queueCommand, workerCommand } from "../jobs/commands.ts";
@@ -61,6 +63,27 @@ export async function runCli(argv: string[]): Promise<number> {
     if (String((error as { code?: string }).code).startsWith("ERR_PARSE_ARGS")) {
       console.error(`${(error as Error).message}\nUsage: cli.ts ${command.usage}`);
       return 2;
+    }
+    throw error;
+  }
+}
+
+/**
+ * What an entry point runs: `argv` through {@link runCli}, then exit with its code.
+ * Errors an operator can fix (bad configuration, an embedded database in use) are
+ * printed as one message, not a stack trace.
+ */
+export async function runEntryPoint(argv: string[]): Promise<never> {
+  try {
+    Deno.exit(await runCli(argv));
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      Deno.exit(78);
+    }
+    if (error instanceof EmbeddedDatabaseInUse) {
+      console.error(error.message);
+      Deno.exit(1);
     }
     throw error;
   }

@@ -11,6 +11,36 @@ export interface EmbeddedServer {
   stop(): Promise<void>;
 }
 
+/** Raised when another process already holds the embedded database. */
+export class EmbeddedDatabaseInUse extends Error {
+  constructor(dataDir: string) {
+    super(
+      `the embedded database in ${dataDir} is in use by another process: stop it first, ` +
+        "or point DATABASE_URL at a PostgreSQL server",
+    );
+    this.name = "EmbeddedDatabaseInUse";
+  }
+}
+
+/**
+ * An exclusive lock on `dataDir` for this process: PGlite is a single-user PostgreSQL,
+ * and two processes writing one data directory would corrupt it.
+ */
+async function lockDataDir(dataDir: string): Promise<Deno.FsFile> {
+  const file = await Deno.open(`${dataDir}.lock`, { create: true, write: true });
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const gotLock = await Promise.race([
+    file.lock(true).then(() => true),
+    new Promise<false>((resolve) => timer = setTimeout(() => resolve(false), 2000)),
+  ]);
+  clearTimeout(timer);
+  if (!gotLock) {
+    file.close();
+    throw new EmbeddedDatabaseInUse(dataDir);
+  }
+  return file;
+}
+
 function freePort(): number {
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const { port } = listener.addr as Deno.NetAddr;
@@ -26,7 +56,9 @@ export async function startEmbedded(
   dataDir: string,
   options: { loadDataDir?: Blob } = {},
 ): Promise<EmbeddedServer & { db: PGlite }> {
-  if (!dataDir.startsWith("memory://")) await Deno.mkdir(dataDir, { recursive: true });
+  const persistent = !dataDir.startsWith("memory://");
+  if (persistent) await Deno.mkdir(dataDir, { recursive: true });
+  const lock = persistent ? await lockDataDir(dataDir) : null;
   const db = await PGlite.create({
     dataDir,
     extensions: { pg_trgm },
@@ -41,6 +73,7 @@ export async function startEmbedded(
     stop: async () => {
       await server.stop();
       await db.close();
+      lock?.close();
     },
   };
 }
