@@ -24,3 +24,8 @@ export function hasPermission(caller: Caller, permission: string): boolean {
   if (caller.kind !== "adviser") return false;
   return caller.adviser.isSuperuser || caller.permissions.has(permission);
 }
+
+/** The calling adviser's id, or null for M2M clients and nobody (e.g. for `created_by`). */
+export function callerId(caller: Caller): string | null {
+  return caller.kind === "adviser" ? caller.adviser.id : null;
+}

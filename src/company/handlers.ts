@@ -2,7 +2,7 @@
 import type { Context } from "hono";
 import type { App, AppEnv } from "../http/context.ts";
 import type { Db } from "../db/pool.ts";
-import { type Caller, hasPermission } from "../auth/caller.ts";
+import { type Caller, callerId, hasPermission } from "../auth/caller.ts";
 import {
   ApiError,
   type FieldErrors,
@@ -73,8 +73,6 @@ export function companyView(caller: Caller): q.CompanyView {
     contactDocuments: hasPermission(caller, "company.view_contact_document"),
   };
 }
-
-const callerId = (caller: Caller) => caller.kind === "adviser" ? caller.adviser.id : null;
 
 async function loadCompany(db: Db, id: string, caller: Caller) {
   const company = await q.findCompany(db, id, companyView(caller));

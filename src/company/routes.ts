@@ -3,16 +3,19 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { bearer, hawk } from "../auth/authenticate.ts";
 import { crud, requireAll } from "../auth/permissions.ts";
 import { pageQuery, paginatedSchema } from "../http/pagination.ts";
-import { idParam, jsonBody, jsonObject, nestedRef, nullableRef } from "../http/schemas.ts";
+import {
+  idParam,
+  jsonBody,
+  jsonObject,
+  jsonResponse,
+  nestedRef,
+  nullableRef,
+} from "../http/schemas.ts";
 import { archiveRoutes } from "../core/archive.ts";
 import { auditRoute } from "../core/audit.ts";
 
 const tags = ["company"];
 const companyCrud = [bearer, crud("company.company")];
-const json = (description: string, schema: z.ZodType = jsonObject) => ({
-  description,
-  content: { "application/json": { schema } },
-});
 const noContent = { 204: { description: "Done" } };
 
 const text = (max = 255) => z.string().trim().max(max);
@@ -86,7 +89,7 @@ export const listCompanies = createRoute({
       sortby: z.string().optional(),
     }),
   },
-  responses: { 200: json("A page of companies", paginatedSchema(jsonObject)) },
+  responses: { 200: jsonResponse("A page of companies", paginatedSchema(jsonObject)) },
 });
 
 export const createCompany = createRoute({
@@ -96,7 +99,7 @@ export const createCompany = createRoute({
   summary: "Create a company (flagged pending D&B investigation)",
   middleware: companyCrud,
   request: { body: jsonBody(companyCreateBody) },
-  responses: { 201: json("The company") },
+  responses: { 201: jsonResponse("The company") },
 });
 
 export const getCompany = createRoute({
@@ -106,7 +109,7 @@ export const getCompany = createRoute({
   summary: "One company",
   middleware: companyCrud,
   request: { params: idParam },
-  responses: { 200: json("The company") },
+  responses: { 200: jsonResponse("The company") },
 });
 
 export const updateCompany = createRoute({
@@ -116,7 +119,7 @@ export const updateCompany = createRoute({
   summary: "Update a company (D&B fields are read-only once it has a DUNS number)",
   middleware: companyCrud,
   request: { params: idParam, body: jsonBody(companyUpdateBody) },
-  responses: { 200: json("The company") },
+  responses: { 200: jsonResponse("The company") },
 });
 
 export const companyArchive = archiveRoutes("/v4/company/{id}", {
@@ -202,7 +205,7 @@ export const oneListGroupCoreTeam = createRoute({
   summary: "Core team of the company's group (unpaginated)",
   middleware: companyCrud,
   request: { params: idParam },
-  responses: { 200: json("The core team", z.array(jsonObject)) },
+  responses: { 200: jsonResponse("The core team", z.array(jsonObject)) },
 });
 
 export const updateOneListCoreTeam = createRoute({
@@ -251,7 +254,7 @@ export const updateExportDetail = createRoute({
   responses: noContent,
 });
 
-const unimplemented = { 501: json("Not implemented in this re-build") };
+const unimplemented = { 501: jsonResponse("Not implemented in this re-build") };
 
 export const companyExportWins = createRoute({
   method: "get",
@@ -282,9 +285,9 @@ export const publicCompany = createRoute({
   security: [{ hawk: [] }],
   request: { params: idParam },
   responses: {
-    200: json("The company without personal data"),
-    401: json("Missing or invalid Hawk credentials"),
-    403: json("The client lacks the public_company scope"),
-    404: json("No such company"),
+    200: jsonResponse("The company without personal data"),
+    401: jsonResponse("Missing or invalid Hawk credentials"),
+    403: jsonResponse("The client lacks the public_company scope"),
+    404: jsonResponse("No such company"),
   },
 });

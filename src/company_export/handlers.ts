@@ -2,10 +2,10 @@
  * Export pipeline handlers: parse, check references, write, record the version, respond.
  * DELETE archives through the shared archive machinery instead of deleting.
  */
+import { callerId } from "../auth/caller.ts";
 import type { Context } from "hono";
 import type { App } from "../http/context.ts";
 import type { Db } from "../db/pool.ts";
-import type { Caller } from "../auth/caller.ts";
 import { type FieldErrors, notFound, ValidationError } from "../http/errors.ts";
 import { paginate, readPage } from "../http/pagination.ts";
 import { parseSortby } from "../http/sortby.ts";
@@ -17,8 +17,6 @@ import * as routes from "./routes.ts";
 import type { ExportInput } from "./routes.ts";
 import * as q from "./queries.ts";
 import { DELETE_REASON, EXPORT_POTENTIALS, EXPORT_STATUSES, isIsoDate, messages } from "./rules.ts";
-
-const callerId = (caller: Caller) => caller.kind === "adviser" ? caller.adviser.id : null;
 
 /** Reference fields of the body → the table each points at. */
 const REF_TABLES = {

@@ -11,6 +11,7 @@ import {
   idParam,
   jsonBody,
   jsonObject,
+  jsonResponse,
   nestedRef,
   refList,
 } from "../http/schemas.ts";
@@ -18,10 +19,6 @@ import { EXPORT_STATUSES, MAX_TEAM_MEMBERS, messages } from "./rules.ts";
 
 const tags = ["export"];
 const middleware = [bearer];
-const json = (description: string, schema: z.ZodType = jsonObject) => ({
-  description,
-  content: { "application/json": { schema } },
-});
 /** A query parameter that may be repeated (`?status=won&status=active`). */
 const repeatable = z.union([z.string(), z.array(z.string())]).optional();
 
@@ -84,7 +81,7 @@ export const listExports = createRoute({
       }),
     }),
   },
-  responses: { 200: json("A page of exports", paginatedSchema(jsonObject)) },
+  responses: { 200: jsonResponse("A page of exports", paginatedSchema(jsonObject)) },
 });
 
 export const createExport = createRoute({
@@ -94,7 +91,7 @@ export const createExport = createRoute({
   summary: "Create an export",
   middleware,
   request: { body: jsonBody(exportCreateBody) },
-  responses: { 201: json("The export") },
+  responses: { 201: jsonResponse("The export") },
 });
 
 export const exportOwners = createRoute({
@@ -103,7 +100,7 @@ export const exportOwners = createRoute({
   tags,
   summary: "Owners of the caller's exports (unpaginated)",
   middleware,
-  responses: { 200: json("Advisers", z.array(jsonObject)) },
+  responses: { 200: jsonResponse("Advisers", z.array(jsonObject)) },
 });
 
 export const getExport = createRoute({
@@ -113,7 +110,7 @@ export const getExport = createRoute({
   summary: "One export",
   middleware,
   request: { params: idParam },
-  responses: { 200: json("The export") },
+  responses: { 200: jsonResponse("The export") },
 });
 
 export const updateExport = createRoute({
@@ -123,7 +120,7 @@ export const updateExport = createRoute({
   summary: "Update an export",
   middleware,
   request: { params: idParam, body: jsonBody(exportUpdateBody) },
-  responses: { 200: json("The export") },
+  responses: { 200: jsonResponse("The export") },
 });
 
 export const deleteExport = createRoute({

@@ -11,6 +11,7 @@ import {
   idParam,
   jsonBody,
   jsonObject,
+  jsonResponse,
   nestedRef,
   nullableRef,
   refList,
@@ -18,10 +19,6 @@ import {
 import { archiveRoutes } from "../core/archive.ts";
 import { LIKELIHOODS, PIPELINE_STATUSES } from "./rules.ts";
 
-const json = (description: string, schema: z.ZodType = jsonObject) => ({
-  description,
-  content: { "application/json": { schema } },
-});
 const noContent = { 204: { description: "Done" } };
 const listCrud = [bearer, crud("company_list.companylist")];
 const pipelineCrud = [bearer, crud("company_list.pipelineitem")];
@@ -50,7 +47,7 @@ export const listCompanyLists = createRoute({
       sortby: z.string().optional(),
     }),
   },
-  responses: { 200: json("A page of lists", paginatedSchema(jsonObject)) },
+  responses: { 200: jsonResponse("A page of lists", paginatedSchema(jsonObject)) },
 });
 
 export const createCompanyList = createRoute({
@@ -60,7 +57,7 @@ export const createCompanyList = createRoute({
   summary: "Create a list for the caller",
   middleware: listCrud,
   request: { body: jsonBody(z.object({ name: listName })) },
-  responses: { 201: json("The list (without item_count, as the original)") },
+  responses: { 201: jsonResponse("The list (without item_count, as the original)") },
 });
 
 export const getCompanyList = createRoute({
@@ -70,7 +67,7 @@ export const getCompanyList = createRoute({
   summary: "One of the caller's lists",
   middleware: listCrud,
   request: { params: idParam },
-  responses: { 200: json("The list") },
+  responses: { 200: jsonResponse("The list") },
 });
 
 export const updateCompanyList = createRoute({
@@ -80,7 +77,7 @@ export const updateCompanyList = createRoute({
   summary: "Rename one of the caller's lists",
   middleware: listCrud,
   request: { params: idParam, body: jsonBody(z.object({ name: listName }).partial()) },
-  responses: { 200: json("The list") },
+  responses: { 200: jsonResponse("The list") },
 });
 
 export const deleteCompanyList = createRoute({
@@ -103,7 +100,7 @@ export const listItems = createRoute({
   summary: "Companies in one of the caller's lists",
   middleware: itemPermissions("view"),
   request: { params: listParam, query: pageQuery.extend({ sortby: z.string().optional() }) },
-  responses: { 200: json("A page of list items", paginatedSchema(jsonObject)) },
+  responses: { 200: jsonResponse("A page of list items", paginatedSchema(jsonObject)) },
 });
 
 export const addItem = createRoute({
@@ -173,7 +170,7 @@ export const listPipelineItems = createRoute({
   summary: "The caller's pipeline (default order -created_on)",
   middleware: pipelineCrud,
   request: { query: pipelineQuery },
-  responses: { 200: json("A page of pipeline items", paginatedSchema(jsonObject)) },
+  responses: { 200: jsonResponse("A page of pipeline items", paginatedSchema(jsonObject)) },
 });
 
 export const createPipelineItem = createRoute({
@@ -183,7 +180,7 @@ export const createPipelineItem = createRoute({
   summary: "Add a company to the caller's pipeline",
   middleware: pipelineCrud,
   request: { body: jsonBody(pipelineCreateBody) },
-  responses: { 201: json("The pipeline item") },
+  responses: { 201: jsonResponse("The pipeline item") },
 });
 
 export const getPipelineItem = createRoute({
@@ -193,7 +190,7 @@ export const getPipelineItem = createRoute({
   summary: "One of the caller's pipeline items",
   middleware: pipelineCrud,
   request: { params: idParam },
-  responses: { 200: json("The pipeline item") },
+  responses: { 200: jsonResponse("The pipeline item") },
 });
 
 export const updatePipelineItem = createRoute({
@@ -203,7 +200,7 @@ export const updatePipelineItem = createRoute({
   summary: "Update one of the caller's pipeline items (the company cannot change)",
   middleware: pipelineCrud,
   request: { params: idParam, body: jsonBody(pipelineUpdateBody) },
-  responses: { 200: json("The pipeline item") },
+  responses: { 200: jsonResponse("The pipeline item") },
 });
 
 export const deletePipelineItem = createRoute({

@@ -1,7 +1,7 @@
 /** Contact handlers (v3 and v4): parse, check, write through queries.ts, record, respond. */
 import type { App } from "../http/context.ts";
 import type { Db } from "../db/pool.ts";
-import { type Caller, hasPermission } from "../auth/caller.ts";
+import { type Caller, callerId, hasPermission } from "../auth/caller.ts";
 import {
   ApiError,
   type FieldErrors,
@@ -39,7 +39,6 @@ const REF_TABLES = {
 const view = (caller: Caller): q.ContactView => ({
   documents: hasPermission(caller, "company.view_contact_document"),
 });
-const callerId = (caller: Caller) => caller.kind === "adviser" ? caller.adviser.id : null;
 
 async function loadContact(db: Db, id: string, caller: Caller) {
   const contact = await q.findContact(db, id, view(caller));

@@ -6,16 +6,12 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { bearer } from "../auth/authenticate.ts";
 import { crud } from "../auth/permissions.ts";
 import { pageQuery, paginatedSchema } from "../http/pagination.ts";
-import { idParam, jsonBody, jsonObject, nullableRef } from "../http/schemas.ts";
+import { idParam, jsonBody, jsonObject, jsonResponse, nullableRef } from "../http/schemas.ts";
 import { archiveRoutes } from "../core/archive.ts";
 import { auditRoute } from "../core/audit.ts";
 
 const tags = ["contact"];
 const contactCrud = [bearer, crud("company.contact")];
-const json = (description: string, schema: z.ZodType = jsonObject) => ({
-  description,
-  content: { "application/json": { schema } },
-});
 const text = (max = 255) => z.string().trim().max(max);
 
 /** Writable fields of ContactSerializer (read-only ones are ignored if sent). */
@@ -67,7 +63,7 @@ function routesFor(version: "v3" | "v4") {
       summary: `List contacts (${version === "v3" ? "limit/offset" : "?page=, 300 a page"})`,
       middleware: contactCrud,
       request: { query },
-      responses: { 200: json("A page of contacts", paginatedSchema(jsonObject)) },
+      responses: { 200: jsonResponse("A page of contacts", paginatedSchema(jsonObject)) },
     }),
     create: createRoute({
       method: "post",
@@ -76,7 +72,7 @@ function routesFor(version: "v3" | "v4") {
       summary: "Create a contact (the caller becomes its adviser)",
       middleware: contactCrud,
       request: { body: jsonBody(contactCreateBody) },
-      responses: { 201: json("The contact") },
+      responses: { 201: jsonResponse("The contact") },
     }),
     detail: createRoute({
       method: "get",
@@ -85,7 +81,7 @@ function routesFor(version: "v3" | "v4") {
       summary: "One contact",
       middleware: contactCrud,
       request: { params: idParam },
-      responses: { 200: json("The contact") },
+      responses: { 200: jsonResponse("The contact") },
     }),
     update: createRoute({
       method: "patch",
@@ -94,7 +90,7 @@ function routesFor(version: "v3" | "v4") {
       summary: "Update a contact (not while archived)",
       middleware: contactCrud,
       request: { params: idParam, body: jsonBody(contactUpdateBody) },
-      responses: { 200: json("The contact") },
+      responses: { 200: jsonResponse("The contact") },
     }),
   };
 }

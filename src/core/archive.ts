@@ -10,7 +10,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import type { MiddlewareHandler } from "hono";
 import type { App, AppEnv } from "../http/context.ts";
 import type { Db } from "../db/pool.ts";
-import type { Caller } from "../auth/caller.ts";
+import { type Caller, callerId } from "../auth/caller.ts";
 import { notFound } from "../http/errors.ts";
 import { idParam, jsonBody, jsonObject } from "../http/schemas.ts";
 import type { VersionedEntity } from "./versions.ts";
@@ -110,7 +110,6 @@ export function registerArchive(
   wiring: ArchiveWiring,
 ) {
   const { table } = wiring.entity;
-  const userId = (caller: Caller) => caller.kind === "adviser" ? caller.adviser.id : null;
   const found = async (db: Db, id: string, caller: Caller) =>
     await exists(db, table, id) && (await wiring.visible?.(db, id, caller) ?? true);
 
@@ -121,7 +120,7 @@ export function registerArchive(
     if (!await found(db, id, c.var.caller)) throw notFound(wiring.model);
     await wiring.beforeArchive?.(db, id);
     const at = c.var.deps.now();
-    const by = userId(c.var.caller);
+    const by = callerId(c.var.caller);
     await archiveObject(db, table, id, { by, reason, at });
     await recordWrite(db, wiring.entity, id, { userId: by, at });
     return c.json(await wiring.load(db, id, c.var.caller) as Record<string, unknown>, 200);
@@ -135,7 +134,7 @@ export function registerArchive(
     await wiring.beforeUnarchive?.(db, id);
     const at = c.var.deps.now();
     await unarchiveObject(db, table, id, at);
-    await recordWrite(db, wiring.entity, id, { userId: userId(c.var.caller), at });
+    await recordWrite(db, wiring.entity, id, { userId: callerId(c.var.caller), at });
     return c.json(await wiring.load(db, id, c.var.caller) as Record<string, unknown>, 200);
   });
 }

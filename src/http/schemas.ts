@@ -165,3 +165,9 @@ export function integerField(options: { min?: number; max?: number } = {}) {
     return n;
   }).openapi({ type: "integer" }) as unknown as z.ZodType<number, unknown>;
 }
+
+/** An OpenAPI JSON response: `description`, and the body's schema (any object by default). */
+export const jsonResponse = (description: string, schema: z.ZodType = jsonObject) => ({
+  description,
+  content: { "application/json": { schema } },
+});

@@ -3,6 +3,7 @@
  * validators in its order against the sent data merged with the stored row, write
  * through queries.ts, record the write (versions + change feed), respond.
  */
+import { callerId } from "../auth/caller.ts";
 import type postgres from "postgres";
 import type { App } from "../http/context.ts";
 import type { Db } from "../db/pool.ts";
@@ -76,8 +77,6 @@ const SCALARS = [
   "export_barrier_notes",
   "has_related_trade_agreements",
 ] as const;
-
-const callerId = (caller: Caller) => caller.kind === "adviser" ? caller.adviser.id : null;
 
 /** Per-item errors of a list of objects (`{}` for fine items), or none. */
 async function itemErrors(

@@ -2,7 +2,15 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { bearer } from "../auth/authenticate.ts";
 import { pageQuery, paginatedSchema } from "../http/pagination.ts";
-import { idParam, jsonBody, jsonObject, nestedRef, nullableRef, refList } from "../http/schemas.ts";
+import {
+  idParam,
+  jsonBody,
+  jsonObject,
+  jsonResponse,
+  nestedRef,
+  nullableRef,
+  refList,
+} from "../http/schemas.ts";
 import { archiveRoutes } from "../core/archive.ts";
 import {
   type ApiVersion,
@@ -16,11 +24,6 @@ import {
   THEMES,
 } from "./rules.ts";
 import { interactionObjectScope, interactionPermission } from "./access.ts";
-
-const json = (description: string, schema: z.ZodType = jsonObject) => ({
-  description,
-  content: { "application/json": { schema } },
-});
 
 /** `YYYY-MM-DD` (or `YYYY/MM/DD`) → midnight UTC. */
 const dateField = z.string().transform((value, ctx) => {
@@ -167,7 +170,7 @@ function versionRoutes(version: ApiVersion) {
       summary: "List interactions (filters, sortby)",
       middleware: [bearer, interactionPermission("view")],
       request: { query: listQuery },
-      responses: { 200: json("A page of interactions", paginatedSchema(jsonObject)) },
+      responses: { 200: jsonResponse("A page of interactions", paginatedSchema(jsonObject)) },
     }),
     create: createRoute({
       method: "post",
@@ -176,7 +179,7 @@ function versionRoutes(version: ApiVersion) {
       summary: "Record an interaction or service delivery",
       middleware: [bearer, interactionPermission("add")],
       request: { body: jsonBody(bodies[version].create) },
-      responses: { 201: json("The interaction") },
+      responses: { 201: jsonResponse("The interaction") },
     }),
     get: createRoute({
       method: "get",
@@ -185,7 +188,7 @@ function versionRoutes(version: ApiVersion) {
       summary: "One interaction",
       middleware: [bearer, interactionPermission("view"), interactionObjectScope("view")],
       request: { params: idParam },
-      responses: { 200: json("The interaction") },
+      responses: { 200: jsonResponse("The interaction") },
     }),
     update: createRoute({
       method: "patch",
@@ -194,7 +197,7 @@ function versionRoutes(version: ApiVersion) {
       summary: "Update an interaction (sent fields merged with the stored ones for the rules)",
       middleware: [bearer, interactionPermission("change"), interactionObjectScope("change")],
       request: { params: idParam, body: jsonBody(bodies[version].update) },
-      responses: { 200: json("The interaction") },
+      responses: { 200: jsonResponse("The interaction") },
     }),
     archive: archiveRoutes(`${base}/{id}`, {
       tag: tags[0],

@@ -1,7 +1,7 @@
 /** Company objective handlers: parse, check references, write, record the version, respond. */
+import { callerId } from "../auth/caller.ts";
 import type { App } from "../http/context.ts";
 import type { Db } from "../db/pool.ts";
-import type { Caller } from "../auth/caller.ts";
 import { notFound, ValidationError } from "../http/errors.ts";
 import { paginate, readPage } from "../http/pagination.ts";
 import { parseSortby } from "../http/sortby.ts";
@@ -12,8 +12,6 @@ import { parseBoolean } from "../metadata/filters.ts";
 import * as routes from "./routes.ts";
 import type { ObjectiveInput } from "./routes.ts";
 import * as q from "./queries.ts";
-
-const callerId = (caller: Caller) => caller.kind === "adviser" ? caller.adviser.id : null;
 
 async function loadObjective(db: Db, id: string) {
   const objective = await q.findObjective(db, id);

@@ -5,15 +5,11 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { bearer } from "../auth/authenticate.ts";
 import { pageQuery, paginatedSchema } from "../http/pagination.ts";
-import { integerField, jsonBody, jsonObject, nestedRef } from "../http/schemas.ts";
+import { integerField, jsonBody, jsonObject, jsonResponse, nestedRef } from "../http/schemas.ts";
 import { archiveRoutes } from "../core/archive.ts";
 
 const tags = ["objective"];
 const middleware = [bearer];
-const json = (description: string, schema: z.ZodType = jsonObject) => ({
-  description,
-  content: { "application/json": { schema } },
-});
 const uuidParam = (name: string) => z.guid().openapi({ param: { name, in: "path" } });
 const companyParam = z.object({ company_id: uuidParam("company_id") });
 const objectiveParams = companyParam.extend({ id: uuidParam("id") });
@@ -50,7 +46,7 @@ export const listObjectives = createRoute({
     params: companyParam,
     query: pageQuery.extend({ archived: z.string().optional(), sortby: z.string().optional() }),
   },
-  responses: { 200: json("A page of objectives", paginatedSchema(jsonObject)) },
+  responses: { 200: jsonResponse("A page of objectives", paginatedSchema(jsonObject)) },
 });
 
 export const createObjective = createRoute({
@@ -60,7 +56,7 @@ export const createObjective = createRoute({
   summary: "Create an objective (the company comes from the body, as the original)",
   middleware,
   request: { params: companyParam, body: jsonBody(objectiveCreateBody) },
-  responses: { 201: json("The objective") },
+  responses: { 201: jsonResponse("The objective") },
 });
 
 export const countObjectives = createRoute({
@@ -71,7 +67,7 @@ export const countObjectives = createRoute({
   middleware,
   request: { params: companyParam },
   responses: {
-    200: json(
+    200: jsonResponse(
       "The counts",
       z.object({ archived_count: z.number().int(), not_archived_count: z.number().int() }),
     ),
@@ -85,7 +81,7 @@ export const getObjective = createRoute({
   summary: "One objective (found by its id alone, as the original)",
   middleware,
   request: { params: objectiveParams },
-  responses: { 200: json("The objective") },
+  responses: { 200: jsonResponse("The objective") },
 });
 
 export const updateObjective = createRoute({
@@ -95,7 +91,7 @@ export const updateObjective = createRoute({
   summary: "Update an objective",
   middleware,
   request: { params: objectiveParams, body: jsonBody(objectiveUpdateBody) },
-  responses: { 200: json("The objective") },
+  responses: { 200: jsonResponse("The objective") },
 });
 
 /** Only `archive`: the original has no unarchive route for objectives. */
