@@ -5,7 +5,7 @@
 import type { Db } from "../db/pool.ts";
 import { type Fragment, joinFragments, where } from "../db/fragments.ts";
 import { orderBy, type SortChoices, type SortTerm } from "../http/sortby.ts";
-import type { Page } from "../http/pagination.ts";
+import { listPage, type Page } from "../http/pagination.ts";
 
 export interface AdviserRow {
   id: string;
@@ -141,13 +141,15 @@ export async function listAdvisers(
     : filters.autocomplete !== undefined
     ? autocompleteOrder(db, tokens)
     : db`order by a.first_name, a.last_name, t.name, a.id`;
-  const from = db`company_advisor a left join metadata_team t on t.id = a.dit_team_id`;
-  const [{ count }] = await db<{ count: number }[]>`
-    select count(*)::int as count from ${from} ${filter}`;
-  const rows = await db<AdviserRow[]>`
-    select ${columns(db)} from ${from} ${filter} ${order}
-    limit ${page.limit} offset ${page.offset}`;
-  return { count, rows };
+  return await listPage<AdviserRow>(db, {
+    select: columns(db),
+    // The filter may read the team (its role, its name), so it is part of what is counted.
+    from: db`company_advisor a left join metadata_team t on t.id = a.dit_team_id`,
+    key: "a.id",
+    where: filter,
+    order,
+    page,
+  });
 }
 
 /** One adviser, or null. */

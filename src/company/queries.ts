@@ -9,7 +9,7 @@ import { cachedFragments, type Fragment, where } from "../db/fragments.ts";
 import { adviser, adviserWithTeam, datetime, jsonObject, ref } from "../core/render.ts";
 import { adviserRef, type VersionedEntity } from "../core/versions.ts";
 import { orderBy, type SortChoices, type SortTerm } from "../http/sortby.ts";
-import { totalBehind } from "../http/pagination.ts";
+import { listPage } from "../http/pagination.ts";
 import { contactsOfCompanyJson } from "../contact/queries.ts";
 import { onAdviserLists } from "../company_list/queries.ts";
 import { UNITED_KINGDOM } from "./rules.ts";
@@ -273,17 +273,13 @@ export async function listCompanies(
     }
   }
   const whereClause = where(db, conditions);
-  // The page is cut in a subquery and only its rows are rendered: with the document in
-  // the same select list, PostgreSQL would render every row the offset skips.
-  const rows = await db<{ company: Record<string, unknown> }[]>`
-    select ${companyJson(db, view)} as company
-    from (select c.* from company_company c ${whereClause}
-      ${order} limit ${options.page.limit} offset ${options.page.offset}) c
-    ${order}`;
-  const count = await totalBehind(options.page, rows.length, async () => {
-    const [{ n }] = await db<{ n: number }[]>`
-      select count(*)::int as n from company_company c ${whereClause}`;
-    return n;
+  const { count, rows } = await listPage<{ company: Record<string, unknown> }>(db, {
+    select: db`${companyJson(db, view)} as company`,
+    from: db`company_company c`,
+    key: "c.id",
+    where: whereClause,
+    order,
+    page: options.page,
   });
   return { count, results: rows.map((r) => r.company) };
 }

@@ -9,7 +9,7 @@ import { type Fragment, where } from "../db/fragments.ts";
 import { adviserName, datetime, jsonObject, ref } from "../core/render.ts";
 import { adviserRef, type RefTable, type VersionedEntity } from "../core/versions.ts";
 import { orderBy, type SortChoices, type SortTerm } from "../http/sortby.ts";
-import type { Page } from "../http/pagination.ts";
+import { listPage, type Page } from "../http/pagination.ts";
 
 export const companyExportEntity: VersionedEntity = {
   entity: "company_export",
@@ -140,15 +140,16 @@ export async function listExports(
       where t.companyexport_id = e.id and t.advisor_id = any(${f.teamMembers}::uuid[]))`);
   }
   const whereClause = where(db, conditions);
-  const [{ n }] = await db<{ n: number }[]>`
-    select count(*)::int as n from company_companyexport e ${whereClause}`;
-  const rows = await db<{ export: Record<string, unknown> }[]>`
-    select ${exportJson(db)} as export from company_companyexport e
-    join company_company co on co.id = e.company_id
-    ${whereClause}
-    ${orderBy(db, options.sort, exportSortChoices, "e.id")}
-    limit ${options.page.limit} offset ${options.page.offset}`;
-  return { count: n, results: rows.map((r) => r.export) };
+  const { count, rows } = await listPage<{ export: Record<string, unknown> }>(db, {
+    select: db`${exportJson(db)} as export`,
+    from: db`company_companyexport e`,
+    joins: db`join company_company co on co.id = e.company_id`,
+    key: "e.id",
+    where: whereClause,
+    order: orderBy(db, options.sort, exportSortChoices, "e.id"),
+    page: options.page,
+  });
+  return { count, results: rows.map((r) => r.export) };
 }
 
 export async function findExport(db: Db, id: string) {

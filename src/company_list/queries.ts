@@ -9,7 +9,7 @@ import { type Fragment, where } from "../db/fragments.ts";
 import { adviserName, datetime, jsonObject } from "../core/render.ts";
 import { adviserRef, type VersionedEntity } from "../core/versions.ts";
 import { orderBy, type SortChoices, type SortTerm } from "../http/sortby.ts";
-import type { Page } from "../http/pagination.ts";
+import { listPage, type Page } from "../http/pagination.ts";
 import { latestInteractionOfCompany } from "../interaction/queries.ts";
 
 const contactRef = {
@@ -87,16 +87,17 @@ export async function listCompanyLists(
     { name: "name", descending: false },
     { name: "created_on", descending: false },
   ];
-  const [{ n }] = await db<{ n: number }[]>`
-    select count(*)::int as n from company_list_companylist l ${whereClause}`;
-  const rows = await db<{ list: Record<string, unknown> }[]>`
-    select ${listJson(db)} as list from company_list_companylist l
-    cross join lateral (select count(*) as n from company_list_companylistitem i
-      where i.list_id = l.id) ic
-    ${whereClause}
-    ${orderBy(db, sort, listSortChoices, "l.id")}
-    limit ${options.page.limit} offset ${options.page.offset}`;
-  return { count: n, results: rows.map((r) => r.list) };
+  const { count, rows } = await listPage<{ list: Record<string, unknown> }>(db, {
+    select: db`${listJson(db)} as list`,
+    from: db`company_list_companylist l`,
+    joins: db`cross join lateral (select count(*) as n from company_list_companylistitem i
+      where i.list_id = l.id) ic`,
+    key: "l.id",
+    where: whereClause,
+    order: orderBy(db, sort, listSortChoices, "l.id"),
+    page: options.page,
+  });
+  return { count, results: rows.map((r) => r.list) };
 }
 
 /** One of the adviser's lists, or null (also when it belongs to someone else). */
@@ -190,21 +191,21 @@ export async function listItems(
   db: Db,
   options: { listId: string; sort: SortTerm[]; page: Page },
 ) {
-  const [{ n }] = await db<{ n: number }[]>`
-    select count(*)::int as n from company_list_companylistitem i
-    where i.list_id = ${options.listId}`;
   // By default companies with the most recent interaction first, those without any last
   // (the original orders by how long ago it was, then its newest creation, then its id).
   const order = options.sort.length
     ? orderBy(db, options.sort, itemSortChoices, "i.id")
     : db`order by li.date desc nulls last, li.created_on desc, li.id, i.id`;
-  const rows = await db<{ item: Record<string, unknown> }[]>`
-    select ${itemJson(db)} as item from company_list_companylistitem i
-    left join lateral ${latestInteractionOfCompany(db, db`i.company_id`)} li on true
-    where i.list_id = ${options.listId}
-    ${order}
-    limit ${options.page.limit} offset ${options.page.offset}`;
-  return { count: n, results: rows.map((r) => r.item) };
+  const { count, rows } = await listPage<{ item: Record<string, unknown> }>(db, {
+    select: db`${itemJson(db)} as item`,
+    from: db`company_list_companylistitem i`,
+    joins: db`left join lateral ${latestInteractionOfCompany(db, db`i.company_id`)} li on true`,
+    key: "i.id",
+    where: db`where i.list_id = ${options.listId}`,
+    order,
+    page: options.page,
+  });
+  return { count, results: rows.map((r) => r.item) };
 }
 
 /** Whether the company `companyId` is on any of the adviser's lists (autocomplete ranks by it). */
@@ -297,13 +298,15 @@ export async function listPipelineItems(
   if (filters.companyId !== undefined) conditions.push(db`p.company_id = ${filters.companyId}`);
   if (filters.archived !== undefined) conditions.push(db`p.archived = ${filters.archived}`);
   const whereClause = where(db, conditions);
-  const [{ n }] = await db<{ n: number }[]>`
-    select count(*)::int as n from company_list_pipelineitem p ${whereClause}`;
-  const rows = await db<{ item: Record<string, unknown> }[]>`
-    select ${pipelineJson(db)} as item from company_list_pipelineitem p ${whereClause}
-    ${orderBy(db, options.sort, pipelineSortChoices, "p.id")}
-    limit ${options.page.limit} offset ${options.page.offset}`;
-  return { count: n, results: rows.map((r) => r.item) };
+  const { count, rows } = await listPage<{ item: Record<string, unknown> }>(db, {
+    select: db`${pipelineJson(db)} as item`,
+    from: db`company_list_pipelineitem p`,
+    key: "p.id",
+    where: whereClause,
+    order: orderBy(db, options.sort, pipelineSortChoices, "p.id"),
+    page: options.page,
+  });
+  return { count, results: rows.map((r) => r.item) };
 }
 
 /** One of the adviser's pipeline items, or null (also when it is someone else's). */

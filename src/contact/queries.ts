@@ -8,6 +8,7 @@ import { type Fragment, where } from "../db/fragments.ts";
 import { adviser, adviserName, datetime, jsonObject, ref } from "../core/render.ts";
 import { adviserRef, type VersionedEntity } from "../core/versions.ts";
 import { orderBy, type SortChoices, type SortTerm } from "../http/sortby.ts";
+import { listPage } from "../http/pagination.ts";
 import type { AdviserActivity } from "../core/housekeeping.ts";
 
 /** How contacts are versioned (and named in other entities' audit logs). */
@@ -147,17 +148,15 @@ export async function listContacts(
   if (filters.email !== undefined) conditions.push(db`ct.email = ${filters.email}`);
   if (filters.archived !== undefined) conditions.push(db`ct.archived = ${filters.archived}`);
   const whereClause = where(db, conditions);
-  const [{ n }] = await db<{ n: number }[]>`
-    select count(*)::int as n from company_contact ct ${whereClause}`;
-  const order = orderBy(db, options.sort, contactSortChoices, "ct.id");
-  // The page is cut in a subquery and only its rows are rendered: with the document in
-  // the same select list, PostgreSQL would render every row the offset skips.
-  const rows = await db<{ contact: Record<string, unknown> }[]>`
-    select ${contactJson(db, options.view)} as contact
-    from (select ct.* from company_contact ct ${whereClause}
-      ${order} limit ${options.page.limit} offset ${options.page.offset}) ct
-    ${order}`;
-  return { count: n, results: rows.map((r) => r.contact) };
+  const { count, rows } = await listPage<{ contact: Record<string, unknown> }>(db, {
+    select: db`${contactJson(db, options.view)} as contact`,
+    from: db`company_contact ct`,
+    key: "ct.id",
+    where: whereClause,
+    order: orderBy(db, options.sort, contactSortChoices, "ct.id"),
+    page: options.page,
+  });
+  return { count, results: rows.map((r) => r.contact) };
 }
 
 /** The stored columns validation needs, locked for the update. */

@@ -5,6 +5,8 @@
  */
 import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
+import type { Db } from "../db/pool.ts";
+import type { Fragment } from "../db/fragments.ts";
 import { ApiError } from "./errors.ts";
 
 export const DEFAULT_LIMIT = 100;
@@ -70,6 +72,44 @@ export async function totalBehind(
   count: () => Promise<number>,
 ): Promise<number> {
   return rows < page.limit && (rows > 0 || page.offset === 0) ? page.offset + rows : await count();
+}
+
+/**
+ * One page of a list and the total behind it. The page's keys are cut first and only
+ * those rows are rendered: with the rendered document in the same select list as
+ * limit/offset, PostgreSQL computes it for every row the offset skips too (a company
+ * list at offset 2000 took seconds). The total is counted only when the page cannot
+ * tell it (see {@link totalBehind}).
+ *
+ * `from` is the listed table (and anything `where` reads), `joins` what only the order
+ * and `select` read, so the count goes without them. `order` must end in `key`, which
+ * makes it total: the page's rows come back in the order that cut them.
+ */
+export async function listPage<T extends object>(
+  sql: Db,
+  q: {
+    select: Fragment;
+    from: Fragment;
+    joins?: Fragment;
+    key: string;
+    where: Fragment;
+    order: Fragment;
+    page: Page;
+  },
+): Promise<{ count: number; rows: T[] }> {
+  const joins = q.joins ?? sql``;
+  const key = sql(q.key);
+  const rows = await sql<T[]>`
+    select ${q.select} from ${q.from} ${joins}
+    where ${key} = any(array(select ${key} from ${q.from} ${joins} ${q.where}
+      ${q.order} limit ${q.page.limit} offset ${q.page.offset}))
+    ${q.order}`;
+  const count = await totalBehind(q.page, rows.length, async () => {
+    const [{ n }] = await sql<{ n: number }[]>`
+      select count(*)::int as n from ${q.from} ${q.where}`;
+    return n;
+  });
+  return { count, rows };
 }
 
 /** Wraps one page of rows in DRF's envelope. */

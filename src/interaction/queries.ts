@@ -11,6 +11,7 @@ import { type Fragment, where } from "../db/fragments.ts";
 import { adviser, adviserName, datetime, jsonObject, ref } from "../core/render.ts";
 import { adviserRef, type ManyToMany, type VersionedEntity } from "../core/versions.ts";
 import { orderBy, parseSortby, type SortChoices } from "../http/sortby.ts";
+import { listPage } from "../http/pagination.ts";
 import { companyExportRef, exportLinkJson } from "../company_export/queries.ts";
 import type { ApiVersion, ExportCountryInput } from "./rules.ts";
 import { type AdviserActivity, type CompanyInUse, yearsBefore } from "../core/housekeeping.ts";
@@ -241,14 +242,15 @@ export async function listInteractions(
   const whereClause = where(db, conditions);
   const choices = interactionSortChoices(db);
   const terms = parseSortby(options.sortby, choices, ["-date", "-created_on"]);
-  const [{ n }] = await db<{ n: number }[]>`
-    select count(*)::int as n from interaction_interaction i ${whereClause}`;
-  const rows = await db<{ interaction: Record<string, unknown> }[]>`
-    select ${interactionJson(db, options.version)} as interaction
-    from interaction_interaction i ${whereClause}
-    ${orderBy(db, terms, choices, "i.id")}
-    limit ${options.page.limit} offset ${options.page.offset}`;
-  return { count: n, results: rows.map((r) => r.interaction) };
+  const { count, rows } = await listPage<{ interaction: Record<string, unknown> }>(db, {
+    select: db`${interactionJson(db, options.version)} as interaction`,
+    from: db`interaction_interaction i`,
+    key: "i.id",
+    where: whereClause,
+    order: orderBy(db, terms, choices, "i.id"),
+    page: options.page,
+  });
+  return { count, results: rows.map((r) => r.interaction) };
 }
 
 /** The stored values validation merges the sent data with, locked for the update. */

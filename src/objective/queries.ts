@@ -8,7 +8,7 @@ import { type Fragment, where } from "../db/fragments.ts";
 import { adviser, datetime, jsonObject, ref } from "../core/render.ts";
 import { adviserRef, type VersionedEntity } from "../core/versions.ts";
 import { orderBy, type SortChoices, type SortTerm } from "../http/sortby.ts";
-import type { Page } from "../http/pagination.ts";
+import { listPage, type Page } from "../http/pagination.ts";
 
 /** Objectives are versioned, as the original registers Objective with reversion. */
 export const objectiveEntity: VersionedEntity = {
@@ -50,13 +50,15 @@ export async function listObjectives(
   const conditions = [db`o.company_id = ${options.companyId}`];
   if (options.archived !== undefined) conditions.push(db`o.archived = ${options.archived}`);
   const whereClause = where(db, conditions);
-  const [{ n }] = await db<{ n: number }[]>`
-    select count(*)::int as n from company_objective o ${whereClause}`;
-  const rows = await db<{ objective: Record<string, unknown> }[]>`
-    select ${objectiveJson(db)} as objective from company_objective o ${whereClause}
-    ${orderBy(db, options.sort, objectiveSortChoices, "o.id")}
-    limit ${options.page.limit} offset ${options.page.offset}`;
-  return { count: n, results: rows.map((r) => r.objective) };
+  const { count, rows } = await listPage<{ objective: Record<string, unknown> }>(db, {
+    select: db`${objectiveJson(db)} as objective`,
+    from: db`company_objective o`,
+    key: "o.id",
+    where: whereClause,
+    order: orderBy(db, options.sort, objectiveSortChoices, "o.id"),
+    page: options.page,
+  });
+  return { count, results: rows.map((r) => r.objective) };
 }
 
 /** `{archived_count, not_archived_count}` of a company's objectives. */
