@@ -295,7 +295,7 @@ async function seedInteractions(sql: Sql, count: number): Promise<BulkStep> {
       select i, now() - random() * interval '1500 days' as created, ${randomCompany(sql)} as k
       from generate_series(${from}::int, ${to}::int) i
     )
-    insert into interaction_interaction (${sql(present)})
+    insert into interaction_interaction (${joinFragments(sql, present.map((c) => sql`${sql(c)}`))})
     select ${joinFragments(sql, present.map((name) => values[name]))}
     from g join bench_company_pick p using (k)`).count);
   // The link tables the original fills beside company_id, where this branch has them:

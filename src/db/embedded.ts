@@ -1,9 +1,10 @@
 /**
- * Embedded PostgreSQL: PGlite (with pg_trgm) behind pglite-socket, so the same
+ * Embedded PostgreSQL: PGlite (with pg_trgm and btree_gin) behind pglite-socket, so the same
  * postgres.js code talks to it over loopback. Used when no DATABASE_URL is set.
  */
 import { PGlite } from "@electric-sql/pglite";
 import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
+import { btree_gin } from "@electric-sql/pglite/contrib/btree_gin";
 import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
 
 export interface EmbeddedServer {
@@ -61,7 +62,7 @@ export async function startEmbedded(
   const lock = persistent ? await lockDataDir(dataDir) : null;
   const db = await PGlite.create({
     dataDir,
-    extensions: { pg_trgm },
+    extensions: { pg_trgm, btree_gin },
     loadDataDir: options.loadDataDir,
   });
   const port = freePort();
