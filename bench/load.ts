@@ -587,7 +587,10 @@ function verdicts(rows: Row[], ceilings: { pgbench: number }) {
           (r.ofPgbench >= 0.25 ? "met" : "MISSED"),
       );
     }
-    if (r.target === "list") {
+    if (r.requests === 0) {
+      // wrk reports neither latency nor timeouts when nothing completed in the run.
+      out.push(`${r.name}: no request completed within the run: MISSED`);
+    } else if (r.target === "list") {
       out.push(
         `${r.name}: p99 ${fixed(r.p99Ms, 2)} ms (target ≤ 50 ms at the large scale): ` +
           (r.p99Ms <= 50 ? "met" : "MISSED"),
