@@ -216,13 +216,17 @@ export class PostgresBackend implements SearchBackend {
 
   private entityWhere(db: Db, query: EntityQuery, text: TextMatch | null) {
     const { app } = query;
-    const parts = [
-      db`d.entity = ${app.name}`,
-      ...query.filters.map((c) => conditionSql(db, app.mapping, c)),
-    ];
-    if (query.scope) parts.push(conditionSql(db, app.mapping, query.scope));
-    if (text) parts.push(text.where);
-    return joinFragments(db, parts, "and");
+    const filters = query.filters.map((c) => conditionSql(db, app.mapping, c));
+    if (query.scope) filters.push(conditionSql(db, app.mapping, query.scope));
+    if (!text) return joinFragments(db, [db`d.entity = ${app.name}`, ...filters], "and");
+    // With free text, the (entity, search_text) trigram index is the selective path. The
+    // planner guesses JSON-path filters match almost nothing and would scan the document
+    // index instead (600 ms at 100k companies), so the filters are made non-indexable here:
+    // coalesce(…, false) keeps their meaning in a WHERE clause.
+    const checked = filters.length
+      ? [db`coalesce((${joinFragments(db, filters, "and")}), false)`]
+      : [];
+    return joinFragments(db, [db`d.entity = ${app.name}`, text.where, ...checked], "and");
   }
 
   private entityOrder(db: Db, query: EntityQuery, text: TextMatch | null) {
