@@ -3,6 +3,7 @@
  * depth 1), and creating advisers and their access for operators.
  */
 import type { Db } from "../db/pool.ts";
+import { wordPrefixPattern } from "../http/filter_values.ts";
 import { type Fragment, joinFragments, where } from "../db/fragments.ts";
 import { orderBy, type SortChoices, type SortTerm } from "../http/sortby.ts";
 import { listPage, type Page } from "../http/pagination.ts";
@@ -54,10 +55,6 @@ export interface AdviserFilters {
   autocomplete?: string;
 }
 
-/** The characters Python's `re.escape` escapes; each is literal after a backslash in PG too. */
-const REGEX_SPECIAL = /[()[\]{}?*+\-|^$\\.&~# \t\n\r\v\f]/g;
-const prefixPattern = (token: string) => `\\m${token.replace(REGEX_SPECIAL, "\\$&")}`;
-
 /** The fields autocomplete searches, in priority order. */
 const autocompleteFields = (db: Db) => [db`a.first_name`, db`a.last_name`, db`t.name`];
 
@@ -92,7 +89,7 @@ function conditions(db: Db, filters: AdviserFilters, tokens: string[]): Fragment
   }
   // Every token must prefix a word of some field.
   for (const token of tokens) {
-    const pattern = [prefixPattern(token)];
+    const pattern = [wordPrefixPattern(token)];
     out.push(
       db`(${
         joinFragments(db, autocompleteFields(db).map((f) => matchesAny(db, f, pattern)), "or")
@@ -112,7 +109,7 @@ const spaced = (db: Db, parts: Fragment[]) => parts.reduce((acc, part) => db`${a
 function autocompleteOrder(db: Db, tokens: string[]): Fragment {
   const plain = db`a.first_name, a.last_name, t.name, a.id`;
   if (!tokens.length) return db`order by ${plain}`;
-  const patterns = tokens.map(prefixPattern);
+  const patterns = tokens.map(wordPrefixPattern);
   const fields = autocompleteFields(db);
   const group = spaced(
     db,

@@ -4,6 +4,7 @@
  * countries with their history.
  */
 import type { Db } from "../db/pool.ts";
+import { wordPrefixPattern } from "../http/filter_values.ts";
 import { insertRow, updateRow } from "../db/rows.ts";
 import { cachedFragments, type Fragment, where } from "../db/fragments.ts";
 import { adviser, adviserWithTeam, datetime, jsonObject, ref } from "../core/render.ts";
@@ -238,9 +239,6 @@ export interface CompanyFilters {
   autocomplete?: { term: string; adviserId: string };
 }
 
-/** Escapes a token for a PostgreSQL regular expression (as Python's re.escape). */
-const escapeRegex = (token: string) => token.replace(/[^\p{L}\p{N}_\s]/gu, "\\$&");
-
 export async function listCompanies(
   db: Db,
   options: {
@@ -262,7 +260,7 @@ export async function listCompanies(
   let order = orderBy(db, options.sort, companySortChoices, "c.id");
   if (filters.autocomplete) {
     const tokens = filters.autocomplete.term.split(/\s+/).filter(Boolean);
-    for (const token of tokens) conditions.push(db`c.name ~* ${`\\m${escapeRegex(token)}`}`);
+    for (const token of tokens) conditions.push(db`c.name ~* ${wordPrefixPattern(token)}`);
     const inList = onAdviserLists(db, db`c.id`, filters.autocomplete.adviserId);
     view = { ...view, inAdviserList: inList };
     // The caller's list companies first, then by name, as the original's

@@ -12,7 +12,7 @@ import { parseSortby } from "../http/sortby.ts";
 import { missingReferences, referencesOf } from "../core/references.ts";
 import { archiveObject } from "../core/archive.ts";
 import { recordWrite } from "../core/tracking.ts";
-import { parseBoolean, parseUuid } from "../metadata/filters.ts";
+import { parseBoolean, parseUuid } from "../http/filter_values.ts";
 import * as routes from "./routes.ts";
 import type { ExportInput } from "./routes.ts";
 import * as q from "./queries.ts";

@@ -12,7 +12,7 @@ import { missingReferences, type Reference } from "../core/references.ts";
 import { registerArchive } from "../core/archive.ts";
 import { recordWrite } from "../core/tracking.ts";
 import { recordChanges } from "../core/change_feed.ts";
-import { parseBoolean, parseUuid } from "../metadata/filters.ts";
+import { parseBoolean, parseUuid } from "../http/filter_values.ts";
 import * as routes from "./routes.ts";
 import type { PipelineInput } from "./routes.ts";
 import * as q from "./queries.ts";

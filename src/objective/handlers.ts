@@ -8,7 +8,7 @@ import { parseSortby } from "../http/sortby.ts";
 import { missingReferences } from "../core/references.ts";
 import { registerArchive } from "../core/archive.ts";
 import { recordWrite } from "../core/tracking.ts";
-import { parseBoolean } from "../metadata/filters.ts";
+import { parseBoolean } from "../http/filter_values.ts";
 import * as routes from "./routes.ts";
 import type { ObjectiveInput } from "./routes.ts";
 import * as q from "./queries.ts";

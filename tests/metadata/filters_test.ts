@@ -6,7 +6,7 @@ import {
   parseBoolean,
   parseDecimal,
   parseUuid,
-} from "../../src/metadata/filters.ts";
+} from "../../src/http/filter_values.ts";
 
 type Row = Record<string, unknown>;
 const seed = async (file: string) =>
