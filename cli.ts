@@ -1,4 +1,6 @@
 /** Operator entry point: `deno task cli <command>` (see `cli.ts --help`). */
-import { runEntryPoint } from "./src/cli/commands.ts";
+import { commands } from "./src/cli/commands.ts";
+import { runEntryPoint } from "./src/cli/run.ts";
+import { registry } from "./src/domains.ts";
 
-await runEntryPoint(Deno.args);
+await runEntryPoint(commands, Deno.args, registry.contributions);

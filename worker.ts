@@ -1,4 +1,9 @@
-/** Worker entry point: `deno task worker` (see src/jobs/commands.ts). */
-import { runEntryPoint } from "./src/cli/commands.ts";
+/**
+ * Worker entry point: `deno task worker` (see src/jobs/commands.ts). It wires the
+ * registry's jobs and contributions alone, never the HTTP app.
+ */
+import { runEntryPoint } from "./src/cli/run.ts";
+import { registry } from "./src/domains.ts";
 
-await runEntryPoint(["worker", ...Deno.args]);
+const { worker } = registry.commands;
+await runEntryPoint({ worker }, ["worker", ...Deno.args], registry.contributions);

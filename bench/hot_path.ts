@@ -15,7 +15,7 @@ import { parseArgs } from "node:util";
 import { loadConfig } from "../src/config.ts";
 import { openRuntime } from "../src/runtime.ts";
 import { createApp } from "../src/http/app.ts";
-import { domains } from "../src/domains.ts";
+import { registry } from "../src/domains.ts";
 import { prepareDatabase } from "../src/db/prepare.ts";
 import { insertLocalToken } from "../src/auth/queries.ts";
 
@@ -29,10 +29,13 @@ if (!Number.isInteger(requests) || requests < 10) {
   throw new RangeError(`--requests must be a whole number ≥ 10, got "${flags.requests}"`);
 }
 
-const runtime = await openRuntime(loadConfig({ ...Deno.env.toObject(), LOG_LEVEL: "warn" }));
+const runtime = await openRuntime({
+  config: loadConfig({ ...Deno.env.toObject(), LOG_LEVEL: "warn" }),
+  contributions: registry.contributions,
+});
 const sql = runtime.db.sql;
-await prepareDatabase(sql, runtime.log);
-const app = createApp(runtime.deps, domains);
+await prepareDatabase(sql, runtime.log, registry.contributions.afterMigrate);
+const app = createApp(runtime.deps, registry.domains);
 
 const email = "hot-path-bench@example.test";
 await sql`

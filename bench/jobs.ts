@@ -9,6 +9,7 @@
  */
 import { parseArgs } from "node:util";
 import { z } from "zod";
+import { noContributions } from "../src/core/contributions.ts";
 import { openRuntime } from "../src/runtime.ts";
 import { loadConfig } from "../src/config.ts";
 import { defineJob } from "../src/jobs/definition.ts";
@@ -19,13 +20,16 @@ const total = Number(values.jobs ?? 5000);
 const redisUrl = Deno.env.get("BENCH_REDIS_URL") ?? "redis://127.0.0.1:6379";
 const prefix = `bench:${crypto.randomUUID().slice(0, 8)}:`;
 
-const runtime = await openRuntime(loadConfig({
-  // Never queried: postgres.js connects lazily, and the no-op job needs no database.
-  DATABASE_URL: "postgres://unused@127.0.0.1:5432/unused",
-  REDIS_BASE_URL: redisUrl,
-  JOBS_KEY_PREFIX: prefix,
-  LOG_LEVEL: "silent",
-}));
+const runtime = await openRuntime({
+  config: loadConfig({
+    // Never queried: postgres.js connects lazily, and the no-op job needs no database.
+    DATABASE_URL: "postgres://unused@127.0.0.1:5432/unused",
+    REDIS_BASE_URL: redisUrl,
+    JOBS_KEY_PREFIX: prefix,
+    LOG_LEVEL: "silent",
+  }),
+  contributions: noContributions,
+});
 const { deps } = runtime;
 
 let done = 0;

@@ -20,9 +20,9 @@
 import { parseArgs } from "node:util";
 import { connect, type Sql } from "../src/db/pool.ts";
 import { loadConfig } from "../src/config.ts";
+import { registry } from "../src/domains.ts";
 import { openRuntime } from "../src/runtime.ts";
 import { prepareDatabase } from "../src/db/prepare.ts";
-import { searchApps } from "../src/search/registry.ts";
 import { searchBackend } from "../src/search/engine.ts";
 import { rebuildApp } from "../src/search/sync.ts";
 import { FIRST_NAMES, LAST_NAMES, random, seeders } from "./seed.ts";
@@ -148,17 +148,24 @@ async function prepareBenchDatabase(admin: Sql, name: string, sizes: Sizes): Pro
   await admin`drop database if exists ${admin(name)} with (force)`;
   await admin`create database ${admin(name)}`;
   // One connection: the bulk seeder's setseed() is per session.
-  const runtime = await openRuntime(loadConfig({
-    DATABASE_URL: dbUrl(name),
-    DATABASE_POOL_SIZE: "1",
-    LOG_LEVEL: "warn",
-    SEARCH_BACKEND: "postgres",
-  }));
+  const runtime = await openRuntime({
+    config: loadConfig({
+      DATABASE_URL: dbUrl(name),
+      DATABASE_POOL_SIZE: "1",
+      LOG_LEVEL: "warn",
+      SEARCH_BACKEND: "postgres",
+    }),
+    contributions: registry.contributions,
+  });
   const sql = runtime.db.sql;
   const steps: BulkStep[] = [];
   try {
     steps.push(
-      await timedStep("migrate + reference data", 0, () => prepareDatabase(sql, runtime.log)),
+      await timedStep(
+        "migrate + reference data",
+        0,
+        () => prepareDatabase(sql, runtime.log, registry.contributions.afterMigrate),
+      ),
     );
     // bench/seed.ts seeds the advisers; companies, contacts and interactions come from the
     // bulk seeder (INSERT … SELECT), which is far faster at these sizes.
@@ -180,7 +187,7 @@ async function prepareBenchDatabase(admin: Sql, name: string, sizes: Sizes): Pro
     // otherwise scan every contact per interaction while building documents.
     steps.push(await timedStep("analyze", 0, () => sql`analyze`));
     const backend = searchBackend(runtime.deps);
-    for (const app of searchApps) {
+    for (const app of registry.searchApps) {
       const started = performance.now();
       const rows = await rebuildApp(sql, backend, app);
       const ms = Math.round(performance.now() - started);

@@ -12,9 +12,9 @@
  * call {@link seedDatabase} with the same counts instead of spawning this script.
  */
 import { parseArgs } from "node:util";
+import { registry } from "../src/domains.ts";
 import { openRuntime } from "../src/runtime.ts";
 import type { Sql } from "../src/db/pool.ts";
-import { searchApps } from "../src/search/registry.ts";
 import { searchBackend } from "../src/search/engine.ts";
 import type { SearchBackend } from "../src/search/backend.ts";
 import { rebuildApp } from "../src/search/sync.ts";
@@ -457,7 +457,7 @@ export async function seedDatabase(sql: Sql, options: SeedOptions): Promise<Seed
     const started = performance.now();
     await seeder.seed(sql, count, rng, (done) => options.onProgress?.(seeder.flag, done, count));
     const report: SeedReport = { flag: seeder.flag, rows: count, ms: 0 };
-    const app = searchApps.find((a) => a.name === seeder.searchApp);
+    const app = registry.searchApps.find((a) => a.name === seeder.searchApp);
     if (options.sync && app) report.indexed = await rebuildApp(sql, options.sync, app);
     report.ms = Math.round(performance.now() - started);
     reports.push(report);
@@ -478,7 +478,7 @@ if (import.meta.main) {
   const counts = Object.fromEntries(
     seeders.map((s) => [s.flag, Number((values as Record<string, unknown>)[s.flag] ?? 0)]),
   );
-  const runtime = await openRuntime();
+  const runtime = await openRuntime({ contributions: registry.contributions });
   const encoder = new TextEncoder();
   try {
     const reports = await seedDatabase(runtime.db.sql, {

@@ -1,20 +1,21 @@
 /**
- * The registry of domains: the one place a new domain is plugged in. Shared machinery
- * never imports a domain; the app factory receives this list.
+ * The registry of domains: the one list a new domain is added to (one line, its
+ * manifest). Routes, search apps, jobs, schedules, commands and contributions are all
+ * derived from it by src/registry.ts; shared machinery never imports a domain.
  */
-import type { Domain } from "./http/context.ts";
-import { healthDomain } from "./health/handlers.ts";
-import { metadataDomain } from "./metadata/handlers.ts";
-import { adviserDomain } from "./adviser/handlers.ts";
-import { userDomain } from "./user/handlers.ts";
-import { featureFlagDomain } from "./feature_flag/handlers.ts";
-import { companyDomain } from "./company/handlers.ts";
-import { contactDomain } from "./contact/handlers.ts";
-import { companyListDomain } from "./company_list/handlers.ts";
-import { objectiveDomain } from "./objective/handlers.ts";
-import { companyExportDomain } from "./company_export/handlers.ts";
-import { interactionDomain } from "./interaction/handlers.ts";
-import { searchDomain } from "./search/registry.ts";
+import type { Domain } from "./manifest.ts";
+import { composeRegistry } from "./registry.ts";
+import { healthDomain } from "./health/domain.ts";
+import { metadataDomain } from "./metadata/domain.ts";
+import { adviserDomain } from "./adviser/domain.ts";
+import { userDomain } from "./user/domain.ts";
+import { featureFlagDomain } from "./feature_flag/domain.ts";
+import { companyDomain } from "./company/domain.ts";
+import { contactDomain } from "./contact/domain.ts";
+import { companyListDomain } from "./company_list/domain.ts";
+import { objectiveDomain } from "./objective/domain.ts";
+import { companyExportDomain } from "./company_export/domain.ts";
+import { interactionDomain } from "./interaction/domain.ts";
 
 export const domains: Domain[] = [
   healthDomain,
@@ -28,5 +29,6 @@ export const domains: Domain[] = [
   objectiveDomain,
   companyExportDomain,
   interactionDomain,
-  searchDomain,
 ];
+
+export const registry = composeRegistry(domains);

@@ -5,7 +5,8 @@
 import { type Config, loadConfig } from "./config.ts";
 import { createLogger, type Logger, type LogStream } from "./log.ts";
 import { type Database, openDatabase } from "./db/pool.ts";
-import type { AppDeps } from "./http/context.ts";
+import type { AppDeps } from "./deps.ts";
+import type { Contributions } from "./core/contributions.ts";
 import { connectRedis } from "./redis.ts";
 import { prepareDatabase } from "./db/prepare.ts";
 import { RedisQueue } from "./jobs/redis_queue.ts";
@@ -19,14 +20,18 @@ export interface Runtime {
   close(): Promise<void>;
 }
 
-/**
- * Opens the shared resources. `logTo` is "stdout" for the long-running processes; operator
- * commands keep the default so their stdout carries only their result.
- */
-export async function openRuntime(
-  config: Config = loadConfig(),
-  options: { logTo?: LogStream } = {},
-): Promise<Runtime> {
+export interface RuntimeOptions {
+  /** "stdout" for the long-running processes; operator commands keep stderr. */
+  logTo?: LogStream;
+  /** Every domain's contributions (from the registry). */
+  contributions: Contributions;
+  /** Defaults to the environment's. */
+  config?: Config;
+}
+
+/** Opens the shared resources. */
+export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
+  const { contributions, config = loadConfig() } = options;
   const log = createLogger(config.LOG_LEVEL, options.logTo ?? "stderr");
   const db = await openDatabase({
     url: config.DATABASE_URL,
@@ -36,7 +41,9 @@ export async function openRuntime(
   });
   // A newcomer's first command may run before `start` ever did: bring the embedded
   // database up to date for every command, not only for `serve`.
-  if (db.embedded && config.MIGRATE_ON_START) await prepareDatabase(db.sql, log);
+  if (db.embedded && config.MIGRATE_ON_START) {
+    await prepareDatabase(db.sql, log, contributions.afterMigrate);
+  }
   const redis = config.REDIS_BASE_URL ? await connectRedis(config.REDIS_BASE_URL, log) : null;
   const now = () => new Date();
   const deps: AppDeps = {
@@ -49,6 +56,7 @@ export async function openRuntime(
     log,
     now,
     fetch: globalThis.fetch,
+    contributions,
   };
   return {
     config,

@@ -4,8 +4,7 @@
  * prints only the token. Failures go to stderr with a non-zero exit code.
  */
 import { parseArgs } from "node:util";
-import type { Command } from "../cli/commands.ts";
-import { openRuntime } from "../runtime.ts";
+import type { Command } from "../cli/command.ts";
 import {
   adviserClash,
   groupIdsByName,
@@ -38,7 +37,7 @@ export const createAdviserCommand: Command = {
   usage: "create-adviser --email E [--first-name F] [--last-name L] [--team-id UUID] " +
     "[--group NAME]... [--permission app_label.codename]... [--superuser] " +
     "[--sso-email-user-id X]",
-  run: (args) =>
+  run: (args, context) =>
     reportUsage(async () => {
       const { values } = parseArgs({
         args,
@@ -68,7 +67,7 @@ export const createAdviserCommand: Command = {
       }
       const ssoEmailUserId = values["sso-email-user-id"] ?? email;
 
-      const runtime = await openRuntime();
+      const runtime = await context.openRuntime();
       try {
         const created = await runtime.db.sql.begin(async (tx) => {
           const clash = await adviserClash(tx, email, ssoEmailUserId);
@@ -129,7 +128,7 @@ function urlSafeToken(): string {
 export const addAccessTokenCommand: Command = {
   summary: "Mint a bearer token for an adviser (by SSO email user id) and print it",
   usage: "add-access-token <sso_email_user_id> [--token T] [--hours N]",
-  run: (args) =>
+  run: (args, context) =>
     reportUsage(async () => {
       const { values, positionals } = parseArgs({
         args,
@@ -148,7 +147,7 @@ export const addAccessTokenCommand: Command = {
       if (!token.trim() || /\s/.test(token)) {
         throw new UsageError("--token must be non-empty without spaces");
       }
-      const runtime = await openRuntime();
+      const runtime = await context.openRuntime();
       try {
         const adviser = await findAdviserBySsoId(runtime.db.sql, positionals[0]);
         if (!adviser) {

@@ -1,5 +1,5 @@
 /** Adviser routes: thin glue between the routes, the filters and the queries. */
-import type { App, Domain } from "../http/context.ts";
+import type { App } from "../http/context.ts";
 import { getAdviserRoute, listAdvisersRoute } from "./routes.ts";
 import { ADVISER_SORT, getAdviser, listAdvisers, teamRoleExists } from "./queries.ts";
 import { paginate, readPage } from "../http/pagination.ts";
@@ -15,7 +15,7 @@ function booleanFilter(value: string | undefined): boolean | undefined {
   ];
 }
 
-function register(app: App) {
+export function registerAdviserRoutes(app: App) {
   app.openapi(listAdvisersRoute, async (c) => {
     const query = c.req.valid("query");
     const db = c.var.db;
@@ -46,5 +46,3 @@ function register(app: App) {
     return c.json(adviser, 200);
   });
 }
-
-export const adviserDomain: Domain = { name: "adviser", register };

@@ -9,7 +9,8 @@
  * 401s as before.
  */
 import type { Context, MiddlewareHandler, Next } from "hono";
-import type { AppDeps, AppEnv } from "../http/context.ts";
+import type { AppEnv } from "../http/context.ts";
+import type { AppDeps } from "../deps.ts";
 import type { HawkCredential, HawkScope } from "../config.ts";
 import { authenticationFailed, notAuthenticated, permissionDenied } from "../http/errors.ts";
 import { authenticatedAdviser, claimHawkNonce, recordUserEvent } from "./queries.ts";

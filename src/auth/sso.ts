@@ -5,7 +5,7 @@
  * period. Every failure (SSO down, slow, odd answers) means "not authenticated", never
  * a server error.
  */
-import type { AppDeps } from "../http/context.ts";
+import type { AppDeps } from "../deps.ts";
 import { sha256Hex } from "../crypto.ts";
 
 /** What is remembered about a token SSO vouched for. */

@@ -1,4 +1,5 @@
 /** Company handlers: parse, check, write through queries.ts, record the write, respond. */
+import { writeMeta } from "../http/write_meta.ts";
 import type { Context } from "hono";
 import type { App, AppEnv } from "../http/context.ts";
 import type { Db } from "../db/pool.ts";
@@ -147,7 +148,7 @@ async function validate(db: Db, input: CompanyInput, stored: q.CompanyRow | null
   checkCompanyValidators(input, stored as Record<string, unknown> | null, combined);
 }
 
-function register(app: App) {
+export function registerCompanyRoutes(app: App) {
   app.openapi(routes.listCompanies, async (c) => {
     const query = c.req.valid("query");
     const db = c.var.db;
@@ -175,8 +176,8 @@ function register(app: App) {
     const input = c.req.valid("json");
     const db = c.var.db;
     await validate(db, input, null);
-    const at = c.var.deps.now();
-    const by = callerId(c.var.caller);
+    const meta = writeMeta(c);
+    const { at, userId: by } = meta;
     const id = await q.insertCompany(db, {
       ...toColumns(input, true),
       created_on: at,
@@ -185,7 +186,7 @@ function register(app: App) {
       modified_by_id: by,
       pending_dnb_investigation: true,
     });
-    await recordWrite(db, q.companyEntity, id, { userId: by, at });
+    await recordWrite(db, q.companyEntity, id, meta);
     return c.json(await loadCompany(db, id, c.var.caller), 201);
   });
 
@@ -201,14 +202,14 @@ function register(app: App) {
     if (!stored) throw notFound("Company");
     if (stored.duns_number) { for (const field of DNB_READ_ONLY) delete input[field]; }
     await validate(db, input, stored);
-    const at = c.var.deps.now();
-    const by = callerId(c.var.caller);
+    const meta = writeMeta(c);
+    const { at, userId: by } = meta;
     await q.updateCompany(db, id, {
       ...toColumns(input, false),
       modified_on: at,
       modified_by_id: by,
     });
-    await recordWrite(db, q.companyEntity, id, { userId: by, at });
+    await recordWrite(db, q.companyEntity, id, meta);
     return c.json(await loadCompany(db, id, c.var.caller), 200);
   });
 
@@ -241,15 +242,15 @@ function register(app: App) {
     const stored = await q.lockCompany(db, id);
     if (!stored) throw notFound("Company");
     const { owner, tier } = await act(stored);
-    const at = c.var.deps.now();
-    const by = callerId(c.var.caller);
+    const meta = writeMeta(c);
+    const { at, userId: by } = meta;
     await q.updateCompany(db, id, {
       one_list_account_owner_id: owner,
       one_list_tier_id: tier,
       modified_on: at,
       modified_by_id: by,
     });
-    await recordWrite(db, q.companyEntity, id, { userId: by, at });
+    await recordWrite(db, q.companyEntity, id, meta);
     return c.body(null, 204);
   };
 
@@ -380,11 +381,12 @@ function register(app: App) {
       throw new ApiError(400, { core_team_members: itemErrors });
     }
     await q.replaceCoreTeam(db, id, members.map((m) => m.adviser));
-    await recordWrite(db, q.companyEntity, id, {
-      userId: callerId(c.var.caller),
-      at: c.var.deps.now(),
-      comment: "Updated one list core team members",
-    });
+    await recordWrite(
+      db,
+      q.companyEntity,
+      id,
+      writeMeta(c, "Updated one list core team members"),
+    );
     return c.body(null, 204);
   });
 
@@ -405,10 +407,10 @@ function register(app: App) {
     if (new Set(items.map((i) => i.country)).size < items.length) {
       throw nonFieldError(messages.duplicateExportCountry);
     }
-    const at = c.var.deps.now();
-    const by = callerId(c.var.caller);
+    const meta = writeMeta(c);
+    const { at, userId: by } = meta;
     await q.replaceExportCountries(db, id, items, { by, at });
-    await recordWrite(db, q.companyEntity, id, { userId: by, at });
+    await recordWrite(db, q.companyEntity, id, meta);
     return c.body(null, 204);
   });
 
@@ -425,5 +427,3 @@ function register(app: App) {
     return c.json(Object.fromEntries(PUBLIC_COMPANY_FIELDS.map((f) => [f, record[f]])), 200);
   });
 }
-
-export const companyDomain = { name: "company", register };

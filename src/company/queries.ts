@@ -518,3 +518,10 @@ export async function archiveCompaniesAutomatically(db: Db, ids: string[], at: D
         archived_reason = 'This record was automatically archived due to inactivity'
     where id = any(${ids}::uuid[])`;
 }
+
+/** Subsidiaries of a company (their documents embed its One List team). */
+export async function subsidiaryIds(db: Db, id: string): Promise<string[]> {
+  const rows = await db<{ id: string }[]>`
+    select id::text from company_company where global_headquarters_id = ${id}`;
+  return rows.map((r) => r.id);
+}

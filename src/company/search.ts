@@ -44,7 +44,6 @@ import {
   textWithTrigram,
 } from "../search/mapping.ts";
 import { adviser, datetime, jsonObject, ref } from "../core/render.ts";
-import { registerEmbedding } from "../core/tracking.ts";
 import { address as addressJson } from "./queries.ts";
 import { UNITED_KINGDOM } from "./rules.ts";
 
@@ -152,15 +151,6 @@ async function companyDocuments(db: Db, wanted: string[]): Promise<SearchDocumen
     where c.id = any(${wanted}::uuid[])`;
   return rows.map((r) => r.doc);
 }
-
-/** Subsidiaries of a company (their documents embed its One List team). */
-async function subsidiaryIds(db: Db, id: string): Promise<string[]> {
-  const rows = await db<{ id: string }[]>`
-    select id::text from company_company where global_headquarters_id = ${id}`;
-  return rows.map((r) => r.id);
-}
-
-registerEmbedding("company", "company", subsidiaryIds);
 
 /**
  * `headquarter_type` (ids or null for "none"); as the original, asking for the global

@@ -2,6 +2,7 @@
  * Export pipeline handlers: parse, check references, write, record the version, respond.
  * DELETE archives through the shared archive machinery instead of deleting.
  */
+import { writeMeta } from "../http/write_meta.ts";
 import { callerId } from "../auth/caller.ts";
 import type { Context } from "hono";
 import type { App } from "../http/context.ts";
@@ -112,7 +113,7 @@ async function readFilters(c: Context, db: Db): Promise<q.ExportFilters> {
   return filters;
 }
 
-function register(app: App) {
+export function registerCompanyExportRoutes(app: App) {
   app.openapi(routes.listExports, async (c) => {
     const db = c.var.db;
     const filters = await readFilters(c, db);
@@ -133,8 +134,8 @@ function register(app: App) {
     const input = c.req.valid("json");
     const db = c.var.db;
     await checkReferences(db, input);
-    const at = c.var.deps.now();
-    const by = callerId(c.var.caller);
+    const meta = writeMeta(c);
+    const { at, userId: by } = meta;
     const id = await q.insertExport(db, {
       ...columns(input),
       created_on: at,
@@ -143,7 +144,7 @@ function register(app: App) {
       modified_by_id: by,
     });
     await saveMembers(db, id, input);
-    await recordWrite(db, q.companyExportEntity, id, { userId: by, at });
+    await recordWrite(db, q.companyExportEntity, id, meta);
     return c.json(await loadExport(db, id), 201);
   });
 
@@ -162,11 +163,11 @@ function register(app: App) {
     const db = c.var.db;
     if (!await q.lockExport(db, id)) throw notFound("CompanyExport");
     await checkReferences(db, input);
-    const at = c.var.deps.now();
-    const by = callerId(c.var.caller);
+    const meta = writeMeta(c);
+    const { at, userId: by } = meta;
     await q.updateExport(db, id, { ...columns(input), modified_on: at, modified_by_id: by });
     await saveMembers(db, id, input);
-    await recordWrite(db, q.companyExportEntity, id, { userId: by, at });
+    await recordWrite(db, q.companyExportEntity, id, meta);
     return c.json(await loadExport(db, id), 200);
   });
 
@@ -174,12 +175,10 @@ function register(app: App) {
     const { id } = c.req.valid("param");
     const db = c.var.db;
     if (!await q.lockExport(db, id)) throw notFound("CompanyExport");
-    const at = c.var.deps.now();
-    const by = callerId(c.var.caller);
+    const meta = writeMeta(c);
+    const { at, userId: by } = meta;
     await archiveObject(db, q.companyExportEntity.table, id, { by, reason: DELETE_REASON, at });
-    await recordWrite(db, q.companyExportEntity, id, { userId: by, at });
+    await recordWrite(db, q.companyExportEntity, id, meta);
     return c.body(null, 204);
   });
 }
-
-export const companyExportDomain = { name: "company_export", register };

@@ -2,6 +2,7 @@
  * Company list and pipeline handlers: parse, check (rules.ts), write through queries.ts,
  * record versioned writes, respond. Everything is scoped to the calling adviser.
  */
+import { writeMeta } from "../http/write_meta.ts";
 import type { App } from "../http/context.ts";
 import type { Db } from "../db/pool.ts";
 import type { Caller } from "../auth/caller.ts";
@@ -105,7 +106,7 @@ async function pipelineFilters(
   return filters;
 }
 
-function register(app: App) {
+export function registerCompanyListRoutes(app: App) {
   // Company lists -----------------------------------------------------------------------
   app.openapi(routes.listCompanyLists, async (c) => {
     const query = c.req.valid("query");
@@ -190,9 +191,10 @@ function register(app: App) {
     const archived = await q.companyArchived(db, companyId);
     if (archived === null) throw notFound("Company");
     if (archived) throw bareNonFieldError(messages.archivedCompanyInList);
-    const at = c.var.deps.now();
+    const meta = writeMeta(c);
+    const { at } = meta;
     const itemId = await q.addItem(db, { listId, companyId, by, at });
-    if (itemId) await recordWrite(db, q.companyListItemEntity, itemId, { userId: by, at });
+    if (itemId) await recordWrite(db, q.companyListItemEntity, itemId, meta);
     return c.body(null, 204);
   });
 
@@ -229,7 +231,8 @@ function register(app: App) {
     const input = c.req.valid("json");
     const db = c.var.db;
     await validatePipeline(db, input, true);
-    const at = c.var.deps.now();
+    const meta = writeMeta(c);
+    const { at } = meta;
     const by = adviserId(c.var.caller);
     const id = await q.insertPipelineItem(db, {
       ...pipelineColumns(input),
@@ -240,7 +243,7 @@ function register(app: App) {
       modified_by_id: by,
     });
     if (input.contacts?.length) await q.replacePipelineContacts(db, id, input.contacts);
-    await recordWrite(db, q.pipelineItemEntity, id, { userId: by, at });
+    await recordWrite(db, q.pipelineItemEntity, id, meta);
     return c.json(await loadPipelineItem(db, id, c.var.caller), 201);
   });
 
@@ -255,14 +258,15 @@ function register(app: App) {
     const by = adviserId(c.var.caller);
     if (!await q.lockPipelineItem(db, id, by)) throw notFound("PipelineItem");
     await validatePipeline(db, input, false);
-    const at = c.var.deps.now();
+    const meta = writeMeta(c);
+    const { at } = meta;
     await q.updatePipelineItem(db, id, {
       ...pipelineColumns(input),
       modified_on: at,
       modified_by_id: by,
     });
     if (input.contacts !== undefined) await q.replacePipelineContacts(db, id, input.contacts ?? []);
-    await recordWrite(db, q.pipelineItemEntity, id, { userId: by, at });
+    await recordWrite(db, q.pipelineItemEntity, id, meta);
     return c.json(await loadPipelineItem(db, id, c.var.caller), 200);
   });
 
@@ -284,5 +288,3 @@ function register(app: App) {
     visible: async (db, id, caller) => !!await q.lockPipelineItem(db, id, adviserId(caller)),
   });
 }
-
-export const companyListDomain = { name: "company_list", register };

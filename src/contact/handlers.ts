@@ -1,7 +1,8 @@
 /** Contact handlers (v3 and v4): parse, check, write through queries.ts, record, respond. */
+import { writeMeta } from "../http/write_meta.ts";
 import type { App } from "../http/context.ts";
 import type { Db } from "../db/pool.ts";
-import { type Caller, callerId, hasPermission } from "../auth/caller.ts";
+import { type Caller, hasPermission } from "../auth/caller.ts";
 import {
   ApiError,
   type FieldErrors,
@@ -14,15 +15,12 @@ import { parseSortby } from "../http/sortby.ts";
 import { missingReferences, referencesOf } from "../core/references.ts";
 import { registerArchive } from "../core/archive.ts";
 import { registerAudit } from "../core/audit.ts";
-import { recordWrite, registerEmbedding } from "../core/tracking.ts";
+import { recordWrite } from "../core/tracking.ts";
 import { companyName } from "../company/queries.ts";
 import * as routes from "./routes.ts";
 import type { ContactInput } from "./routes.ts";
 import * as q from "./queries.ts";
 import { checkContactValidators, messages, telephoneError } from "./rules.ts";
-
-// Contact search documents embed their company: a company write re-indexes its contacts.
-registerEmbedding("company", "contact", q.contactIdsOfCompany);
 
 const UUID_RE = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;
 const INVALID_CHOICE = "Select a valid choice. That choice is not one of the available choices.";
@@ -83,7 +81,7 @@ function toColumns(input: ContactInput): q.ContactColumns {
   return columns;
 }
 
-function register(app: App) {
+export function registerContactRoutes(app: App) {
   for (const version of ["v3", "v4"] as const) {
     const r = routes[version];
     const v4 = version === "v4";
@@ -121,8 +119,8 @@ function register(app: App) {
       const input = c.req.valid("json");
       const db = c.var.db;
       await validate(db, input, null, v4);
-      const at = c.var.deps.now();
-      const by = callerId(c.var.caller);
+      const meta = writeMeta(c);
+      const { at, userId: by } = meta;
       const id = await q.insertContact(db, {
         ...toColumns(input),
         adviser_id: by,
@@ -131,7 +129,7 @@ function register(app: App) {
         created_on: at,
         modified_on: at,
       });
-      await recordWrite(db, q.contactEntity, id, { userId: by, at });
+      await recordWrite(db, q.contactEntity, id, meta);
       return c.json(await loadContact(db, id, c.var.caller), 201);
     });
 
@@ -146,14 +144,14 @@ function register(app: App) {
       const stored = await q.lockContact(db, id);
       if (!stored) throw notFound("Contact");
       await validate(db, input, stored, v4);
-      const at = c.var.deps.now();
-      const by = callerId(c.var.caller);
+      const meta = writeMeta(c);
+      const { at, userId: by } = meta;
       await q.updateContact(db, id, {
         ...toColumns(input),
         modified_by_id: by,
         modified_on: at,
       });
-      await recordWrite(db, q.contactEntity, id, { userId: by, at });
+      await recordWrite(db, q.contactEntity, id, meta);
       return c.json(await loadContact(db, id, c.var.caller), 200);
     });
   }
@@ -165,5 +163,3 @@ function register(app: App) {
   });
   registerAudit(app, routes.contactAudit, { entity: q.contactEntity, model: "Contact" });
 }
-
-export const contactDomain = { name: "contact", register };

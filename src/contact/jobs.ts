@@ -3,7 +3,7 @@
  * contacts of archived companies are archived, naming the company in the reason.
  */
 import { defineJob, HALF_DAY_MS } from "../jobs/definition.ts";
-import { recordWrite } from "../core/tracking.ts";
+import { recordWrite, systemWriteMeta } from "../core/tracking.ts";
 import { housekeepingPayload } from "../adviser/jobs.ts";
 import { archiveContactsOfArchivedCompanies, contactEntity } from "./queries.ts";
 
@@ -20,7 +20,7 @@ export const automaticContactArchive = defineJob({
       if (!locked) return null;
       const found = await archiveContactsOfArchivedCompanies(tx, { at, limit, simulate });
       if (!simulate && found.length) {
-        await recordWrite(tx, contactEntity, found, { userId: null, at });
+        await recordWrite(tx, contactEntity, found, systemWriteMeta(deps, at));
       }
       return found;
     });

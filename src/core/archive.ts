@@ -6,11 +6,12 @@
  * merged company cannot be unarchived). The write is versioned and fed to search like
  * any other.
  */
+import { writeMeta } from "../http/write_meta.ts";
 import { createRoute, z } from "@hono/zod-openapi";
 import type { MiddlewareHandler } from "hono";
 import type { App, AppEnv } from "../http/context.ts";
 import type { Db } from "../db/pool.ts";
-import { type Caller, callerId } from "../auth/caller.ts";
+import type { Caller } from "../auth/caller.ts";
 import { notFound } from "../http/errors.ts";
 import { idParam, jsonBody, jsonObject } from "../http/schemas.ts";
 import type { VersionedEntity } from "./versions.ts";
@@ -119,10 +120,10 @@ export function registerArchive(
     const db = c.var.db;
     if (!await found(db, id, c.var.caller)) throw notFound(wiring.model);
     await wiring.beforeArchive?.(db, id);
-    const at = c.var.deps.now();
-    const by = callerId(c.var.caller);
+    const meta = writeMeta(c);
+    const { at, userId: by } = meta;
     await archiveObject(db, table, id, { by, reason, at });
-    await recordWrite(db, wiring.entity, id, { userId: by, at });
+    await recordWrite(db, wiring.entity, id, meta);
     return c.json(await wiring.load(db, id, c.var.caller) as Record<string, unknown>, 200);
   });
 
@@ -132,9 +133,10 @@ export function registerArchive(
     const db = c.var.db;
     if (!await found(db, id, c.var.caller)) throw notFound(wiring.model);
     await wiring.beforeUnarchive?.(db, id);
-    const at = c.var.deps.now();
+    const meta = writeMeta(c);
+    const { at } = meta;
     await unarchiveObject(db, table, id, at);
-    await recordWrite(db, wiring.entity, id, { userId: callerId(c.var.caller), at });
+    await recordWrite(db, wiring.entity, id, meta);
     return c.json(await wiring.load(db, id, c.var.caller) as Record<string, unknown>, 200);
   });
 }

@@ -1,8 +1,8 @@
 /**
  * Cross-domain facts that the nightly housekeeping jobs (adviser deactivation, company
  * archiving) need, expressed as SQL fragments each domain contributes from its own
- * queries.ts. The jobs union them, so adding a domain adds one list entry in
- * src/jobs/registry.ts and never touches the job.
+ * queries.ts and declares in its manifest. The jobs union them (from
+ * `deps.contributions`), so adding a domain never touches the job.
  */
 import type { Db } from "../db/pool.ts";
 import type { Fragment } from "../db/fragments.ts";

@@ -1,24 +1,15 @@
 /**
  * What every write to a tracked entity leaves behind in the request's transaction: a
  * version of each written object (src/core/versions.ts) and change-feed rows for it and
- * for the entities whose search documents embed it. Embedding domains register a finder
- * once (`registerEmbedding("company", "contact", contactIdsOfCompany)`), so the domain
- * being written never needs to know who embeds it.
+ * for the entities whose search documents embed it. Embedding domains declare a finder
+ * in their manifest (`embeddings`), which reaches a write through its {@link WriteMeta},
+ * so the domain being written never needs to know who embeds it.
  */
 import type { Db } from "../db/pool.ts";
 import { type Change, recordChanges } from "./change_feed.ts";
 import { recordVersions, type VersionedEntity } from "./versions.ts";
-
-export type EmbeddingFinder = (db: Db, id: string) => Promise<string[]>;
-
-const embeddings = new Map<string, { entity: string; find: EmbeddingFinder }[]>();
-
-/** Declares that `entity`'s search documents embed `embedded`: its writes re-index them. */
-export function registerEmbedding(embedded: string, entity: string, find: EmbeddingFinder) {
-  const list = embeddings.get(embedded) ?? [];
-  if (!list.some((e) => e.entity === entity)) list.push({ entity, find });
-  embeddings.set(embedded, list);
-}
+import type { Embedding } from "./contributions.ts";
+import type { AppDeps } from "../deps.ts";
 
 export interface WriteMeta {
   /** The adviser making the change (null for system writes). */
@@ -26,6 +17,8 @@ export interface WriteMeta {
   at: Date;
   /** Revision comment, e.g. "Updated one list core team members". */
   comment?: string;
+  /** Every domain's embeddings (`deps.contributions.embeddings`). */
+  embeddings: readonly Embedding[];
 }
 
 /** Records a write to `ids` of `entity`: one revision of versions, then change-feed rows. */
@@ -38,10 +31,18 @@ export async function recordWrite(
   const list = typeof ids === "string" ? [ids] : ids;
   await recordVersions(db, meta, list.map((id) => ({ entity, id })));
   const changes: Change[] = list.map((id) => ({ entity: entity.entity, id }));
-  for (const { entity: embedding, find } of embeddings.get(entity.entity) ?? []) {
+  for (const embedding of meta.embeddings) {
+    if (embedding.embedded !== entity.entity) continue;
     for (const id of list) {
-      for (const related of await find(db, id)) changes.push({ entity: embedding, id: related });
+      for (const related of await embedding.find(db, id)) {
+        changes.push({ entity: embedding.entity, id: related });
+      }
     }
   }
   await recordChanges(db, changes);
+}
+
+/** The meta of a write made by the system (a job), not an adviser: now, by nobody. */
+export function systemWriteMeta(deps: AppDeps, at: Date = deps.now()): WriteMeta {
+  return { userId: null, at, embeddings: deps.contributions.embeddings };
 }

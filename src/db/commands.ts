@@ -1,15 +1,14 @@
 /** `migrate [--status]`: apply pending migrations, or list applied and pending ones. */
-import type { Command } from "../cli/commands.ts";
+import type { Command } from "../cli/command.ts";
 import { parseArgs } from "node:util";
-import { openRuntime } from "../runtime.ts";
 import { migrate, migrationStatus } from "./migrate.ts";
 
 export const migrateCommand: Command = {
   summary: "Apply pending database migrations (--status lists applied and pending)",
   usage: "migrate [--status]",
-  async run(args) {
+  async run(args, context) {
     const { values } = parseArgs({ args, options: { status: { type: "boolean" } }, strict: true });
-    const runtime = await openRuntime();
+    const runtime = await context.openRuntime();
     try {
       if (values.status) {
         const status = await migrationStatus(runtime.db.sql);

@@ -8,7 +8,7 @@ const xml = (status: "OK" | "FALSE", comments: string[] = []) =>
     comments.map((c) => `    <!--${c.replaceAll("--", "- -")}-->\n`).join("")
   }</pingdom_http_custom_check>\n`;
 
-export function register(app: App) {
+export function registerHealthRoutes(app: App) {
   app.openapi(ping, async (c) => {
     const failure = await checkDatabase(c.var.db);
     const headers = { "Content-Type": "text/xml" };
@@ -17,5 +17,3 @@ export function register(app: App) {
       : c.body(xml("OK"), 200, headers);
   });
 }
-
-export const healthDomain = { name: "health", register };

@@ -1,6 +1,6 @@
 /**
  * The one app factory. It wires the request log, the per-request transaction, the DRF
- * error bodies and the OpenAPI document; domains add their routes through `Domain`.
+ * error bodies and the OpenAPI document; domains add their routes through their manifests.
  * Tests build the same app and call `app.request()` in-process.
  */
 import { OpenAPIHono } from "@hono/zod-openapi";
@@ -14,7 +14,8 @@ import {
   ValidationError,
   zodToFieldErrors,
 } from "./errors.ts";
-import type { App, AppDeps, AppEnv, Domain } from "./context.ts";
+import type { App, AppEnv, RouteSet } from "./context.ts";
+import type { AppDeps } from "../deps.ts";
 import { requestLog } from "./request_log.ts";
 import { requestTransaction } from "./transaction.ts";
 import { registerDocs } from "./docs.ts";
@@ -56,7 +57,7 @@ function patternToRegex(path: string): RegExp {
   return new RegExp(`^${body}$`);
 }
 
-export function createApp(deps: AppDeps, domains: Domain[]): App {
+export function createApp(deps: AppDeps, domains: RouteSet[]): App {
   const app: App = new OpenAPIHono<AppEnv>({
     defaultHook: (result) => {
       if (result.success) return;
@@ -76,7 +77,7 @@ export function createApp(deps: AppDeps, domains: Domain[]): App {
   app.onError(renderError);
 
   for (const domain of domains) for (const m of domain.middleware ?? []) app.use("*", m);
-  for (const domain of domains) domain.register(app);
+  for (const domain of domains) domain.register?.(app);
   registerDocs(app);
 
   const routes = app.routes

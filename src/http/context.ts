@@ -5,27 +5,9 @@
  */
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { MiddlewareHandler } from "hono";
-import type { Config } from "../config.ts";
-import type { Db, Sql } from "../db/pool.ts";
-import type { Logger } from "../log.ts";
+import type { Db } from "../db/pool.ts";
 import type { Caller } from "../auth/caller.ts";
-import type { Redis } from "../redis.ts";
-import type { JobQueue } from "../jobs/queue.ts";
-
-/** Process-wide dependencies, built once by the entry point (or a test). */
-export interface AppDeps {
-  config: Config;
-  sql: Sql;
-  /** Present when REDIS_BASE_URL is set. */
-  redis: Redis | null;
-  /** Background jobs: Redis lists with REDIS_BASE_URL, else run in-process (inline). */
-  jobs: JobQueue;
-  log: Logger;
-  /** The clock; tests pass a fixed one instead of sleeping. */
-  now: () => Date;
-  /** Third-party HTTP calls go through this, so tests can point them at local stand-ins. */
-  fetch: typeof fetch;
-}
+import type { AppDeps } from "../deps.ts";
 
 export type AfterCommit = (task: () => unknown) => void;
 
@@ -42,10 +24,14 @@ export interface AppVariables {
 export type AppEnv = { Variables: AppVariables };
 export type App = OpenAPIHono<AppEnv>;
 
-/** A domain plugs its routes into the app through one of these (see src/domains.ts). */
-export interface Domain {
+/**
+ * What the app factory takes from each domain manifest (src/manifest.ts): middleware and
+ * routes. Test-only routes are given in the same shape.
+ */
+export interface RouteSet {
   name: string;
   /** Middleware that applies to every route; registered before any domain's routes. */
   middleware?: MiddlewareHandler<AppEnv>[];
-  register(app: App): void;
+  /** Adds the routes. */
+  register?(app: App): void;
 }

@@ -3,7 +3,6 @@
  * validators in its order against the sent data merged with the stored row, write
  * through queries.ts, record the write (versions + change feed), respond.
  */
-import { callerId } from "../auth/caller.ts";
 import type postgres from "postgres";
 import type { App } from "../http/context.ts";
 import type { Db } from "../db/pool.ts";
@@ -13,7 +12,8 @@ import { type FieldErrors, mergeErrors, notFound, ValidationError } from "../htt
 import { paginate, readPage } from "../http/pagination.ts";
 import { doesNotExist, missingReferences, referencesOf } from "../core/references.ts";
 import { registerArchive } from "../core/archive.ts";
-import { recordWrite, registerEmbedding } from "../core/tracking.ts";
+import { recordWrite, type WriteMeta } from "../core/tracking.ts";
+import { writeMeta } from "../http/write_meta.ts";
 import { recordChanges } from "../core/change_feed.ts";
 import { addExportCountry, companyName } from "../company/queries.ts";
 import { exportExists } from "../company_export/queries.ts";
@@ -34,11 +34,6 @@ import {
   statusChangeError,
   themeErrors,
 } from "./rules.ts";
-
-// Interaction search documents embed their company and contacts: writes to those
-// re-index the interactions.
-registerEmbedding("company", "interaction", q.interactionIdsOfCompany);
-registerEmbedding("contact", "interaction", q.interactionIdsOfContact);
 
 const UUID_RE = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;
 const INVALID_CHOICE = "Select a valid choice. That choice is not one of the available choices.";
@@ -217,7 +212,7 @@ async function write(
   db: Db,
   input: InteractionInput,
   stored: q.StoredInteraction | null,
-  meta: { by: string | null; at: Date },
+  meta: WriteMeta,
 ): Promise<string> {
   const columns: q.InteractionColumns = {};
   for (const field of SCALARS) {
@@ -242,7 +237,7 @@ async function write(
     await q.updateInteraction(db, id, {
       ...columns,
       modified_on: meta.at,
-      modified_by_id: meta.by,
+      modified_by_id: meta.userId,
     });
   } else {
     id = await q.insertInteraction(db, {
@@ -250,8 +245,8 @@ async function write(
       ...columns,
       created_on: meta.at,
       modified_on: meta.at,
-      created_by_id: meta.by,
-      modified_by_id: meta.by,
+      created_by_id: meta.userId,
+      modified_by_id: meta.userId,
     });
   }
   if (companies !== undefined) await q.replaceM2M(db, id, "companies", companies);
@@ -263,7 +258,10 @@ async function write(
     await q.replaceParticipants(db, id, input.dit_participants.map((p) => p.adviser));
   }
   if (input.export_countries || !stored) {
-    await q.replaceExportCountries(db, id, input.export_countries ?? [], meta);
+    await q.replaceExportCountries(db, id, input.export_countries ?? [], {
+      by: meta.userId,
+      at: meta.at,
+    });
   }
   // The original copies countries to the company only when the interaction had none
   // before (so on create, or the first time an update adds some), dated by the
@@ -273,7 +271,7 @@ async function write(
   if (input.export_countries?.length && !stored?.export_countries.length && companyId && date) {
     const change = {
       recordDate: date > meta.at ? meta.at : date,
-      by: stored ? stored.created_by_id : meta.by,
+      by: stored ? stored.created_by_id : meta.userId,
       at: meta.at,
     };
     for (const item of input.export_countries) {
@@ -329,9 +327,9 @@ function registerVersion(app: App, version: ApiVersion) {
     const input: InteractionInput = c.req.valid("json");
     const db = c.var.db;
     await validate(db, version, input, null, c.var.caller);
-    const meta = { by: callerId(c.var.caller), at: c.var.deps.now() };
+    const meta = writeMeta(c);
     const id = await write(db, input, null, meta);
-    await recordWrite(db, q.interactionEntity, id, { userId: meta.by, at: meta.at });
+    await recordWrite(db, q.interactionEntity, id, meta);
     return c.json(await load(db, id), 201);
   });
 
@@ -344,9 +342,9 @@ function registerVersion(app: App, version: ApiVersion) {
     const stored = await q.lockInteraction(db, id);
     if (!stored) throw notFound("Interaction");
     await validate(db, version, input, stored, c.var.caller);
-    const meta = { by: callerId(c.var.caller), at: c.var.deps.now() };
+    const meta = writeMeta(c);
     await write(db, input, stored, meta);
-    await recordWrite(db, q.interactionEntity, id, { userId: meta.by, at: meta.at });
+    await recordWrite(db, q.interactionEntity, id, meta);
     // The company it was with is re-indexed too: moving the interaction changes that
     // company's latest_interaction_date (the sync indexes a repeated id once).
     if (stored.company_id) await recordChanges(db, [{ entity: "company", id: stored.company_id }]);
@@ -360,10 +358,8 @@ function registerVersion(app: App, version: ApiVersion) {
   });
 }
 
-export const interactionDomain = {
-  name: "interaction",
-  register(app: App) {
-    registerVersion(app, "v3");
-    registerVersion(app, "v4");
-  },
-};
+/** The v3 and v4 interaction routes. */
+export function registerInteractionRoutes(app: App) {
+  registerVersion(app, "v3");
+  registerVersion(app, "v4");
+}

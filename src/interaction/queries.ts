@@ -448,3 +448,11 @@ export const companiesWithRecentInteractions: CompanyInUse = (db, now) =>
   select ic.company_id from interaction_interaction_companies ic
   join interaction_interaction i on i.id = ic.interaction_id
   where i.date >= ${yearsBefore(now, 5)}`;
+
+/** The company whose `latest_interaction_date` the interaction feeds (its legacy company). */
+export async function companyOfInteraction(db: Db, id: string): Promise<string[]> {
+  const rows = await db<{ id: string }[]>`
+    select company_id::text as id from interaction_interaction
+    where id = ${id} and company_id is not null`;
+  return rows.map((r) => r.id);
+}

@@ -46,7 +46,6 @@ import {
 } from "../search/mapping.ts";
 import { Decimal } from "../search/csv.ts";
 import { adviserName, datetime, jsonObject, ref } from "../core/render.ts";
-import { registerEmbedding } from "../core/tracking.ts";
 import { exportOrder, sectorDocument, sectorPath } from "../company/search.ts";
 
 /** `{id, name, trading_names}` of a company (the original's `company_dict`). */
@@ -152,16 +151,6 @@ async function interactionDocuments(db: Db, wanted: string[]): Promise<SearchDoc
     where i.id = any(${wanted}::uuid[])`;
   return rows.map((r) => r.doc);
 }
-
-/** The company whose `latest_interaction_date` the interaction feeds (its legacy company). */
-async function companyOfInteraction(db: Db, id: string): Promise<string[]> {
-  const rows = await db<{ id: string }[]>`
-    select company_id::text as id from interaction_interaction
-    where id = ${id} and company_id is not null`;
-  return rows.map((r) => r.id);
-}
-
-registerEmbedding("interaction", "company", companyOfInteraction);
 
 // ---------------------------------------------------------------- CSV exports
 

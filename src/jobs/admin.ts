@@ -3,7 +3,7 @@
  * per queue and state, live workers, replaying dead jobs and purging a state. These
  * replace the original's `rq_health_check` and `purge_queue` commands.
  */
-import { type QueueName, QUEUES } from "./definition.ts";
+import { type QueueName, QUEUES } from "./queue.ts";
 import type { RedisQueue } from "./redis_queue.ts";
 import { PURGE, RETRY_DEAD } from "./redis_keys.ts";
 

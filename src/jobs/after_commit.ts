@@ -5,7 +5,8 @@
  * commands) wraps its writes in {@link transactionWithJobs}.
  */
 import type { Context } from "hono";
-import type { AppDeps, AppEnv } from "../http/context.ts";
+import type { AppEnv } from "../http/context.ts";
+import type { AppDeps } from "../deps.ts";
 import type { TransactionSql } from "../db/pool.ts";
 import type { JobDefinition } from "./definition.ts";
 import { type EnqueueOptions, serializePayload } from "./queue.ts";

@@ -4,7 +4,7 @@
  * is permanent, never retried), the attempt is bounded by the job's timeout, and the
  * caller learns whether retrying could help.
  */
-import type { AppDeps } from "../http/context.ts";
+import type { AppDeps } from "../deps.ts";
 import type { Logger } from "../log.ts";
 import { type AnyJob, backoffMs, DoNotRetryError } from "./definition.ts";
 

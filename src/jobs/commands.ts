@@ -4,10 +4,10 @@
  * original's `rq_health_check`).
  */
 import { parseArgs } from "node:util";
-import type { Command } from "../cli/commands.ts";
-import { openRuntime } from "../runtime.ts";
-import { type QueueName, QUEUES } from "./definition.ts";
-import { jobs, schedules } from "./registry.ts";
+import type { Command } from "../cli/command.ts";
+import { type QueueName, QUEUES } from "./queue.ts";
+import type { AnyJob } from "./definition.ts";
+import type { Schedule } from "./scheduler.ts";
 import { runUntilSignal, Worker } from "./worker.ts";
 import { RedisQueue } from "./redis_queue.ts";
 import { healthy, purge, type QueueState, queueStatus, retryDead, STATES } from "./admin.ts";
@@ -21,42 +21,48 @@ function queueName(value: string | undefined, flag: string): QueueName | undefin
   });
 }
 
-export const workerCommand: Command = {
-  summary: "Run the background worker (queued jobs and schedules)",
-  usage: "worker [--queue short-running|long-running]",
-  async run(args) {
-    const { values } = parseArgs({ args, options: { queue: { type: "string" } } });
-    const only = queueName(values.queue, "--queue");
-    const runtime = await openRuntime(undefined, { logTo: "stdout" });
-    const { config, log } = runtime;
-    try {
-      if (!(runtime.deps.jobs instanceof RedisQueue)) {
-        log.error("worker needs REDIS_BASE_URL", {
-          detail: "without Redis, jobs run inline in the web process and no worker is needed",
-        });
-        return 78;
+/** The `worker` command for these jobs and schedules (the registry's). */
+export function createWorkerCommand(
+  registered: { jobs: AnyJob[]; schedules: Schedule[] },
+): Command {
+  const { jobs, schedules } = registered;
+  return {
+    summary: "Run the background worker (queued jobs and schedules)",
+    usage: "worker [--queue short-running|long-running]",
+    async run(args, context) {
+      const { values } = parseArgs({ args, options: { queue: { type: "string" } } });
+      const only = queueName(values.queue, "--queue");
+      const runtime = await context.openRuntime({ logTo: "stdout" });
+      const { config, log } = runtime;
+      try {
+        if (!(runtime.deps.jobs instanceof RedisQueue)) {
+          log.error("worker needs REDIS_BASE_URL", {
+            detail: "without Redis, jobs run inline in the web process and no worker is needed",
+          });
+          return 78;
+        }
+        const concurrency = {
+          "short-running": config.WORKER_SHORT_CONCURRENCY,
+          "long-running": config.WORKER_LONG_CONCURRENCY,
+        };
+        if (only) { for (const q of QUEUES) if (q !== only) concurrency[q] = 0; }
+        await runUntilSignal(
+          new Worker({
+            deps: runtime.deps,
+            jobs,
+            schedules,
+            concurrency,
+            leaseMs: config.WORKER_LEASE_SECONDS * 1000,
+            graceMs: config.WORKER_GRACE_SECONDS * 1000,
+          }),
+        );
+        return 0;
+      } finally {
+        await runtime.close();
       }
-      const concurrency = {
-        "short-running": config.WORKER_SHORT_CONCURRENCY,
-        "long-running": config.WORKER_LONG_CONCURRENCY,
-      };
-      if (only) { for (const q of QUEUES) if (q !== only) concurrency[q] = 0; }
-      await runUntilSignal(
-        new Worker({
-          deps: runtime.deps,
-          jobs,
-          schedules,
-          concurrency,
-          leaseMs: config.WORKER_LEASE_SECONDS * 1000,
-          graceMs: config.WORKER_GRACE_SECONDS * 1000,
-        }),
-      );
-      return 0;
-    } finally {
-      await runtime.close();
-    }
-  },
-};
+    },
+  };
+}
 
 const QUEUE_USAGE = [
   "queue status [--json]",
@@ -68,7 +74,7 @@ const QUEUE_USAGE = [
 export const queueCommand: Command = {
   summary: "Inspect and operate the job queues (status, retry-dead, purge, health)",
   usage: QUEUE_USAGE,
-  async run(args) {
+  async run(args, context) {
     const [action, ...rest] = args;
     const { values, positionals } = parseArgs({
       args: rest,
@@ -84,7 +90,7 @@ export const queueCommand: Command = {
       console.error(`Usage: cli.ts ${QUEUE_USAGE}`);
       return 2;
     }
-    const runtime = await openRuntime();
+    const runtime = await context.openRuntime();
     try {
       const queue = runtime.deps.jobs;
       if (!(queue instanceof RedisQueue)) {

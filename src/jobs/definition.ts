@@ -2,14 +2,11 @@
  * What a background job is: a name, a Zod schema for its payload (ids, never whole
  * records: the handler reloads what it needs, so it sees committed data), a queue, and
  * its retry rules. Domains declare jobs with {@link defineJob} in their `jobs.ts` and
- * list them in src/jobs/registry.ts; the queue, worker and inline runner only read these.
+ * list them in their manifest (src/<domain>/domain.ts); the queue, worker and inline runner only read these.
  */
 import type { z } from "zod";
-import type { AppDeps } from "../http/context.ts";
-
-/** The original's two RQ queues: quick event-driven work, and long batch runs. */
-export const QUEUES = ["short-running", "long-running"] as const;
-export type QueueName = (typeof QUEUES)[number];
+import type { AppDeps } from "../deps.ts";
+import type { JobRef } from "./queue.ts";
 
 /**
  * Delay before the next attempt. `squared` is RQ's `retry_backoff=True`: 1, 4, 9, … s
@@ -42,10 +39,7 @@ export interface JobContext {
   signal: AbortSignal;
 }
 
-export interface JobDefinition<P = unknown> {
-  name: string;
-  payload: z.ZodType<P>;
-  queue: QueueName;
+export interface JobDefinition<P = unknown> extends JobRef<P> {
   /** Runs in total, the first included (RQ's `max_retries` + 1). */
   maxAttempts: number;
   backoff: Backoff;

@@ -5,7 +5,7 @@
  * restart: this is for the embedded single-process default and for tests, as RQ's
  * `is_async=False` was for the original's tests.
  */
-import type { AppDeps } from "../http/context.ts";
+import type { AppDeps } from "../deps.ts";
 import type { JobDefinition } from "./definition.ts";
 import { logAttempt, runAttempt } from "./attempt.ts";
 import { type EnqueueOptions, type JobQueue, serializePayload } from "./queue.ts";

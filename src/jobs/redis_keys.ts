@@ -14,7 +14,7 @@
  * exactly one place even if a process dies between two commands.
  */
 import type { Redis } from "../redis.ts";
-import type { QueueName } from "./definition.ts";
+import type { QueueName } from "./queue.ts";
 
 export class JobKeys {
   constructor(readonly prefix: string) {}

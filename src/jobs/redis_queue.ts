@@ -5,7 +5,7 @@
  * worker's memory, so a restarted worker or Redis with persistence loses no job.
  */
 import type { Redis } from "../redis.ts";
-import type { JobDefinition } from "./definition.ts";
+import type { JobRef } from "./queue.ts";
 import { ENQUEUE_ONCE, JobKeys } from "./redis_keys.ts";
 import { type EnqueueOptions, type JobQueue, serializePayload } from "./queue.ts";
 
@@ -22,7 +22,7 @@ export class RedisQueue implements JobQueue {
   }
   #now: () => Date;
 
-  async enqueue<P>(job: JobDefinition<P>, payload: P, options: EnqueueOptions = {}) {
+  async enqueue<P>(job: JobRef<P>, payload: P, options: EnqueueOptions = {}) {
     const body = serializePayload(job, payload);
     const id = crypto.randomUUID();
     const now = this.#now().getTime();
@@ -44,7 +44,7 @@ export class RedisQueue implements JobQueue {
 
   async enqueueOnce<P>(
     key: string,
-    job: JobDefinition<P>,
+    job: JobRef<P>,
     payload: P,
     options: { ttlMs: number },
   ) {

@@ -12,9 +12,10 @@
  * `stop()` (SIGTERM/SIGINT) stops taking jobs, lets running ones finish within the grace
  * period, then aborts and requeues the rest without counting that attempt.
  */
-import type { AppDeps } from "../http/context.ts";
+import type { AppDeps } from "../deps.ts";
 import type { Redis } from "../redis.ts";
-import { type AnyJob, type QueueName, QUEUES } from "./definition.ts";
+import type { AnyJob } from "./definition.ts";
+import { type QueueName, QUEUES } from "./queue.ts";
 import { type AttemptResult, logAttempt, runAttempt } from "./attempt.ts";
 import { RedisQueue } from "./redis_queue.ts";
 import { type JobKeys, PROMOTE, REAP, SETTLE, START } from "./redis_keys.ts";
@@ -23,7 +24,7 @@ import { type Schedule, Scheduler } from "./scheduler.ts";
 export interface WorkerOptions {
   /** Handed to handlers; `deps.jobs` must be a {@link RedisQueue} (it names the keys). */
   deps: AppDeps;
-  /** The jobs this worker can run (src/jobs/registry.ts). */
+  /** The jobs this worker can run (the registry's, from every manifest). */
   jobs: AnyJob[];
   schedules?: Schedule[];
   /** Handlers per queue; 0 or missing: the queue is not consumed here. */

@@ -1,13 +1,28 @@
-/** `load-metadata`: upsert the shipped reference data, printing progress and counts. */
-import type { Command } from "../cli/commands.ts";
-import { openRuntime } from "../runtime.ts";
+/**
+ * `load-metadata`: upsert the shipped reference data, printing progress and counts; and
+ * the same load, skipped when the data is unchanged, as the step after migrations.
+ */
+import type { Command } from "../cli/command.ts";
+import type { DatabaseStep } from "../db/prepare.ts";
 import { loadReferenceData } from "./loader.ts";
+
+export const loadReferenceDataStep: DatabaseStep = {
+  name: "reference data",
+  async run(sql, log) {
+    const loaded = await loadReferenceData(sql, { skipIfUnchanged: true });
+    log.info("reference data", {
+      detail: loaded
+        ? `loaded: ${loaded.reduce((n, t) => n + t.changed, 0)} rows changed`
+        : "unchanged",
+    });
+  },
+};
 
 export const loadMetadataCommand: Command = {
   summary: "Load reference data (countries, sectors, teams, ...) from seed/reference",
   usage: "load-metadata",
-  async run() {
-    const runtime = await openRuntime();
+  async run(_args, context) {
+    const runtime = await context.openRuntime();
     try {
       const started = performance.now();
       const results = await loadReferenceData(runtime.db.sql, {

@@ -1,12 +1,12 @@
 /** Registers the `/v4/metadata/<id>` lists: parse the filters, run one query, send it. */
-import type { App, Domain } from "../http/context.ts";
+import type { App } from "../http/context.ts";
 import { ValidationError } from "../http/errors.ts";
 import { metadataEndpoints } from "./registry.ts";
 import { listRoute } from "./routes.ts";
 import { activeFilters, filterMessages } from "./filters.ts";
 import { listMetadata } from "./queries.ts";
 
-function register(app: App) {
+export function registerMetadataRoutes(app: App) {
   for (const endpoint of metadataEndpoints) {
     app.openapi(listRoute(endpoint), async (c) => {
       const query = c.req.valid("query");
@@ -20,5 +20,3 @@ function register(app: App) {
     });
   }
 }
-
-export const metadataDomain: Domain = { name: "metadata", register };

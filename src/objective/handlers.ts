@@ -1,5 +1,5 @@
 /** Company objective handlers: parse, check references, write, record the version, respond. */
-import { callerId } from "../auth/caller.ts";
+import { writeMeta } from "../http/write_meta.ts";
 import type { App } from "../http/context.ts";
 import type { Db } from "../db/pool.ts";
 import { notFound, ValidationError } from "../http/errors.ts";
@@ -37,7 +37,7 @@ function columns(input: ObjectiveInput): q.ObjectiveColumns {
   return result;
 }
 
-function register(app: App) {
+export function registerObjectiveRoutes(app: App) {
   app.openapi(routes.listObjectives, async (c) => {
     const { company_id } = c.req.valid("param");
     const query = c.req.valid("query");
@@ -57,8 +57,8 @@ function register(app: App) {
     const input = c.req.valid("json");
     const db = c.var.db;
     await checkCompany(db, input);
-    const at = c.var.deps.now();
-    const by = callerId(c.var.caller);
+    const meta = writeMeta(c);
+    const { at, userId: by } = meta;
     const id = await q.insertObjective(db, {
       ...columns(input),
       created_on: at,
@@ -66,7 +66,7 @@ function register(app: App) {
       created_by_id: by,
       modified_by_id: by,
     });
-    await recordWrite(db, q.objectiveEntity, id, { userId: by, at });
+    await recordWrite(db, q.objectiveEntity, id, meta);
     return c.json(await loadObjective(db, id), 201);
   });
 
@@ -85,10 +85,10 @@ function register(app: App) {
     const db = c.var.db;
     if (!await q.lockObjective(db, id)) throw notFound("Objective");
     await checkCompany(db, input);
-    const at = c.var.deps.now();
-    const by = callerId(c.var.caller);
+    const meta = writeMeta(c);
+    const { at, userId: by } = meta;
     await q.updateObjective(db, id, { ...columns(input), modified_on: at, modified_by_id: by });
-    await recordWrite(db, q.objectiveEntity, id, { userId: by, at });
+    await recordWrite(db, q.objectiveEntity, id, meta);
     return c.json(await loadObjective(db, id), 200);
   });
 
@@ -98,5 +98,3 @@ function register(app: App) {
     load: (db, id) => loadObjective(db, id),
   });
 }
-
-export const objectiveDomain = { name: "objective", register };

@@ -1,7 +1,7 @@
 /**
  * The search-app declaration: everything the shared engine needs to know about one
  * searchable entity, declared once in the domain's `search.ts` and listed in
- * src/search/registry.ts. The engine knows no domain; it reads these declarations.
+ * its manifest (src/<domain>/domain.ts). The engine knows no domain; it reads these declarations.
  *
  * Filters compile to a small condition tree (`Condition`) that both backends translate
  * (OpenSearch DSL, SQL fragments), so a filter means the same thing on either backend.

@@ -6,14 +6,12 @@
  * consumes the change feed once (until the jobs worker does it).
  */
 import { parseArgs } from "node:util";
-import type { Command } from "../cli/commands.ts";
-import { openRuntime } from "../runtime.ts";
-import { searchApps } from "./registry.ts";
+import type { Command } from "../cli/command.ts";
 import { searchBackend } from "./engine.ts";
 import { rebuildApp, syncChanges } from "./sync.ts";
 import type { SearchApp } from "./app.ts";
 
-function selectApps(models: string[] | undefined): SearchApp[] {
+function selectApps(searchApps: SearchApp[], models: string[] | undefined): SearchApp[] {
   if (!models?.length) return searchApps;
   const unknown = models.filter((m) => !searchApps.some((a) => a.name === m));
   if (unknown.length) {
@@ -38,62 +36,71 @@ export function progressBar(label: string, done: number, total: number, width = 
 const encoder = new TextEncoder();
 const toStderr = (text: string) => Deno.stderr.writeSync(encoder.encode(text));
 
-export const syncSearchCommand: Command = {
-  summary: "Rebuild search documents from the database (--changes: consume the change feed)",
-  usage: "sync-search [--model <app>]... [--changes]",
-  async run(args) {
-    const { values } = parseArgs({
-      args,
-      options: { model: { type: "string", multiple: true }, changes: { type: "boolean" } },
-      strict: true,
-    });
-    const apps = selectApps(values.model);
-    const runtime = await openRuntime();
-    try {
-      const backend = searchBackend(runtime.deps);
-      if (values.changes) {
-        const totals = await syncChanges(runtime.db.sql, backend, { apps });
-        console.log(
-          `${totals.consumed} change(s) consumed: ${totals.upserted} indexed, ${totals.deleted} deleted`,
-        );
-        return 0;
-      }
-      let indexed = 0;
-      for (const app of apps) {
-        indexed += await rebuildApp(runtime.db.sql, backend, app, {
-          onProgress: (done, total) => toStderr(`\r${progressBar(app.name, done, total)}`),
-        });
-        toStderr("\n");
-      }
-      console.log(`${indexed} document(s) indexed for ${apps.map((a) => a.name).join(", ")}`);
-      return 0;
-    } finally {
-      await runtime.close();
-    }
-  },
-};
+/** `sync-search` and `migrate-search` over these apps (the registry's). */
+export function createSearchCommands(searchApps: SearchApp[]): Record<string, Command> {
+  return { "sync-search": syncSearch(searchApps), "migrate-search": migrateSearch(searchApps) };
+}
 
-export const migrateSearchCommand: Command = {
-  summary: "Create or migrate search indices and aliases (re-indexing what changed)",
-  usage: "migrate-search [--model <app>]...",
-  async run(args) {
-    const { values } = parseArgs({
-      args,
-      options: { model: { type: "string", multiple: true } },
-      strict: true,
-    });
-    const apps = selectApps(values.model);
-    const runtime = await openRuntime();
-    try {
-      const sql = runtime.db.sql;
-      const backend = searchBackend(runtime.deps);
-      const report = await backend.migrate(sql, apps, {
-        resync: (app) => rebuildApp(sql, backend, app),
+function syncSearch(searchApps: SearchApp[]): Command {
+  return {
+    summary: "Rebuild search documents from the database (--changes: consume the change feed)",
+    usage: "sync-search [--model <app>]... [--changes]",
+    async run(args, context) {
+      const { values } = parseArgs({
+        args,
+        options: { model: { type: "string", multiple: true }, changes: { type: "boolean" } },
+        strict: true,
       });
-      for (const line of report) console.log(line);
-      return 0;
-    } finally {
-      await runtime.close();
-    }
-  },
-};
+      const apps = selectApps(searchApps, values.model);
+      const runtime = await context.openRuntime();
+      try {
+        const backend = searchBackend(runtime.deps);
+        if (values.changes) {
+          const totals = await syncChanges(runtime.db.sql, backend, { apps });
+          console.log(
+            `${totals.consumed} change(s) consumed: ${totals.upserted} indexed, ${totals.deleted} deleted`,
+          );
+          return 0;
+        }
+        let indexed = 0;
+        for (const app of apps) {
+          indexed += await rebuildApp(runtime.db.sql, backend, app, {
+            onProgress: (done, total) => toStderr(`\r${progressBar(app.name, done, total)}`),
+          });
+          toStderr("\n");
+        }
+        console.log(`${indexed} document(s) indexed for ${apps.map((a) => a.name).join(", ")}`);
+        return 0;
+      } finally {
+        await runtime.close();
+      }
+    },
+  };
+}
+
+function migrateSearch(searchApps: SearchApp[]): Command {
+  return {
+    summary: "Create or migrate search indices and aliases (re-indexing what changed)",
+    usage: "migrate-search [--model <app>]...",
+    async run(args, context) {
+      const { values } = parseArgs({
+        args,
+        options: { model: { type: "string", multiple: true } },
+        strict: true,
+      });
+      const apps = selectApps(searchApps, values.model);
+      const runtime = await context.openRuntime();
+      try {
+        const sql = runtime.db.sql;
+        const backend = searchBackend(runtime.deps);
+        const report = await backend.migrate(sql, apps, {
+          resync: (app) => rebuildApp(sql, backend, app),
+        });
+        for (const line of report) console.log(line);
+        return 0;
+      } finally {
+        await runtime.close();
+      }
+    },
+  };
+}

@@ -3,7 +3,7 @@
  * per set of process dependencies, so handlers, the sync and the CLI share one.
  */
 import type { Config } from "../config.ts";
-import type { AppDeps } from "../http/context.ts";
+import type { AppDeps } from "../deps.ts";
 import type { SearchBackend } from "./backend.ts";
 import { OpenSearchBackend } from "./opensearch.ts";
 import { PostgresBackend } from "./postgres.ts";

@@ -2,7 +2,7 @@
  * Search sync as background jobs: consume the change feed after writes (and every
  * minute as a safety net, so rows left by a process that died after commit are still
  * indexed), and rebuild every app nightly when ENABLE_DAILY_OPENSEARCH_SYNC is set.
- * Built for a list of apps by src/search/registry.ts.
+ * Built for the registry's apps by src/search/domain.ts.
  */
 import { z } from "zod";
 import type { MiddlewareHandler } from "hono";

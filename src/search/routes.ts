@@ -9,7 +9,7 @@
  */
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import type { AppEnv, Domain } from "../http/context.ts";
+import type { App, AppEnv } from "../http/context.ts";
 import { fieldError, ValidationError, zodToFieldErrors } from "../http/errors.ts";
 import { bearer, hawk } from "../auth/authenticate.ts";
 import { requireAll, requireAny } from "../auth/permissions.ts";
@@ -81,7 +81,7 @@ async function entityQuery(
   };
 }
 
-function registerEntitySearch(app: SearchApp, domainApp: Parameters<Domain["register"]>[0]) {
+function registerEntitySearch(app: SearchApp, domainApp: App) {
   const route = createRoute({
     method: "post",
     path: app.path,
@@ -115,7 +115,7 @@ function registerEntitySearch(app: SearchApp, domainApp: Parameters<Domain["regi
 function registerExport(
   app: SearchApp,
   exporting: ExportDeclaration,
-  domainApp: Parameters<Domain["register"]>[0],
+  domainApp: App,
 ) {
   const exportRoute = createRoute({
     method: "post",
@@ -153,7 +153,7 @@ function registerExport(
 }
 
 /** The public (Hawk) variant of an app's search, for apps that declare one. */
-function registerPublicSearch(app: SearchApp, domainApp: Parameters<Domain["register"]>[0]) {
+function registerPublicSearch(app: SearchApp, domainApp: App) {
   const declared = app.publicSearch;
   if (!declared) return;
   const route = createRoute({
@@ -194,7 +194,7 @@ function registerPublicSearch(app: SearchApp, domainApp: Parameters<Domain["regi
   });
 }
 
-function registerGlobalSearch(apps: SearchApp[], domainApp: Parameters<Domain["register"]>[0]) {
+function registerGlobalSearch(apps: SearchApp[], domainApp: App) {
   const global = apps.filter((a) => a.global);
   if (!global.length) return;
   const names = global.map((a) => a.name) as [string, ...string[]];
@@ -242,16 +242,11 @@ function registerGlobalSearch(apps: SearchApp[], domainApp: Parameters<Domain["r
   });
 }
 
-/** The search domain for these apps (the app factory registers it via src/domains.ts). */
-export function createSearchDomain(apps: SearchApp[]): Domain {
-  return {
-    name: "search",
-    register(app) {
-      registerGlobalSearch(apps, app);
-      for (const searchApp of apps) {
-        registerEntitySearch(searchApp, app);
-        registerPublicSearch(searchApp, app);
-      }
-    },
-  };
+/** Every search route of these apps (see src/search/domain.ts). */
+export function registerSearchRoutes(app: App, apps: SearchApp[]) {
+  registerGlobalSearch(apps, app);
+  for (const searchApp of apps) {
+    registerEntitySearch(searchApp, app);
+    registerPublicSearch(searchApp, app);
+  }
 }

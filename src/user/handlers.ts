@@ -1,11 +1,11 @@
 /** The current user's own record. */
-import type { App, Domain } from "../http/context.ts";
+import type { App } from "../http/context.ts";
 import { whoAmIRoute } from "./routes.ts";
 import { whoAmI } from "./queries.ts";
 import { activeFeaturesOf } from "../feature_flag/queries.ts";
 import { notAuthenticated } from "../http/errors.ts";
 
-function register(app: App) {
+export function registerUserRoutes(app: App) {
   app.openapi(whoAmIRoute, async (c) => {
     const caller = c.var.caller;
     if (caller.kind !== "adviser") throw notAuthenticated();
@@ -21,5 +21,3 @@ function register(app: App) {
     }, 200);
   });
 }
-
-export const userDomain: Domain = { name: "user", register };

@@ -10,7 +10,7 @@ import {
 import { hawk, hawkOrBearer } from "../../src/auth/authenticate.ts";
 import { claimHawkNonce } from "../../src/auth/queries.ts";
 import { createApp } from "../../src/http/app.ts";
-import { domains } from "../../src/domains.ts";
+import { registry } from "../../src/domains.ts";
 import { loadConfig } from "../../src/config.ts";
 import type { App } from "../../src/http/context.ts";
 import { call, createAdviser, testApp } from "../helpers/app.ts";
@@ -344,7 +344,7 @@ Deno.test("Hawk middleware", async (t) => {
     const open = createApp({
       ...ctx.deps,
       config: loadConfig({ DATABASE_URL: ctx.db.url, ...ENV, DISABLE_PAAS_IP_CHECK: "true" }),
-    }, [...domains, testRoutes]);
+    }, [...registry.domains, testRoutes]);
     const res = await hawkCall(open, FRONTEND, {
       headers: { "x-forwarded-for": "5.6.7.8, 10.0.0.1" },
     });

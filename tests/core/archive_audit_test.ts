@@ -9,7 +9,8 @@ import { crud } from "../../src/auth/permissions.ts";
 import { archiveRoutes, registerArchive } from "../../src/core/archive.ts";
 import { auditRoute, registerAudit } from "../../src/core/audit.ts";
 import { adviserRef, type VersionedEntity } from "../../src/core/versions.ts";
-import { recordWrite, registerEmbedding } from "../../src/core/tracking.ts";
+import { recordWrite } from "../../src/core/tracking.ts";
+import { type Embedding, noContributions } from "../../src/core/contributions.ts";
 import { nonFieldError } from "../../src/http/errors.ts";
 
 const UK = "80756b9a-5d95-e211-a939-e4115bead28a";
@@ -67,13 +68,15 @@ Deno.test("core: archive/unarchive, versions, audit diff, change feed", async (t
     archived boolean not null default false, archived_on timestamptz, archived_reason text,
     archived_by_id uuid, created_on timestamptz, modified_on timestamptz)`;
   await sql`create table test_widget_tags (widget_id uuid, country_id uuid)`;
-  registerEmbedding(
-    "widget",
-    "gadget",
-    async (tx, id) => (await tx<{ id: string }[]>`select ${id}::uuid as id`).map((r) => r.id),
-  );
+  const embeddings: Embedding[] = [{
+    embedded: "widget",
+    entity: "gadget",
+    find: async (tx, id) => (await tx<{ id: string }[]>`select ${id}::uuid as id`).map((r) => r.id),
+  }];
   const fixed = new Date("2024-03-01T10:00:00.123000Z");
-  const deps = testDeps(db, { overrides: { now: () => fixed } });
+  const deps = testDeps(db, {
+    overrides: { now: () => fixed, contributions: { ...noContributions, embeddings } },
+  });
   const app = createApp(deps, [widgetDomain()]);
   const user = await createAdviser(sql, {
     permissions: ["test.view_widget", "test.add_widget"],
@@ -86,7 +89,7 @@ Deno.test("core: archive/unarchive, versions, audit diff, change feed", async (t
   const write = (fn: (tx: TransactionSql) => Promise<unknown>, comment?: string) =>
     sql.begin(async (tx) => {
       await fn(tx);
-      await recordWrite(tx, widget, id, { userId: user.id, at: fixed, comment });
+      await recordWrite(tx, widget, id, { userId: user.id, at: fixed, comment, embeddings });
     });
 
   await t.step(

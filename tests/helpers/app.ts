@@ -3,10 +3,11 @@
  * to call the API as them. No network: requests go through `app.request()`.
  */
 import { createApp } from "../../src/http/app.ts";
-import { domains } from "../../src/domains.ts";
+import { registry } from "../../src/domains.ts";
 import { loadConfig } from "../../src/config.ts";
 import { silentLogger } from "../../src/log.ts";
-import type { App, AppDeps, Domain } from "../../src/http/context.ts";
+import type { App, RouteSet } from "../../src/http/context.ts";
+import type { AppDeps } from "../../src/deps.ts";
 import { freshDatabase, type TestDatabase } from "./db.ts";
 import { insertLocalToken } from "../../src/auth/queries.ts";
 import type { Sql } from "../../src/db/pool.ts";
@@ -38,6 +39,7 @@ export function testDeps(
     log: silentLogger,
     now: () => new Date(),
     fetch: globalThis.fetch,
+    contributions: registry.contributions,
     ...options.overrides,
   };
   return deps;
@@ -48,11 +50,11 @@ export function testDeps(
  * `domains` adds test-only routes after the real ones.
  */
 export async function testApp(
-  options: { env?: Record<string, string>; deps?: Partial<AppDeps>; domains?: Domain[] } = {},
+  options: { env?: Record<string, string>; deps?: Partial<AppDeps>; domains?: RouteSet[] } = {},
 ): Promise<TestContext> {
   const db = await freshDatabase();
   const deps = testDeps(db, { env: options.env, overrides: options.deps });
-  const app = createApp(deps, [...domains, ...(options.domains ?? [])]);
+  const app = createApp(deps, [...registry.domains, ...(options.domains ?? [])]);
   return {
     app,
     db,

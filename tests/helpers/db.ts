@@ -10,6 +10,7 @@
 import postgres from "postgres";
 import { connect, type Sql } from "../../src/db/pool.ts";
 import { prepareDatabase } from "../../src/db/prepare.ts";
+import { registry } from "../../src/domains.ts";
 import { silentLogger } from "../../src/log.ts";
 import { sha256Hex } from "../../src/crypto.ts";
 import { startEmbedded } from "../../src/db/embedded.ts";
@@ -91,7 +92,7 @@ async function ensureTemplate(admin: Sql): Promise<string> {
       await lock`create database ${lock(building)}`;
       const sql = connect(urlFor(building), { max: 1 });
       try {
-        await prepareDatabase(sql, silentLogger);
+        await prepareDatabase(sql, silentLogger, registry.contributions.afterMigrate);
       } finally {
         await sql.end();
       }
@@ -110,7 +111,7 @@ async function embeddedTemplate(): Promise<Blob> {
   const server = await startEmbedded("memory://");
   const sql = connect(server.url, { max: 1 });
   try {
-    await prepareDatabase(sql, silentLogger);
+    await prepareDatabase(sql, silentLogger, registry.contributions.afterMigrate);
   } finally {
     await sql.end();
   }

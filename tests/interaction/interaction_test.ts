@@ -835,10 +835,10 @@ Deno.test("interactions: /v3 and /v4 interaction routes", async (t) => {
   });
 
   await t.step("writes to a company or contact re-index its interactions", async () => {
-    const { recordWrite } = await import("../../src/core/tracking.ts");
+    const { recordWrite, systemWriteMeta } = await import("../../src/core/tracking.ts");
     const { contactEntity } = await import("../../src/contact/queries.ts");
     await sql.begin(async (tx) => {
-      await recordWrite(tx, contactEntity, ann, { userId: null, at: new Date() });
+      await recordWrite(tx, contactEntity, ann, systemWriteMeta(ctx.deps));
     });
     const feed = await sql<{ entity: string; entity_id: string }[]>`
       select entity, entity_id from change_feed where entity = 'interaction'

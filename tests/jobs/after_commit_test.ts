@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { z } from "zod";
 import { createRoute } from "@hono/zod-openapi";
 import { createApp } from "../../src/http/app.ts";
-import type { App, AppDeps, Domain } from "../../src/http/context.ts";
+import type { App, RouteSet } from "../../src/http/context.ts";
+import type { AppDeps } from "../../src/deps.ts";
 import { ValidationError } from "../../src/http/errors.ts";
 import { defineJob, DoNotRetryError } from "../../src/jobs/definition.ts";
 import { enqueueAfterCommit, transactionWithJobs } from "../../src/jobs/after_commit.ts";
@@ -26,7 +27,7 @@ function noteJob(seen: string[]) {
 }
 
 /** POST /v4/note writes a row and enqueues a job; `fail` rejects after both. */
-function noteDomain(job: ReturnType<typeof noteJob>): Domain {
+function noteDomain(job: ReturnType<typeof noteJob>): RouteSet {
   const route = createRoute({
     method: "post",
     path: "/v4/note",

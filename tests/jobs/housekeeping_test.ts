@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { testApp } from "../helpers/app.ts";
-import { schedules } from "../../src/jobs/registry.ts";
+import { registry } from "../../src/domains.ts";
+
+const { schedules } = registry;
 import type { AnyJob } from "../../src/jobs/definition.ts";
 
 const NOW = new Date("2026-06-01T12:00:00Z");

@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { Cron } from "croner";
-import { jobs, schedules } from "../../src/jobs/registry.ts";
+import { registry } from "../../src/domains.ts";
+
+const { jobs, schedules } = registry;
 import { queueHealthCheck } from "../../src/jobs/heartbeat.ts";
 import { testApp } from "../helpers/app.ts";
 import { recordingLogger } from "./support.ts";

@@ -2,7 +2,8 @@
  * Shared pieces of the job tests: a controllable clock, a logger that keeps its lines,
  * polling for a condition, and dependencies wired to a Redis queue under a fresh prefix.
  */
-import type { AppDeps } from "../../src/http/context.ts";
+import type { AppDeps } from "../../src/deps.ts";
+import { registry } from "../../src/domains.ts";
 import type { Logger } from "../../src/log.ts";
 import { loadConfig } from "../../src/config.ts";
 import { RedisQueue } from "../../src/jobs/redis_queue.ts";
@@ -61,5 +62,6 @@ export function redisDeps(
     log: recordingLogger(),
     now: clock.now,
     fetch,
+    contributions: registry.contributions,
   };
 }

@@ -29,7 +29,7 @@ import {
   sector,
   textKeywordTrigram,
 } from "../../src/search/mapping.ts";
-import { createSearchDomain } from "../../src/search/routes.ts";
+import { createSearchDomain } from "../../src/search/domain.ts";
 import { backendsUnderTest, searchTestApp } from "./support.ts";
 
 const A = "00000000-0000-4000-8000-00000000000a";

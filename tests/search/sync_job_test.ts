@@ -2,7 +2,9 @@ import assert from "node:assert/strict";
 import type { App } from "../../src/http/context.ts";
 import { recordChanges } from "../../src/core/change_feed.ts";
 import { call, createAdviser, testApp } from "../helpers/app.ts";
-import { schedules } from "../../src/jobs/registry.ts";
+import { registry } from "../../src/domains.ts";
+
+const { schedules } = registry;
 
 /** A write route standing in for any domain's: renames an adviser and records the change. */
 const renameRoute = {

@@ -1,0 +1,28 @@
+/**
+ * Interactions' manifest: v3/v4 routes and search; interaction documents embed their
+ * company and contacts, company documents their latest interaction; interactions are
+ * evidence of adviser activity and keep their companies from automatic archiving.
+ */
+import type { Domain } from "../manifest.ts";
+import { registerInteractionRoutes } from "./handlers.ts";
+import { interactionSearchApp } from "./search.ts";
+import {
+  companiesWithRecentInteractions,
+  companyOfInteraction,
+  interactionAdviserActivity,
+  interactionIdsOfCompany,
+  interactionIdsOfContact,
+} from "./queries.ts";
+
+export const interactionDomain: Domain = {
+  name: "interaction",
+  register: registerInteractionRoutes,
+  searchApps: [interactionSearchApp],
+  embeddings: [
+    { embedded: "company", entity: "interaction", find: interactionIdsOfCompany },
+    { embedded: "contact", entity: "interaction", find: interactionIdsOfContact },
+    { embedded: "interaction", entity: "company", find: companyOfInteraction },
+  ],
+  adviserActivity: interactionAdviserActivity,
+  companiesInUse: companiesWithRecentInteractions,
+};
