@@ -1,12 +1,11 @@
 /** Adviser routes: thin glue between the routes, the filters and the queries. */
+import { DRF_MESSAGES, isUuid } from "../http/drf.ts";
 import type { App } from "../http/context.ts";
 import { getAdviserRoute, listAdvisersRoute } from "./routes.ts";
 import { ADVISER_SORT, getAdviser, listAdvisers, teamRoleExists } from "./queries.ts";
 import { paginate, readPage } from "../http/pagination.ts";
 import { parseSortby } from "../http/sortby.ts";
 import { fieldError, notFound } from "../http/errors.ts";
-
-const UUID = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;
 
 /** django-filter's BooleanWidget: true/false/1/0 (any case); anything else is no filter. */
 function booleanFilter(value: string | undefined): boolean | undefined {
@@ -20,10 +19,10 @@ export function registerAdviserRoutes(app: App) {
     const query = c.req.valid("query");
     const db = c.var.db;
     const role = query.dit_team__role || undefined;
-    if (role !== undefined && !(UUID.test(role) && await teamRoleExists(db, role))) {
+    if (role !== undefined && !(isUuid(role) && await teamRoleExists(db, role))) {
       throw fieldError(
         "dit_team__role",
-        "Select a valid choice. That choice is not one of the available choices.",
+        DRF_MESSAGES.invalidChoice,
       );
     }
     const page = readPage(c);

@@ -3,6 +3,7 @@
  * validators in its order against the sent data merged with the stored row, write
  * through queries.ts, record the write (versions + change feed), respond.
  */
+import { DRF_MESSAGES, isUuid } from "../http/drf.ts";
 import type postgres from "postgres";
 import type { App } from "../http/context.ts";
 import type { Db } from "../db/pool.ts";
@@ -29,14 +30,10 @@ import {
   duplicateExportCountryError,
   type Facts,
   messages,
-  REQUIRED,
   serviceAnswerErrors,
   statusChangeError,
   themeErrors,
 } from "./rules.ts";
-
-const UUID_RE = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;
-const INVALID_CHOICE = "Select a valid choice. That choice is not one of the available choices.";
 
 /** Single references of the body → the table each points at. */
 const REF_TABLES = {
@@ -170,7 +167,7 @@ async function validate(
   // HasAssociatedInvestmentProjectValidator: a restricted caller creates only on an
   // associated project. Any project id was refused above (none exists yet).
   if (!stored && interactionScope(caller, "add").kind !== "all" && !input.investment_project) {
-    throw new ValidationError({ investment_project: [REQUIRED] });
+    throw new ValidationError({ investment_project: [DRF_MESSAGES.required] });
   }
 
   const nonField: string[] = [];
@@ -294,21 +291,21 @@ function registerVersion(app: App, version: ApiVersion) {
     const db = c.var.db;
     const errors: FieldErrors = {};
     const companyId = query.company_id || undefined;
-    if (companyId && (!UUID_RE.test(companyId) || await companyName(db, companyId) === null)) {
-      errors.company_id = [INVALID_CHOICE];
+    if (companyId && (!isUuid(companyId) || await companyName(db, companyId) === null)) {
+      errors.company_id = [DRF_MESSAGES.invalidChoice];
     }
     const companyExportId = query.company_export_id || undefined;
     if (
       companyExportId &&
-      (!UUID_RE.test(companyExportId) || !await exportExists(db, companyExportId))
+      (!isUuid(companyExportId) || !await exportExists(db, companyExportId))
     ) {
-      errors.company_export_id = [INVALID_CHOICE];
+      errors.company_export_id = [DRF_MESSAGES.invalidChoice];
     }
     const contactId = query.contacts__id || undefined;
-    if (contactId && !UUID_RE.test(contactId)) errors.contacts__id = ["Enter a valid UUID."];
+    if (contactId && !isUuid(contactId)) errors.contacts__id = ["Enter a valid UUID."];
     // These name entities that do not exist yet, so no value is a valid choice.
     for (const field of PENDING_LINKS) {
-      if (query[`${field}_id`]) errors[`${field}_id`] = [INVALID_CHOICE];
+      if (query[`${field}_id`]) errors[`${field}_id`] = [DRF_MESSAGES.invalidChoice];
     }
     if (Object.keys(errors).length) throw new ValidationError(errors);
     const page = readPage(c);
