@@ -2,8 +2,7 @@
  * Company handlers: parse, call the write paths (writes.ts) or queries, respond. Each is
  * a named, typed function; `registerCompanyRoutes` at the end is the domain's surface.
  */
-import type { RouteHandler } from "@hono/zod-openapi";
-import type { App, AppEnv } from "../http/context.ts";
+import type { App, Handler } from "../http/context.ts";
 import type { Db } from "../db/pool.ts";
 import { type Caller, callerId, hasPermission } from "../auth/caller.ts";
 import { notFound, notImplemented, permissionDenied, ValidationError } from "../http/errors.ts";
@@ -17,8 +16,6 @@ import * as routes from "./routes.ts";
 import * as q from "./queries.ts";
 import * as writes from "./writes.ts";
 import { PUBLIC_COMPANY_FIELDS, TIER_D_ITA } from "./rules.ts";
-
-type Handler<R extends Parameters<App["openapi"]>[0]> = RouteHandler<R, AppEnv>;
 
 /** No permission-gated parts: the public view shows none of them. */
 const PUBLIC_VIEW: q.CompanyView = {

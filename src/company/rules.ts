@@ -256,3 +256,22 @@ export const PUBLIC_COMPANY_FIELDS = [
   "export_segment",
   "export_sub_segment",
 ] as const;
+
+/** Public-view fields the company search document does not hold. */
+const NOT_IN_SEARCH_DOCUMENT: readonly string[] = [
+  "is_number_of_employees_estimated",
+  "is_turnover_estimated",
+  "number_of_employees",
+  "one_list_group_tier",
+  "transfer_reason",
+  "transferred_on",
+  "transferred_to",
+  "turnover",
+  "turnover_gbp",
+];
+
+/** The public company search's fields: the public view as the search document has it. */
+export const PUBLIC_SEARCH_FIELDS = [
+  ...PUBLIC_COMPANY_FIELDS.filter((field) => !NOT_IN_SEARCH_DOCUMENT.includes(field)),
+  "is_global_ultimate",
+];

@@ -22,18 +22,19 @@ export const messages = {
 } as const;
 
 /** Fields a PATCH may change (PipelineItemSerializer.validate); others are refused. */
-const UPDATABLE = new Set([
-  "status",
+/** Pipeline fields stored as they are sent (the rest are references). */
+export const PIPELINE_SCALARS = [
   "name",
-  "contacts",
-  "sector",
+  "status",
   "potential_value",
   "likelihood_to_win",
   "expected_win_date",
   "archived",
   "archived_on",
   "archived_reason",
-]);
+] as const;
+
+const UPDATABLE = new Set<string>([...PIPELINE_SCALARS, "contacts", "sector"]);
 
 /** Field-level checks: a blank name; an archived company (null when it does not exist). */
 export function pipelineFieldErrors(

@@ -2,8 +2,7 @@
  * Contact handlers (v3 and v4): parse, call the write paths (writes.ts) or queries,
  * respond. `registerContactRoutes` at the end is the domain's surface.
  */
-import type { RouteHandler } from "@hono/zod-openapi";
-import type { App, AppEnv } from "../http/context.ts";
+import type { App, Handler } from "../http/context.ts";
 import type { Db } from "../db/pool.ts";
 import { type Caller, hasPermission } from "../auth/caller.ts";
 import { ApiError, notFound, ValidationError } from "../http/errors.ts";
@@ -20,8 +19,6 @@ import * as writes from "./writes.ts";
 
 type Version = "v3" | "v4";
 type Routes = (typeof routes)[Version];
-type Handler<R extends Parameters<App["openapi"]>[0]> = RouteHandler<R, AppEnv>;
-
 const V4_PAGE_SIZE = 300;
 const invalidPage = () => new ApiError(404, { detail: "Invalid page." });
 
