@@ -36,6 +36,8 @@ export interface SearchBackend {
    * transaction that also consumes the change feed; OpenSearch ignores `db`.
    */
   write(db: Db, app: SearchApp, upserts: SearchDocument[], deletes: string[]): Promise<void>;
+  /** Before a full rebuild (PostgreSQL: a first load defers its indexes to `prune`). */
+  prepareRebuild?(db: Db, app: SearchApp): Promise<void>;
   /** Drops the app's documents not written since `since` (the end of a full rebuild). */
   prune(db: Db, app: SearchApp, since: Date): Promise<void>;
   search(db: Db, query: EntityQuery): Promise<SearchResults>;
