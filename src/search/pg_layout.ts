@@ -4,12 +4,13 @@
  *
  * - every `sortby` field becomes a typed column with a b-tree index (`s0`, `s1`, ...),
  *   so a sorted page walks an index instead of sorting JSON values;
- * - every exact-match filter field (keywords, case-folded keywords, booleans) becomes
- *   tokens (`<code>=<value>`, `<code>?` for presence) in one GIN-indexed array, so
- *   filters are index lookups that combine; other filters (ranges, words, partial
- *   names) read the stored document;
  * - the free-text fields become two word sets (`words`: every search field; `names`:
  *   the primary ones), stripped tsvectors matched by word prefix;
+ * - every exact-match filter field (keywords, case-folded keywords, booleans) becomes
+ *   tokens (`#<code>=<value>`, `#<code>?` for presence) stored as more lexemes of
+ *   `words` (no word a user types starts with `#`), so text and filters are one GIN
+ *   lookup whose matches are exact: counted from the index, no row visited; other
+ *   filters (ranges, words, partial names) read the stored document;
  * - boolean filter fields are the "flags" whose combinations have maintained counts.
  *
  * `signature` changes whenever any of that changes, and the table is rebuilt.
@@ -43,7 +44,7 @@ export interface PgLayout {
 }
 
 /** Bump when the table shape or the token/word rules change (rebuilds every table). */
-const LAYOUT_VERSION = 1;
+const LAYOUT_VERSION = 2;
 /** 2^MAX_FLAGS count rows per document at most. */
 const MAX_FLAGS = 5;
 /** Caps on what one document puts into its word sets (PostgreSQL's tsvector is ≤ 1 MB). */
@@ -121,10 +122,10 @@ const isPresent = (v: unknown) =>
 /** The token of an exact-match value (as filters ask for it). */
 export function tokenOf(field: TokenField, value: string | number | boolean): string {
   const text = String(value);
-  return `${field.code}=${field.kind === "folded" ? text.toLowerCase() : text}`;
+  return `#${field.code}=${field.kind === "folded" ? text.toLowerCase() : text}`;
 }
 
-export const presenceToken = (code: number) => `${code}?`;
+export const presenceToken = (code: number) => `#${code}?`;
 
 /** A document's tokens: its exact-match values and which filter paths it has. */
 export function documentTokens(layout: PgLayout, doc: SearchDocument): string[] {
@@ -144,7 +145,7 @@ export function documentTokens(layout: PgLayout, doc: SearchDocument): string[] 
 
 /** The flag tokens among a document's tokens (sorted). */
 export function flagTokens(layout: PgLayout, tokens: Iterable<string>): string[] {
-  const codes = new Set(layout.flags.map((f) => `${layout.tokenFields.get(f)!.code}=`));
+  const codes = new Set(layout.flags.map((f) => `#${layout.tokenFields.get(f)!.code}=`));
   return [...tokens].filter((t) => codes.has(t.slice(0, t.indexOf("=") + 1))).sort();
 }
 

@@ -1,25 +1,27 @@
 /**
  * The PostgreSQL search backend. Each app has its own table, `search_<app>`, whose
  * columns come from its declaration (src/search/pg_layout.ts): typed, b-tree indexed
- * sort columns, a GIN-indexed array of exact-match filter tokens, and two word sets
- * (every free-text field; the primary ones) matched by word prefix through GIN. So a
- * default page is an index walk, a filter is an index lookup, and free text touches
- * only documents that contain the words.
+ * sort columns, and two word sets matched by word prefix through GIN: `words` (every
+ * free-text field, plus the app's exact-match filter values as `#` tokens) and `names`
+ * (the primary fields). A default page is an index walk; text and filters together are
+ * one GIN lookup whose matches are exact, so totals are counted from the index without
+ * visiting rows. The document itself is stored out of line (TOAST), so the rows an index
+ * walk or a count visits stay small.
  *
  * Ranking keeps the original's boosts as tiers: an exact name first, then documents
- * whose primary fields (names) hold every word, then those holding every word in any
- * search field, then (global search only) documents matching misspelt words, expanded
- * through the trigram-indexed vocabulary `search_word` to the nearest known words as
- * OpenSearch's fuzziness does. Each tier is a top-k by id that an index serves, so a
- * page never ranks every match.
+ * whose names hold every word, then those holding every word in any search field, then
+ * (global search only) documents matching misspelt words, expanded through the
+ * trigram-indexed vocabulary `search_word` to the nearest known words, as OpenSearch's
+ * fuzziness does. Each tier is a top-k by id: walked along the primary key when its
+ * matches are many, taken whole from the GIN index when they are few (their count is
+ * known first), so no query ranks every match.
  *
  * Totals are exact. Unfiltered views and combinations of boolean filters read counts
- * kept in `search_count` by every write; other counts come from the GIN indexes (a
- * bitmap of exact matches, no ranking).
+ * kept in `search_count` by every write; other totals are GIN bitmap counts.
  *
  * Filters the tokens cannot serve (ranges, words, partial names, postcodes, fields a
- * scope names) read the stored document, as before: correct everywhere, fast where an
- * indexed condition narrows the rows first.
+ * scope names without a filter) read the stored document, as before: correct
+ * everywhere, fast where an indexed condition narrows the rows first.
  */
 import type { Db, Sql } from "../db/pool.ts";
 import { type Fragment, joinFragments } from "../db/fragments.ts";
@@ -47,14 +49,18 @@ import {
 } from "./pg_layout.ts";
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const TOKEN_SEPARATOR = "\u001f";
+const SEPARATOR = "\u001f";
 /** Words of a term used (the rest are ignored) and similar words tried per misspelt word. */
 const MAX_TERM_WORDS = 10;
 const FUZZY_EXPANSIONS = 4;
 /** How alike (pg_trgm similarity) a known word must be to stand in for a misspelt one. */
 const FUZZY_SIMILARITY = 0.5;
+/** Words worth correcting a misspelling to: letters only (not ids, numbers, codes). */
+const VOCABULARY_WORD = /^\p{L}{3,30}$/u;
 /** Known vocabulary kept in memory so a batch only inserts words it has not seen. */
 const KNOWN_WORDS_CAP = 1_000_000;
+/** A tier with at most this many matches is taken whole from the index, else walked. */
+const TAKE_WHOLE = 5_000;
 
 function jsonPath(path: string[]): string {
   return `$${path.map((p) => `.${JSON.stringify(p)}`).join("")}`;
@@ -73,10 +79,18 @@ export function cappedWords(text: string): string[] {
   return [...out];
 }
 
+/** A lexeme quoted for tsquery input. */
+const lexeme = (s: string) => `'${s.replace(/\\/g, "\\\\").replace(/'/g, "''")}'`;
+
 /** `'a':* & 'b':*`: every word, as a word prefix. */
 function prefixQuery(words: string[]): string {
-  return words.map((w) => `'${w}':*`).join(" & ");
+  return words.map((w) => `${lexeme(w)}:*`).join(" & ");
 }
+
+const and = (parts: (string | null)[]) => {
+  const kept = parts.filter((p): p is string => !!p);
+  return kept.length ? kept.map((p) => `(${p})`).join(" & ") : null;
+};
 
 // ------------------------------------------------------------------ conditions
 
@@ -84,20 +98,6 @@ function prefixQuery(words: string[]): string {
 function anyValue(db: Db, path: string[], predicate: Fragment): Fragment {
   return db`exists (select 1 from jsonb_path_query(d.doc, ${jsonPath(path)}::jsonpath) as v(x)
     where ${predicate})`;
-}
-
-/** The token a condition is, when the layout indexes it (null: read the document). */
-function conditionToken(app: SearchApp, c: Condition): string | null {
-  const layout = layoutOf(app);
-  if ("match" in c) {
-    const field = layout.tokenFields.get(c.match);
-    return field ? tokenOf(field, c.value) : null;
-  }
-  if ("exists" in c && c.present && c.exists !== "id") {
-    const p = layout.presence.get(resolveField(app.mapping, c.exists).path.join("."));
-    return p ? presenceToken(p.code) : null;
-  }
-  return null;
 }
 
 function matchSql(db: Db, app: SearchApp, field: string, value: string | number | boolean) {
@@ -166,42 +166,6 @@ function rangeSql(db: Db, app: SearchApp, c: Extract<Condition, { range: string 
   return anyValue(db, path, joinFragments(db, parts, "and"));
 }
 
-/**
- * A condition tree as a boolean SQL fragment over the app's table `d`: token
- * conditions become one `@>` (all of) or `&&` (any of) on the GIN-indexed tokens.
- */
-export function conditionSql(db: Db, app: SearchApp, c: Condition): Fragment {
-  const layout = layoutOf(app);
-  if ("none" in c) return db`false`;
-  if ("or" in c || "and" in c) {
-    const children = "or" in c ? c.or : c.and;
-    if (!children.length) return "or" in c ? db`false` : db`true`;
-    const tokens: string[] = [];
-    const rest: Fragment[] = [];
-    for (const child of children) {
-      const token = conditionToken(app, child);
-      if (token) tokens.push(token);
-      else rest.push(conditionSql(db, app, child));
-    }
-    if (tokens.length) {
-      rest.unshift(
-        "or" in c ? db`d.tokens && ${tokens}::text[]` : db`d.tokens @> ${tokens}::text[]`,
-      );
-    }
-    return db`(${joinFragments(db, rest, "or" in c ? "or" : "and")})`;
-  }
-  const token = conditionToken(app, c);
-  if (token) return db`d.tokens @> ${[token]}::text[]`;
-  if ("match" in c) return matchSql(db, app, c.match, c.value);
-  if ("range" in c) return rangeSql(db, app, c);
-  if (c.exists === "id") return c.present ? db`true` : db`false`;
-  const { path } = resolveField(app.mapping, c.exists);
-  const p = layout.presence.get(path.join("."));
-  if (p) return db`not d.tokens @> ${[presenceToken(p.code)]}::text[]`;
-  const present = anyValue(db, path, db`x not in ('null'::jsonb, '[]'::jsonb, '{}'::jsonb)`);
-  return c.present ? present : db`not ${present}`;
-}
-
 function sortSql(db: Db, app: SearchApp, sort: SortTerm): Fragment {
   const column = layoutOf(app).sortColumns.get(sort.field);
   if (!column) throw new Error(`${app.name}: "${sort.field}" is not a sortby field`);
@@ -238,6 +202,52 @@ const columnType = (db: Db, kind: string) =>
     ? db`boolean`
     : db`text`;
 
+/** A condition as tsquery text over the tokens in `words`, or as SQL over the document. */
+type Compiled = { query: string } | { sql: Fragment };
+
+function compile(db: Db, app: SearchApp, c: Condition): Compiled {
+  const layout = layoutOf(app);
+  if ("none" in c) return { sql: db`false` };
+  if ("or" in c || "and" in c) {
+    const isOr = "or" in c;
+    const children = (isOr ? c.or : c.and).map((x) => compile(db, app, x));
+    if (!children.length) return { sql: isOr ? db`false` : db`true` };
+    const queries = children.flatMap((x) => ("query" in x ? [x.query] : []));
+    if (queries.length === children.length) {
+      return { query: queries.map((q) => `(${q})`).join(isOr ? " | " : " & ") };
+    }
+    const parts = children.map((x) => ("sql" in x ? x.sql : db`d.words @@ ${x.query}::tsquery`));
+    return { sql: db`(${joinFragments(db, parts, isOr ? "or" : "and")})` };
+  }
+  if ("match" in c) {
+    const field = layout.tokenFields.get(c.match);
+    if (field) return { query: lexeme(tokenOf(field, c.value)) };
+    return { sql: matchSql(db, app, c.match, c.value) };
+  }
+  if ("range" in c) return { sql: rangeSql(db, app, c) };
+  if (c.exists === "id") return { sql: c.present ? db`true` : db`false` };
+  const { path } = resolveField(app.mapping, c.exists);
+  const p = layout.presence.get(path.join("."));
+  if (p) return { query: `${c.present ? "" : "!"}${lexeme(presenceToken(p.code))}` };
+  const present = anyValue(db, path, db`x not in ('null'::jsonb, '[]'::jsonb, '{}'::jsonb)`);
+  return { sql: c.present ? present : db`not ${present}` };
+}
+
+/** ANDed conditions: one tsquery (null: none) and the SQL the tokens cannot express. */
+function compileAll(db: Db, app: SearchApp, conditions: Condition[]) {
+  const compiled = conditions.map((c) => compile(db, app, c));
+  return {
+    query: and(compiled.flatMap((x) => ("query" in x ? [x.query] : []))),
+    sql: compiled.flatMap((x) => ("sql" in x ? [x.sql] : [])),
+  };
+}
+
+/** `d.words @@ query and sql…` (true when empty). */
+function whereOf(db: Db, query: string | null, sql: Fragment[]): Fragment {
+  const parts = [...(query ? [db`d.words @@ ${query}::tsquery`] : []), ...sql];
+  return parts.length ? joinFragments(db, parts, "and") : db`true`;
+}
+
 // ---------------------------------------------------------------------- text
 
 interface Text {
@@ -253,11 +263,10 @@ function textOf(term: string): Text | null {
   return { exact: term.toLowerCase(), query: words.length ? prefixQuery(words) : null };
 }
 
-/** Documents matching the text: an exact name, or every word in a search field. */
-function textWhere(db: Db, text: Text): Fragment {
-  return text.query
-    ? db`(d.words @@ ${text.query}::tsquery or d.name_key = ${text.exact})`
-    : db`d.name_key = ${text.exact}`;
+/** One ranking tier: its condition, and its number of matches when already known. */
+interface Tier {
+  where: Fragment;
+  count?: number;
 }
 
 // -------------------------------------------------------------------- backend
@@ -304,16 +313,19 @@ export class PostgresBackend implements SearchBackend {
         tx`${tx(c.column)} ${columnType(tx, c.kind)}, `
       );
       await tx`drop table if exists ${table}`;
+      // Documents go out of line (TOAST) whatever their size; the word sets stay inline.
       await tx`create table ${table} (
         id uuid primary key,
         doc jsonb not null,
         name_key text not null default '',
         words tsvector not null,
         names tsvector not null,
-        tokens text[] not null,
+        flags text not null default '',
         ${sortColumns.reduce((a, b) => tx`${a}${b}`, tx``)}
         indexed_on timestamptz not null default now()
-      )`;
+      ) with (toast_tuple_target = 128)`;
+      await tx`alter table ${table} alter column doc set storage external,
+        alter column words set storage main, alter column names set storage main`;
       await this.createIndexes(tx, layout);
       await tx`delete from search_count where app = ${app.name}`;
       await tx`insert into search_table (app, signature) values (${app.name}, ${signature})
@@ -328,7 +340,6 @@ export class PostgresBackend implements SearchBackend {
     const t = layout.table;
     await db`create index if not exists ${db(`${t}_words`)} on ${db(t)} using gin (words)`;
     await db`create index if not exists ${db(`${t}_names`)} on ${db(t)} using gin (names)`;
-    await db`create index if not exists ${db(`${t}_tokens`)} on ${db(t)} using gin (tokens)`;
     await db`create index if not exists ${db(`${t}_name_key`)} on ${db(t)} (name_key)`;
     await db`create index if not exists ${db(`${t}_indexed_on`)} on ${db(t)} (indexed_on)`;
     for (const c of layout.sortColumns.values()) {
@@ -342,8 +353,8 @@ export class PostgresBackend implements SearchBackend {
     return [
       `${t}_words`,
       `${t}_names`,
-      `${t}_tokens`,
       `${t}_name_key`,
+      `${t}_indexed_on`,
       ...[...layout.sortColumns.values()].map((c) => `${t}_${c.column}`),
     ];
   }
@@ -372,8 +383,8 @@ export class PostgresBackend implements SearchBackend {
       const layout = layoutOf(app);
       const table = db(layout.table);
       const delta = new Map<string, number>();
-      const add = (tokens: string[], by: number) => {
-        for (const key of countKeys(flagTokens(layout, tokens))) {
+      const add = (flags: string, by: number) => {
+        for (const key of countKeys(flags ? flags.split(",") : [])) {
           delta.set(key, (delta.get(key) ?? 0) + by);
         }
       };
@@ -383,57 +394,51 @@ export class PostgresBackend implements SearchBackend {
           const text = documentText(app, doc);
           const names = cappedWords(text.primary);
           const words = cappedWords(`${text.primary} ${text.other}`);
-          for (const w of words) if (w.length >= 3) batchWords.add(w);
+          for (const w of words) if (VOCABULARY_WORD.test(w)) batchWords.add(w);
           const tokens = documentTokens(layout, doc);
-          add(tokens, 1);
+          const flags = flagTokens(layout, tokens).join(",");
+          add(flags, 1);
           return {
             id: doc.id,
             doc: JSON.stringify(doc),
             nameKey: typeof doc.name === "string" ? doc.name.toLowerCase() : "",
-            words: words.join(" "),
-            names: names.join(" "),
-            tokens: tokens.join(TOKEN_SEPARATOR),
+            words: [...words, ...tokens].join(SEPARATOR),
+            names: names.join(SEPARATOR),
+            flags,
           };
         });
         const sorts = [...layout.sortColumns.values()];
-        const sortNames = sorts.map((c) => db`${db(c.column)}, `).reduce(
-          (a, b) => db`${a}${b}`,
-          db``,
-        );
-        const sortValues = sorts.map((c) => db`${sortValue(db, c.path, c.kind)}, `).reduce(
-          (a, b) => db`${a}${b}`,
-          db``,
-        );
-        const sortUpdates = sorts.map((c) => db`${db(c.column)} = excluded.${db(c.column)}, `)
-          .reduce((a, b) => db`${a}${b}`, db``);
-        const old = await db<{ tokens: string[] }[]>`
+        const list = (parts: Fragment[]) => parts.reduce((a, b) => db`${a}${b}`, db``);
+        const old = await db<{ flags: string }[]>`
           with t as (
-            select u.id, u.doc::jsonb as doc, u.name_key, u.words, u.names, u.tokens
+            select u.id, u.doc::jsonb as doc, u.name_key, u.words, u.names, u.flags
             from unnest(${rows.map((r) => r.id)}::uuid[], ${rows.map((r) => r.doc)}::text[],
                         ${rows.map((r) => r.nameKey)}::text[], ${rows.map((r) => r.words)}::text[],
-                        ${rows.map((r) => r.names)}::text[], ${rows.map((r) => r.tokens)}::text[])
-              as u(id, doc, name_key, words, names, tokens)
+                        ${rows.map((r) => r.names)}::text[], ${rows.map((r) => r.flags)}::text[])
+              as u(id, doc, name_key, words, names, flags)
           ), old as (
-            select s.tokens from ${table} s where s.id in (select id from t) for update
+            select s.flags from ${table} s where s.id in (select id from t) for update
           ), written as (
-            insert into ${table} as s (id, doc, name_key, words, names, tokens, ${sortNames}indexed_on)
-            select t.id, t.doc, t.name_key, array_to_tsvector(string_to_array(t.words, ' ')),
-              array_to_tsvector(string_to_array(t.names, ' ')),
-              string_to_array(t.tokens, ${TOKEN_SEPARATOR}), ${sortValues}now()
+            insert into ${table} as s (id, doc, name_key, words, names, flags,
+              ${list(sorts.map((c) => db`${db(c.column)}, `))}indexed_on)
+            select t.id, t.doc, t.name_key, array_to_tsvector(string_to_array(t.words, ${SEPARATOR})),
+              array_to_tsvector(string_to_array(t.names, ${SEPARATOR})), t.flags,
+              ${list(sorts.map((c) => db`${sortValue(db, c.path, c.kind)}, `))}now()
             from t
             on conflict (id) do update set doc = excluded.doc, name_key = excluded.name_key,
-              words = excluded.words, names = excluded.names, tokens = excluded.tokens,
-              ${sortUpdates}indexed_on = excluded.indexed_on
+              words = excluded.words, names = excluded.names, flags = excluded.flags,
+              ${list(sorts.map((c) => db`${db(c.column)} = excluded.${db(c.column)}, `))}
+              indexed_on = excluded.indexed_on
             returning 1
           )
-          select tokens from old`;
-        for (const row of old) add(row.tokens, -1);
+          select flags from old`;
+        for (const row of old) add(row.flags, -1);
         await this.learnWords(db, batchWords);
       }
       if (deletes.length) {
-        const gone = await db<{ tokens: string[] }[]>`
-          delete from ${table} where id = any(${deletes}::uuid[]) returning tokens`;
-        for (const row of gone) add(row.tokens, -1);
+        const gone = await db<{ flags: string }[]>`
+          delete from ${table} where id = any(${deletes}::uuid[]) returning flags`;
+        for (const row of gone) add(row.flags, -1);
       }
       await applyCounts(db, app, delta);
     });
@@ -469,20 +474,16 @@ export class PostgresBackend implements SearchBackend {
     await this.ensure(db, app);
     const layout = layoutOf(app);
     await this.createIndexes(db, layout);
-    const gone = await db<{ tokens: string[] }[]>`
-      delete from ${db(layout.table)} where indexed_on < ${since} returning tokens`;
+    const gone = await db<{ flags: string }[]>`
+      delete from ${db(layout.table)} where indexed_on < ${since} returning flags`;
     const delta = new Map<string, number>();
     for (const row of gone) {
-      for (const key of countKeys(flagTokens(layout, row.tokens))) {
+      for (const key of countKeys(row.flags ? row.flags.split(",") : [])) {
         delta.set(key, (delta.get(key) ?? 0) - 1);
       }
     }
     await applyCounts(db, app, delta);
     await db`analyze ${db(layout.table)}`;
-  }
-
-  private where(db: Db, app: SearchApp, conditions: Condition[]): Fragment[] {
-    return conditions.map((c) => conditionSql(db, app, c));
   }
 
   /** The exact total from maintained counts, when the conditions are only flags. */
@@ -496,84 +497,111 @@ export class PostgresBackend implements SearchBackend {
     const tokens = [...new Set(flags)].sort();
     // Two values of one flag match nothing.
     if (new Set(tokens.map((f) => f.slice(0, f.indexOf("=")))).size !== tokens.length) return 0;
-    const key = tokens.join(",");
+    return await this.storedCount(db, app, tokens.join(","));
+  }
+
+  private async storedCount(db: Db, app: SearchApp, key: string) {
     const [row] = await db<{ n: number }[]>`
       select n::int as n from search_count where app = ${app.name} and key = ${key}`;
     return row?.n ?? 0;
+  }
+
+  private async count(db: Db, app: SearchApp, where: Fragment) {
+    const [{ n }] = await db<{ n: number }[]>`
+      select count(*)::int as n from ${db(layoutOf(app).table)} d where ${where}`;
+    return n;
   }
 
   async search(db: Db, query: EntityQuery): Promise<SearchResults> {
     const { app } = query;
     await this.ensure(db, app);
     return await this.guard(app, async () => {
-      const table = db(layoutOf(app).table);
       const conditions = [...query.filters, ...(query.scope ? [query.scope] : [])];
-      const filters = this.where(db, app, conditions);
-      const text = textOf(query.term);
-      const where = joinFragments(db, [...filters, ...(text ? [textWhere(db, text)] : [])], "and");
-      const condition = text || filters.length ? where : db`true`;
-      const counted = text ? null : await this.countedTotal(db, app, conditions);
-      const count = counted ?? (await db<{ count: number }[]>`
-        select count(*)::int as count from ${table} d where ${condition}`)[0].count;
+      const plan = this.plan(db, app, conditions, textOf(query.term));
+      const counted = plan.text ? null : await this.countedTotal(db, app, conditions);
+      const count = counted ?? await this.count(db, app, plan.where);
       if (!query.limit || count <= query.offset) return { count, results: [] };
-      const ids = await this.pageIds(db, query, filters, text, query.offset + query.limit);
+      const ids = await this.pageIds(db, query, plan, count, query.offset + query.limit);
       const docs = await this.documents(db, app, ids.slice(query.offset));
       return { count, results: docs.map((d) => publicDocument(app, d)) };
     });
   }
 
-  /** Ids of the first `k` hits in the query's order. */
+  async exportIds(db: Db, query: EntityQuery, max: number): Promise<string[]> {
+    const { app } = query;
+    await this.ensure(db, app);
+    return await this.guard(app, async () => {
+      const conditions = [...query.filters, ...(query.scope ? [query.scope] : [])];
+      const plan = this.plan(db, app, conditions, textOf(query.term));
+      const count = plan.text ? await this.count(db, app, plan.where) : undefined;
+      return await this.pageIds(db, query, plan, count, max);
+    });
+  }
+
+  /** The conditions and text of an entity search as one WHERE (words query + SQL). */
+  private plan(db: Db, app: SearchApp, conditions: Condition[], text: Text | null) {
+    const filters = compileAll(db, app, conditions);
+    const sql = text && !text.query
+      ? [db`d.name_key = ${text.exact}`, ...filters.sql]
+      : filters.sql;
+    return {
+      text,
+      filters,
+      where: whereOf(db, and([text?.query ?? null, filters.query]), sql),
+    };
+  }
+
   private async pageIds(
     db: Db,
     query: EntityQuery,
-    filters: Fragment[],
-    text: Text | null,
+    plan: ReturnType<PostgresBackend["plan"]>,
+    count: number | undefined,
     k: number,
   ): Promise<string[]> {
     const { app } = query;
-    const table = db(layoutOf(app).table);
-    const sort = query.sort;
-    if (!text || sort) {
-      const where = joinFragments(db, [...filters, ...(text ? [textWhere(db, text)] : [])], "and");
+    const { text, filters } = plan;
+    if (!text?.query || query.sort) {
       const rows = await db<{ id: string }[]>`
-        select d.id::text as id from ${table} d
-        where ${filters.length || text ? where : db`true`}
-        order by ${sort ? sortSql(db, app, sort) : db`d.id`}
-        limit ${k}`;
+        select d.id::text as id from ${db(layoutOf(app).table)} d where ${plan.where}
+        order by ${query.sort ? sortSql(db, app, query.sort) : db`d.id`} limit ${k}`;
       return rows.map((r) => r.id);
     }
-    return await this.rankedIds(db, app, filters, text, null, k);
+    return await this.ranked(db, app, [
+      { where: db`d.name_key = ${text.exact} and ${whereOf(db, filters.query, filters.sql)}` },
+      { where: db`d.names @@ ${text.query}::tsquery and ${plan.where}` },
+      { where: plan.where, count },
+    ], k);
   }
 
   /**
-   * The first `k` ids by tier (exact name, every word in the names, every word, then
-   * the fuzzy query when given), each tier a top-k by id. A document is in its best tier.
+   * The first `k` ids by tier, then id; a document counts in its best tier. A tier with
+   * few matches (counted first when not known) is taken whole from the GIN index; one
+   * with many is walked along the primary key, where matches come often.
    */
-  private async rankedIds(
-    db: Db,
-    app: SearchApp,
-    filters: Fragment[],
-    text: Text,
-    fuzzy: string | null,
-    k: number,
-  ): Promise<string[]> {
+  private async ranked(db: Db, app: SearchApp, tiers: Tier[], k: number): Promise<string[]> {
     const table = db(layoutOf(app).table);
-    const and = (c: Fragment) => joinFragments(db, [c, ...filters], "and");
-    const tier = (n: number, c: Fragment, ordered: boolean) =>
-      db`(select d.id, ${n}::int as tier from ${table} d where ${and(c)}
-        ${ordered ? db`order by d.id` : db``} limit ${k})`;
-    const tiers = [tier(0, db`d.name_key = ${text.exact}`, false)];
-    if (text.query) {
-      tiers.push(tier(1, db`d.names @@ ${text.query}::tsquery`, true));
-      tiers.push(tier(2, db`d.words @@ ${text.query}::tsquery`, true));
+    const out: string[] = [];
+    const seen = new Set<string>();
+    for (const [i, tier] of tiers.entries()) {
+      if (out.length >= k) break;
+      const want = k - out.length;
+      // The exact-name tier is a b-tree lookup: always small.
+      const count = i === 0 ? 0 : tier.count ?? await this.count(db, app, tier.where);
+      if (!count && i > 0) continue;
+      const rows = count <= TAKE_WHOLE
+        ? await db<{ id: string }[]>`
+          with m as materialized (select d.id from ${table} d where ${tier.where})
+          select id::text from m order by id limit ${want + seen.size}`
+        : await db<{ id: string }[]>`
+          select d.id::text as id from ${table} d where ${tier.where}
+          order by d.id limit ${want + seen.size}`;
+      for (const { id } of rows) {
+        if (seen.has(id) || out.length >= k) continue;
+        seen.add(id);
+        out.push(id);
+      }
     }
-    if (fuzzy) tiers.push(tier(3, db`d.words @@ ${fuzzy}::tsquery`, true));
-    const rows = await db<{ id: string }[]>`
-      select id::text from (
-        ${tiers.reduce((a, b) => db`${a} union all ${b}`)}
-      ) x
-      group by id order by min(tier), id limit ${k}`;
-    return rows.map((r) => r.id);
+    return out;
   }
 
   /** The stored documents of these ids, in this order. */
@@ -584,15 +612,6 @@ export class PostgresBackend implements SearchBackend {
       join ${db(layoutOf(app).table)} d on d.id = i.id
       order by i.n`;
     return rows.map((r) => r.doc);
-  }
-
-  async exportIds(db: Db, query: EntityQuery, max: number): Promise<string[]> {
-    const { app } = query;
-    await this.ensure(db, app);
-    return await this.guard(app, () => {
-      const conditions = [...query.filters, ...(query.scope ? [query.scope] : [])];
-      return this.pageIds(db, query, this.where(db, app, conditions), textOf(query.term), max);
-    });
   }
 
   /** `('w':* | 'similar' | …) & …`: every word, or one of the known words nearest to it. */
@@ -607,64 +626,51 @@ export class PostgresBackend implements SearchBackend {
       ) as similar
       from unnest(${words}::text[]) with ordinality as u(w, n) order by n`;
     if (!rows.some((r) => r.similar.length)) return null;
-    return rows.map((r) => `('${r.word}':*${r.similar.map((s) => ` | '${s}'`).join("")})`)
-      .join(" & ");
+    return rows.map((r) =>
+      `(${lexeme(r.word)}:*${r.similar.map((s) => ` | ${lexeme(s)}`).join("")})`
+    ).join(" & ");
   }
 
   async globalSearch(db: Db, query: GlobalQuery): Promise<GlobalResults> {
     if (!query.permitted.length) return { count: 0, results: [], aggregations: [] };
     for (const { app } of query.permitted) await this.ensure(db, app);
     const text = textOf(query.term);
-    const fuzzy = text ? await this.fuzzyQuery(db, query.term) : null;
-    const match = text
-      ? fuzzy
-        ? db`(d.words @@ ${fuzzy}::tsquery or d.name_key = ${text.exact})`
-        : textWhere(db, text)
-      : null;
+    const fuzzy = text?.query ? await this.fuzzyQuery(db, query.term) : null;
     const buckets: { entity: string; count: number }[] = [];
     let hits: Record<string, unknown>[] = [];
     let count = 0;
     for (const { app, scope } of query.permitted) {
       await this.guard(app, async () => {
         const layout = layoutOf(app);
-        const table = db(layout.table);
-        const scoped = scope ? this.where(db, app, [scope]) : [];
+        const scoped = compileAll(db, app, scope ? [scope] : []);
         // Global search hides archived documents (the original's must_not archived).
         const archived = layout.tokenFields.get("archived");
         const archivedToken = archived ? tokenOf(archived, true) : null;
-        let n: number;
-        if (!match && !scoped.length) {
-          const [row] = await db<{ n: number }[]>`
-            select coalesce(sum(case when key = '' then n else -n end), 0)::int as n
-            from search_count where app = ${app.name}
-              and key = any(${["", ...(archivedToken ? [archivedToken] : [])]}::text[])`;
-          n = row.n;
-        } else {
-          const base = joinFragments(db, [...(match ? [match] : []), ...scoped], "and");
-          // Total minus the archived ones: two counts an index answers exactly.
-          [{ n }] = await db<{ n: number }[]>`
-            select ((select count(*) from ${table} d where ${base})
-              - ${
-            archivedToken
-              ? db`(select count(*) from ${table} d
-                  where ${base} and d.tokens @> ${[archivedToken]}::text[])`
-              : db`0`
-          })::int as n`;
-        }
+        const visible = and([archivedToken && `!${lexeme(archivedToken)}`, scoped.query]);
+        const match = text?.query ? fuzzy ?? text.query : null;
+        const sql = text && !text.query
+          ? [db`d.name_key = ${text.exact}`, ...scoped.sql]
+          : scoped.sql;
+        const where = whereOf(db, and([match, visible]), sql);
+        const n = !text && !scoped.sql.length && !scoped.query
+          ? await this.storedCount(db, app, "") -
+            (archivedToken ? await this.storedCount(db, app, archivedToken) : 0)
+          : await this.count(db, app, where);
         if (n > 0) buckets.push({ entity: app.name, count: n });
         if (app.name !== query.entity) return;
         count = n;
         if (!query.limit || n <= query.offset) return;
-        const filters = [
-          ...scoped,
-          ...(archivedToken ? [db`not d.tokens @> ${[archivedToken]}::text[]`] : []),
-        ];
         const k = query.offset + query.limit;
-        const ids = text
-          ? await this.rankedIds(db, app, filters, text, fuzzy, k)
+        const visibleWhere = whereOf(db, visible, scoped.sql);
+        const ids = text?.query
+          ? await this.ranked(db, app, [
+            { where: db`d.name_key = ${text.exact} and ${visibleWhere}` },
+            { where: db`d.names @@ ${text.query}::tsquery and ${visibleWhere}` },
+            { where: whereOf(db, and([text.query, visible]), scoped.sql) },
+            ...(fuzzy ? [{ where, count: n }] : []),
+          ], k)
           : (await db<{ id: string }[]>`
-            select d.id::text as id from ${table} d
-            where ${filters.length ? joinFragments(db, filters, "and") : db`true`}
+            select d.id::text as id from ${db(layout.table)} d where ${where}
             order by d.id limit ${k}`).map((r) => r.id);
         const docs = await this.documents(db, app, ids.slice(query.offset));
         hits = docs.map((d) => publicDocument(app, d));
