@@ -36,6 +36,8 @@ export interface SearchBackend {
    * transaction that also consumes the change feed; OpenSearch ignores `db`.
    */
   write(db: Db, app: SearchApp, upserts: SearchDocument[], deletes: string[]): Promise<void>;
+  /** Before a full rebuild (PostgreSQL: a first load defers its indexes to `prune`). */
+  prepareRebuild?(db: Db, app: SearchApp): Promise<void>;
   /** Drops the app's documents not written since `since` (the end of a full rebuild). */
   prune(db: Db, app: SearchApp, since: Date): Promise<void>;
   search(db: Db, query: EntityQuery): Promise<SearchResults>;
@@ -79,22 +81,35 @@ function valuesAt(doc: unknown, path: string[]): string[] {
   return out;
 }
 
+const textPaths = new WeakMap<SearchApp, { path: string[]; primary: boolean }[]>();
+
+/** Each free-text field's document path once (`name` and `name.trigram` are one value). */
+function textPathsOf(app: SearchApp) {
+  let paths = textPaths.get(app);
+  if (!paths) {
+    const primary = new Set(app.primaryTextFields ?? ["name"]);
+    const seen = new Set<string>();
+    paths = [];
+    for (const field of app.searchFields) {
+      const { path } = resolveField(app.mapping, field);
+      const key = path.join(".");
+      if (seen.has(key)) continue;
+      seen.add(key);
+      paths.push({ path, primary: primary.has(key) });
+    }
+    textPaths.set(app, paths);
+  }
+  return paths;
+}
+
 /**
  * The free-text values of a document, split into primary (names) and other search
- * fields, each field once (`name` and `name.trigram` are one value).
+ * fields, each field once.
  */
 export function documentText(app: SearchApp, doc: SearchDocument) {
-  const primary = new Set(app.primaryTextFields ?? ["name"]);
-  const seen = new Set<string>();
   const a: string[] = [];
   const b: string[] = [];
-  for (const field of app.searchFields) {
-    const { path } = resolveField(app.mapping, field);
-    const key = path.join(".");
-    if (seen.has(key)) continue;
-    seen.add(key);
-    (primary.has(key) ? a : b).push(...valuesAt(doc, path));
-  }
+  for (const { path, primary } of textPathsOf(app)) (primary ? a : b).push(...valuesAt(doc, path));
   return { primary: a.join(" "), other: b.join(" ") };
 }
 

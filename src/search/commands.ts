@@ -9,6 +9,7 @@ import { parseArgs } from "node:util";
 import type { Command } from "../cli/command.ts";
 import { searchBackend } from "./engine.ts";
 import { rebuildApp, syncChanges } from "./sync.ts";
+import { listQuarantined } from "./quarantine.ts";
 import type { SearchApp } from "./app.ts";
 
 function selectApps(searchApps: SearchApp[], models: string[] | undefined): SearchApp[] {
@@ -24,13 +25,19 @@ function selectApps(searchApps: SearchApp[], models: string[] | undefined): Sear
   return searchApps.filter((a) => models.includes(a.name));
 }
 
-/** `[#####.....]  50% 500/1000 adviser`, redrawn in place on stderr. */
-export function progressBar(label: string, done: number, total: number, width = 30): string {
+/** `[#####.....]  50% 500/1000 adviser (2500/s)`, redrawn in place on stderr. */
+export function progressBar(
+  label: string,
+  done: number,
+  total: number,
+  width = 30,
+  perSecond?: number,
+): string {
   const ratio = total ? Math.min(done / total, 1) : 1;
   const filled = Math.round(ratio * width);
   return `[${"#".repeat(filled)}${".".repeat(width - filled)}] ${
     String(Math.round(ratio * 100)).padStart(3)
-  }% ${done}/${total} ${label}`;
+  }% ${done}/${total} ${label}${perSecond === undefined ? "" : ` (${Math.round(perSecond)}/s)`}`;
 }
 
 const encoder = new TextEncoder();
@@ -43,29 +50,52 @@ export function createSearchCommands(searchApps: SearchApp[]): Record<string, Co
 
 function syncSearch(searchApps: SearchApp[]): Command {
   return {
-    summary: "Rebuild search documents from the database (--changes: consume the change feed)",
-    usage: "sync-search [--model <app>]... [--changes]",
+    summary:
+      "Rebuild search documents from the database (--changes: consume the change feed; --quarantined: list documents that could not be indexed)",
+    usage: "sync-search [--model <app>]... [--changes] [--quarantined]",
     async run(args, context) {
       const { values } = parseArgs({
         args,
-        options: { model: { type: "string", multiple: true }, changes: { type: "boolean" } },
+        options: {
+          model: { type: "string", multiple: true },
+          changes: { type: "boolean" },
+          quarantined: { type: "boolean" },
+        },
         strict: true,
       });
       const apps = selectApps(searchApps, values.model);
       const runtime = await context.openRuntime();
       try {
         const backend = searchBackend(runtime.deps);
+        const log = runtime.log;
+        if (values.quarantined) {
+          const rows = await listQuarantined(runtime.db.sql);
+          for (const r of rows) {
+            console.log(
+              `${r.entity} ${r.entity_id} ${r.quarantined_on.toISOString()} ${
+                r.document_bytes ?? "?"
+              } bytes: ${r.error}`,
+            );
+          }
+          console.log(`${rows.length} quarantined document(s)`);
+          return 0;
+        }
         if (values.changes) {
-          const totals = await syncChanges(runtime.db.sql, backend, { apps });
+          const totals = await syncChanges(runtime.db.sql, backend, { apps, log });
           console.log(
-            `${totals.consumed} change(s) consumed: ${totals.upserted} indexed, ${totals.deleted} deleted`,
+            `${totals.consumed} change(s) consumed: ${totals.upserted} indexed, ${totals.deleted} deleted, ${totals.quarantined} quarantined`,
           );
           return 0;
         }
         let indexed = 0;
         for (const app of apps) {
+          const started = performance.now();
+          const rate = (done: number) =>
+            done / Math.max((performance.now() - started) / 1000, 0.001);
           indexed += await rebuildApp(runtime.db.sql, backend, app, {
-            onProgress: (done, total) => toStderr(`\r${progressBar(app.name, done, total)}`),
+            log,
+            onProgress: (done, total) =>
+              toStderr(`\r${progressBar(app.name, done, total, 30, rate(done))}`),
           });
           toStderr("\n");
         }

@@ -21,7 +21,7 @@ export function createSearchJobs(apps: SearchApp[]) {
     maxAttempts: 8,
     timeoutMs: 600_000,
     run: async (_, { deps }) => {
-      await syncChanges(deps.sql, searchBackend(deps), { apps });
+      await syncChanges(deps.sql, searchBackend(deps), { apps, log: deps.log });
     },
   });
 
@@ -34,7 +34,7 @@ export function createSearchJobs(apps: SearchApp[]) {
     timeoutMs: HALF_DAY_MS,
     run: async (_, { deps }) => {
       const backend = searchBackend(deps);
-      for (const app of apps) await rebuildApp(deps.sql, backend, app);
+      for (const app of apps) await rebuildApp(deps.sql, backend, app, { log: deps.log });
     },
   });
 

@@ -10,7 +10,7 @@ Deno.test("search sync from the change feed and full rebuilds", async (t) => {
   const { sql } = ctx;
   const backend = new PostgresBackend();
   const apps = [adviserSearchApp];
-  const docs = () => sql<{ id: string }[]>`select id::text from search_document order by id`;
+  const docs = () => sql<{ id: string }[]>`select id::text from search_adviser order by id`;
 
   await t.step("batches in id order; duplicates and vanished rows handled", async () => {
     const advisers = await Promise.all([1, 2, 3].map(() => createAdviser(sql)));
@@ -50,7 +50,8 @@ Deno.test("search sync from the change feed and full rebuilds", async (t) => {
   });
 
   await t.step("a rebuild indexes every row and drops documents of deleted rows", async () => {
-    await sql`delete from search_document`;
+    await sql`delete from search_adviser`;
+    await sql`delete from search_count where app = ${"adviser"}`;
     const progress: number[] = [];
     const indexed = await rebuildApp(sql, backend, { ...adviserSearchApp, bulkBatchSize: 2 }, {
       onProgress: (done) => progress.push(done),
