@@ -1,10 +1,14 @@
 /**
  * Every write request is one transaction: handlers use `c.var.db`, and anything that
  * ends in a 4xx/5xx rolls back, so nothing is half-written. Work registered with
- * `c.var.afterCommit` (job enqueues, e-mails) runs only once the data is committed.
+ * `c.var.afterCommit` (job enqueues, e-mails) starts only once the data is committed,
+ * and the response does not wait for it: the commit is what the client asked for, and
+ * what the work is about is already safe in the change feed (an enqueue lost to a Redis
+ * outage is made good by the scheduled sync). Failures are logged.
  */
 import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "./context.ts";
+import { errorFields } from "../log.ts";
 
 const READ_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 const ROLLBACK = Symbol("rollback");
@@ -29,14 +33,14 @@ export const requestTransaction: MiddlewareHandler<AppEnv> = async (c, next) => 
       return;
     }
   }
+  const requestId = c.var.requestId;
+  const failed = (error: unknown) =>
+    log.error("after-commit task failed", { request_id: requestId, ...errorFields(error) });
   for (const task of pending) {
     try {
-      await task();
+      Promise.resolve(task()).catch(failed);
     } catch (error) {
-      log.error("after-commit task failed", {
-        request_id: c.var.requestId,
-        error: (error as Error).message,
-      });
+      failed(error);
     }
   }
 };

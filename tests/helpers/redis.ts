@@ -90,8 +90,11 @@ export async function privateRedis() {
     await child.status;
     child = null;
   };
+  /** SIGSTOP: connections stay open and nothing is answered (a hung server). */
+  const pause = () => child?.kill("SIGSTOP");
+  const resume = () => child?.kill("SIGCONT");
   await start();
-  return { url: `redis://127.0.0.1:${port}`, port, start, stop };
+  return { url: `redis://127.0.0.1:${port}`, port, start, stop, pause, resume };
 }
 
 /**
