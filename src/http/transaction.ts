@@ -7,18 +7,28 @@
  * outage is made good by the scheduled sync). Failures are logged.
  */
 import type { MiddlewareHandler } from "hono";
+import { matchedRoutes } from "hono/route";
 import type { AppEnv } from "./context.ts";
 import { errorFields } from "../log.ts";
 
 const READ_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 const ROLLBACK = Symbol("rollback");
 
+/**
+ * Marks a POST route that only reads (a search, an export): list it in the route's
+ * `middleware` and the request runs on the pool like a GET, with no transaction.
+ */
+export const readOnly: MiddlewareHandler<AppEnv> = (_c, next) => next();
+
+const isRead = (c: Parameters<MiddlewareHandler<AppEnv>>[0]) =>
+  READ_METHODS.has(c.req.method) || matchedRoutes(c).some((r) => r.handler === readOnly);
+
 export const requestTransaction: MiddlewareHandler<AppEnv> = async (c, next) => {
   const { sql, log } = c.var.deps;
   const pending: (() => unknown)[] = [];
   c.set("afterCommit", (task) => pending.push(task));
 
-  if (READ_METHODS.has(c.req.method)) {
+  if (isRead(c)) {
     c.set("db", sql);
     await next();
   } else {

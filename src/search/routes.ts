@@ -12,6 +12,7 @@ import type { Context } from "hono";
 import type { AppEnv, Domain } from "../http/context.ts";
 import { fieldError, ValidationError, zodToFieldErrors } from "../http/errors.ts";
 import { bearer, hawk } from "../auth/authenticate.ts";
+import { readOnly } from "../http/transaction.ts";
 import { requireAll, requireAny } from "../auth/permissions.ts";
 import { type Caller, hasPermission } from "../auth/caller.ts";
 import {
@@ -87,7 +88,7 @@ function registerEntitySearch(app: SearchApp, domainApp: Parameters<Domain["regi
     path: app.path,
     tags: ["search"],
     summary: `Search ${app.plural.toLowerCase()}`,
-    middleware: [bearer, requireAny(...app.viewPermissions)] as const,
+    middleware: [readOnly, bearer, requireAny(...app.viewPermissions)] as const,
     request: {
       body: {
         required: false,
@@ -123,6 +124,7 @@ function registerExport(
     tags: ["search"],
     summary: `Export ${app.plural.toLowerCase()} as CSV (at most ${EXPORT_MAX_ROWS} rows)`,
     middleware: [
+      readOnly,
       bearer,
       requireAny(...app.viewPermissions),
       requireAll(exporting.permission),
@@ -162,7 +164,7 @@ function registerPublicSearch(app: SearchApp, domainApp: Parameters<Domain["regi
     tags: ["search"],
     summary: `Search ${app.plural.toLowerCase()} (Hawk scope ${declared.scope})`,
     security: [{ hawk: [] }],
-    middleware: [hawk(declared.scope)] as const,
+    middleware: [readOnly, hawk(declared.scope)] as const,
     request: {
       body: {
         required: false,
