@@ -172,7 +172,7 @@ export async function lookUpToken(
   try {
     answer = await introspect(deps, token, trace);
   } catch (error) {
-    deps.log.error("SSO introspection request failed", { error: (error as Error).message });
+    deps.log.error("SSO introspection request failed", errorFields(error));
     return { data: null, cached: false };
   }
   if (!answer) return { data: null, cached: false };

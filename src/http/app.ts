@@ -17,8 +17,10 @@ import {
 import type { App, AppDeps, AppEnv, Domain } from "./context.ts";
 import { requestLog } from "./request_log.ts";
 import { requestTransaction } from "./transaction.ts";
+import { requestGuard } from "./request_guard.ts";
 import { registerDocs } from "./docs.ts";
 import { anonymous } from "../auth/caller.ts";
+import { errorFields } from "../log.ts";
 
 function renderError(error: Error, c: Context<AppEnv>): Response {
   const mapped = error instanceof ApiError ? error : databaseErrorToApiError(error) ??
@@ -34,8 +36,7 @@ function renderError(error: Error, c: Context<AppEnv>): Response {
     request_id: c.var.requestId,
     method: c.req.method,
     path: c.req.path,
-    error: error.message,
-    stack: error.stack,
+    ...errorFields(error),
   });
   return c.json({ detail: "A server error occurred." }, 500);
 }
@@ -72,6 +73,7 @@ export function createApp(deps: AppDeps, domains: Domain[]): App {
     await next();
   });
   app.use("*", requestLog);
+  app.use("*", requestGuard);
   app.use("*", requestTransaction);
   app.onError(renderError);
 

@@ -7,6 +7,7 @@
  * search (plus the export permission for exports); global search needs only a login
  * and hides the apps the caller may not view.
  */
+import { errorFields } from "../log.ts";
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { AppEnv, Domain } from "../http/context.ts";
@@ -148,8 +149,7 @@ function registerExport(
     });
     return csvResponse(rows, exporting.columns, {
       filename: csvFilename(app.plural, c.var.deps.now()),
-      onError: (error) =>
-        c.var.deps.log.error("csv export failed", { error: (error as Error).message }),
+      onError: (error) => c.var.deps.log.error("csv export failed", errorFields(error)),
     });
   });
 }
