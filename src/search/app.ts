@@ -178,6 +178,7 @@ export const dateTime = () =>
   z.string().refine(
     (v) =>
       /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.test(v) &&
+      !v.startsWith("0000") &&
       !Number.isNaN(Date.parse(v.length === 10 ? `${v}T00:00:00Z` : v.replace(" ", "T"))),
     {
       message:
