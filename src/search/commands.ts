@@ -52,7 +52,10 @@ export const syncSearchCommand: Command = {
     try {
       const backend = searchBackend(runtime.deps);
       if (values.changes) {
-        const totals = await syncChanges(runtime.db.sql, backend, { apps });
+        const totals = await syncChanges(runtime.db.sql, backend, {
+          apps,
+          allApps: values.model === undefined,
+        });
         console.log(
           `${totals.consumed} change(s) consumed: ${totals.upserted} indexed, ${totals.deleted} deleted`,
         );

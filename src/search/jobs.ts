@@ -20,7 +20,7 @@ export function createSearchJobs(apps: SearchApp[]) {
     maxAttempts: 8,
     timeoutMs: 600_000,
     run: async (_, { deps }) => {
-      await syncChanges(deps.sql, searchBackend(deps), { apps });
+      await syncChanges(deps.sql, searchBackend(deps), { apps, allApps: true });
     },
   });
 
