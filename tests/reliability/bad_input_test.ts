@@ -65,7 +65,7 @@ Deno.test("hostile input: 4xx in DRF's shape, never PostgreSQL's text", async (t
       }
     });
 
-    await t.step("SQLSTATE 22021 / 22P05 (NUL reaching PostgreSQL) map to that 400", async () => {
+    await t.step("SQLSTATE 22021 / 22P05 (NUL reaching PostgreSQL) map to that 400", () => {
       for (const code of ["22021", "22P05"]) {
         const error = databaseErrorToApiError({ code, message: "invalid byte sequence 0x00" });
         assert.equal(error?.status, 400);
@@ -136,7 +136,7 @@ Deno.test("hostile input: 4xx in DRF's shape, never PostgreSQL's text", async (t
       assert.doesNotMatch(search.text, /out of range|postgres|syntax/i);
     });
 
-    await t.step("mapped database errors never carry PostgreSQL's message", async () => {
+    await t.step("mapped database errors never carry PostgreSQL's message", () => {
       for (const code of ["22P02", "22003", "22007", "22008", "22001", "2201W", "54001"]) {
         const error = databaseErrorToApiError({
           code,
