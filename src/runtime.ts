@@ -21,17 +21,21 @@ export interface Runtime {
 
 /**
  * Opens the shared resources. `logTo` is "stdout" for the long-running processes; operator
- * commands keep the default so their stdout carries only their result.
+ * commands keep the default so their stdout carries only their result. `statementTimeout`
+ * bounds every statement by DATABASE_STATEMENT_TIMEOUT (the API; never jobs or commands).
  */
 export async function openRuntime(
   config: Config = loadConfig(),
-  options: { logTo?: LogStream } = {},
+  options: { logTo?: LogStream; statementTimeout?: boolean } = {},
 ): Promise<Runtime> {
   const log = createLogger(config.LOG_LEVEL, options.logTo ?? "stderr");
   const db = await openDatabase({
     url: config.DATABASE_URL,
     dataDir: config.DATA_DIR,
     poolSize: config.DATABASE_POOL_SIZE,
+    statementTimeoutMs: options.statementTimeout
+      ? config.DATABASE_STATEMENT_TIMEOUT * 1000
+      : undefined,
     log,
   });
   // A newcomer's first command may run before `start` ever did: bring the embedded

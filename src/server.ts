@@ -12,7 +12,7 @@ export const serveCommand: Command = {
   summary: "Serve the HTTP API on PORT (default 8000)",
   usage: "serve",
   async run() {
-    const runtime = await openRuntime(undefined, { logTo: "stdout" });
+    const runtime = await openRuntime(undefined, { logTo: "stdout", statementTimeout: true });
     const { config, log } = runtime;
     if (config.MIGRATE_ON_START) await prepareDatabase(runtime.db.sql, log);
     const app = createApp(runtime.deps, domains);

@@ -5,10 +5,15 @@
  * and the response does not wait for it: the commit is what the client asked for, and
  * what the work is about is already safe in the change feed (an enqueue lost to a Redis
  * outage is made good by the scheduled sync). Failures are logged.
+ *
+ * When the client goes away (the request's signal aborts), the queries the request
+ * started are cancelled in PostgreSQL, so a slow search does not keep a connection and
+ * a core busy for nobody.
  */
 import type { MiddlewareHandler } from "hono";
 import { matchedRoutes } from "hono/route";
 import type { AppEnv } from "./context.ts";
+import type { Db } from "../db/pool.ts";
 import { errorFields } from "../log.ts";
 
 const READ_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
@@ -23,25 +28,60 @@ export const readOnly: MiddlewareHandler<AppEnv> = (_c, next) => next();
 const isRead = (c: Parameters<MiddlewareHandler<AppEnv>>[0]) =>
   READ_METHODS.has(c.req.method) || matchedRoutes(c).some((r) => r.handler === readOnly);
 
+/** A query postgres.js has been asked to run (`executed`), which can be cancelled. */
+interface Started {
+  executed?: boolean;
+  cancel(): Promise<void> | void;
+}
+
+/**
+ * `db` as the request sees it: every query made through it is remembered, so that those
+ * that were run can be cancelled when the client goes away. (A fragment is never run, and
+ * cancelling one would reject a promise nobody awaits, so only run queries are.)
+ */
+function tracked<T extends Db>(db: T, queries: Set<Started>): T {
+  return new Proxy(db, {
+    apply(target, thisArg, args) {
+      const result = Reflect.apply(target as never, thisArg, args);
+      if (result instanceof Promise && typeof (result as Partial<Started>).cancel === "function") {
+        queries.add(result as unknown as Started);
+      }
+      return result;
+    },
+  });
+}
+
 export const requestTransaction: MiddlewareHandler<AppEnv> = async (c, next) => {
   const { sql, log } = c.var.deps;
   const pending: (() => unknown)[] = [];
   c.set("afterCommit", (task) => pending.push(task));
 
-  if (isRead(c)) {
-    c.set("db", sql);
-    await next();
-  } else {
-    try {
-      await sql.begin(async (tx) => {
-        c.set("db", tx);
-        await next();
-        if (c.error || c.res.status >= 400) throw ROLLBACK;
-      });
-    } catch (error) {
-      if (error !== ROLLBACK) throw error;
-      return;
+  const signal = c.req.raw.signal;
+  const queries = new Set<Started>();
+  const onAbort = () => {
+    for (const query of queries) {
+      if (query.executed) Promise.resolve(query.cancel()).catch(() => {});
     }
+  };
+  signal.addEventListener("abort", onAbort, { once: true });
+  try {
+    if (isRead(c)) {
+      c.set("db", tracked(sql, queries));
+      await next();
+    } else {
+      try {
+        await sql.begin(async (tx) => {
+          c.set("db", tracked(tx, queries));
+          await next();
+          if (c.error || c.res.status >= 400) throw ROLLBACK;
+        });
+      } catch (error) {
+        if (error !== ROLLBACK) throw error;
+        return;
+      }
+    }
+  } finally {
+    signal.removeEventListener("abort", onAbort);
   }
   const requestId = c.var.requestId;
   const failed = (error: unknown) =>

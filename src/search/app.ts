@@ -14,6 +14,7 @@ import type { Caller } from "../auth/caller.ts";
 import type { HawkScope } from "../config.ts";
 import type { Db } from "../db/pool.ts";
 import { type Mapping, resolveField } from "./mapping.ts";
+import { termWords } from "./backend.ts";
 
 /** A search document as stored and returned (`id` is the row's primary key). */
 export type SearchDocument = { id: string } & Record<string, unknown>;
@@ -170,8 +171,23 @@ export const bool = () =>
     return z.NEVER;
   });
 
-/** A non-null string (blank allowed, as the original's CharField filters). */
-export const str = () => z.string({ error: "Not a valid string." });
+/**
+ * Bounds of free text in a search (terms and text filters). The cost of matching text
+ * grows with its length and its number of words; an unbounded one held a connection for
+ * minutes. Names are at most 255 characters, so a longer needle only finds notes.
+ */
+export const MAX_TEXT_LENGTH = 1000;
+export const MAX_TEXT_WORDS = 100;
+
+/** A non-null string (blank allowed, as the original's CharField filters), bounded. */
+export const str = () =>
+  z.string({ error: "Not a valid string." })
+    .max(MAX_TEXT_LENGTH, {
+      message: `Ensure this field has no more than ${MAX_TEXT_LENGTH} characters.`,
+    })
+    .refine((v) => termWords(v).length <= MAX_TEXT_WORDS, {
+      message: `Ensure this field has no more than ${MAX_TEXT_WORDS} words.`,
+    });
 
 /** A date or datetime (ISO 8601), as the original's RelaxedDateTimeField accepts. */
 export const dateTime = () =>
@@ -394,7 +410,7 @@ export function entitySearchSchema(app: SearchApp, only?: string[]) {
       .map(([key, spec]) => [key, spec.schema.optional()]),
   );
   return z.object({
-    original_query: z.string().optional(),
+    original_query: str().optional(),
     sortby: z.string().optional(),
     ...pageSchema,
     ...filters,

@@ -26,6 +26,7 @@ import {
   parseSortby,
   type SearchApp,
   SortbyError,
+  str,
 } from "./app.ts";
 import { searchBackend } from "./engine.ts";
 import { csvFilename, csvResponse, EXPORT_MAX_ROWS } from "./csv.ts";
@@ -209,7 +210,7 @@ function registerGlobalSearch(apps: SearchApp[], domainApp: Parameters<Domain["r
     middleware: [bearer] as const,
     request: {
       query: z.object({
-        term: z.string(),
+        term: str(),
         entity: z.enum(names).default(fallback as never),
         offset: pageSchema.offset,
         limit: pageSchema.limit,

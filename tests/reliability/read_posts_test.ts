@@ -20,7 +20,7 @@ const probe: Domain = {
           middleware: [...middleware],
           responses: { 200: { description: "where the request ran" } },
         }),
-        (c) => c.json({ pool: c.var.db === c.var.deps.sql }, 200),
+        (c) => c.json({ pool: !("savepoint" in c.var.db) }, 200),
       );
     }
   },
