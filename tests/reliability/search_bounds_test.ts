@@ -6,7 +6,6 @@
  */
 import assert from "node:assert/strict";
 import { call, createAdviser, testApp } from "../helpers/app.ts";
-import { freshDatabase } from "../helpers/db.ts";
 import { connect } from "../../src/db/pool.ts";
 import { joinFragments } from "../../src/db/fragments.ts";
 import { databaseErrorToApiError } from "../../src/http/errors.ts";
