@@ -13,7 +13,12 @@
 import { createClient } from "redis";
 import { errorFields, type Logger } from "./log.ts";
 
-const create = (url: string) => createClient({ url, disableOfflineQueue: true });
+/** Reconnect within a second of Redis coming back (node-redis backs off to 2 s). */
+const reconnectStrategy = (retries: number) =>
+  Math.min(retries * 100, 800) + Math.floor(Math.random() * 200);
+
+const create = (url: string) =>
+  createClient({ url, disableOfflineQueue: true, socket: { reconnectStrategy } });
 export type Redis = ReturnType<typeof create>;
 
 /** How long a request waits for one Redis command before carrying on without it. */

@@ -10,7 +10,9 @@
  *
  * Each handler's blocking read is watched: one that has not returned within its block
  * time plus a margin (a half-open connection, a lost reply) is treated as dead, its
- * connection dropped and a new one made. The lease records when each queue was last
+ * connection dropped and a new one made. An id in this worker's processing list that no
+ * handler took (BLMOVE moved it, but the reply was lost with the connection) is returned
+ * to its queue once two maintenance passes in a row have seen it. The lease records when each queue was last
  * read, so `queue health` can tell a worker that renews its lease but consumes nothing.
  *
  * The same timer promotes due delayed jobs (retries) and ticks the schedules.
@@ -23,7 +25,7 @@ import { errorFields } from "../log.ts";
 import { type AnyJob, type QueueName, QUEUES } from "./definition.ts";
 import { type AttemptResult, logAttempt, runAttempt } from "./attempt.ts";
 import { RedisQueue } from "./redis_queue.ts";
-import { type JobKeys, PROMOTE, REAP, SETTLE, START } from "./redis_keys.ts";
+import { type JobKeys, PROMOTE, REAP, RESCUE, SETTLE, START } from "./redis_keys.ts";
 import { type Schedule, Scheduler } from "./scheduler.ts";
 
 export interface WorkerOptions {
@@ -87,6 +89,10 @@ export class Worker {
   #consumers: Consumer[] = [];
   #loops: Promise<void>[] = [];
   #running = new Map<string, Running>();
+  /** Ids a BLMOVE handed to a handler and not yet settled. */
+  #taken = new Set<string>();
+  /** Ids in our processing lists that no handler held at the last maintenance pass. */
+  #unheld = new Set<string>();
   #abandoned = new Set<string>();
   #timers: ReturnType<typeof setInterval>[] = [];
   #stopping = false;
@@ -171,6 +177,7 @@ export class Worker {
       const keys = [this.#keys.delayed(queue), this.#keys.queue(queue)];
       while (await PROMOTE.run(this.#redis, keys, [now, PROMOTE_BATCH]) === PROMOTE_BATCH);
     }
+    await this.#rescueUnheld();
     for (const worker of await this.#redis.sMembers(this.#keys.workers)) {
       if (worker === this.id) continue;
       const moved = await this.#reap(worker);
@@ -208,6 +215,25 @@ export class Worker {
       consumer.waitingSince = null;
       consumer.connection.destroy();
     }
+  }
+
+  /** Requeues ids held in our processing lists by no handler for two passes in a row. */
+  async #rescueUnheld(): Promise<void> {
+    const seen = new Set<string>();
+    for (const queue of this.queues) {
+      const processing = this.#keys.processing(queue, this.id);
+      for (const id of await this.#redis.lRange(processing, 0, -1)) {
+        if (this.#taken.has(id)) continue;
+        if (!this.#unheld.has(id)) {
+          seen.add(id);
+          continue;
+        }
+        if (await RESCUE.run(this.#redis, [processing, this.#keys.queue(queue)], [id])) {
+          this.#deps.log.warn("requeued a job no handler held", { id, queue });
+        }
+      }
+    }
+    this.#unheld = seen;
   }
 
   async #reap(worker: string): Promise<number> {
@@ -279,6 +305,7 @@ export class Worker {
       consumer.answeredAt = Date.now();
       if (!id) continue;
       consumer.busy = true;
+      this.#taken.add(id);
       try {
         await this.#process(queue, id);
       } catch (error) {
@@ -286,6 +313,7 @@ export class Worker {
         // requeued when this worker stops or its lease lapses.
         this.#deps.log.error("job settle failed", { queue, id, ...errorFields(error) });
       } finally {
+        this.#taken.delete(id);
         consumer.busy = false;
         consumer.answeredAt = Date.now();
       }

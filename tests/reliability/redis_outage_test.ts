@@ -124,6 +124,44 @@ Deno.test({
 });
 
 Deno.test({
+  name: "worker: an id in its processing list that no handler holds goes back to the queue",
+  ignore,
+  sanitizeOps: false,
+  sanitizeResources: false,
+  fn: async () => {
+    const server = await privateRedis();
+    const redis = await connectRedis(server.url);
+    const deps = redisDeps(redis, "orphan:");
+    const queue = deps.jobs as RedisQueue;
+    const { seen, job } = countingJob();
+    const worker = new Worker({
+      deps,
+      jobs: [job],
+      concurrency: { "short-running": 1 },
+      pollMs: 50,
+      blockSeconds: 1,
+    });
+    try {
+      // What a BLMOVE whose reply died with Redis leaves: the id moved, no handler has it.
+      const id = await queue.enqueue(job, { n: "orphan" });
+      await redis.lMove(
+        queue.keys.queue("short-running"),
+        queue.keys.processing("short-running", worker.id),
+        "RIGHT",
+        "LEFT",
+      );
+      await worker.start();
+      await waitFor(() => seen.includes("orphan"), "the orphaned job to run");
+      assert.equal(await redis.exists(queue.keys.job(id)), 0);
+    } finally {
+      await worker.stop();
+      redis.destroy();
+      await server.stop();
+    }
+  },
+});
+
+Deno.test({
   name: "queue health: a live lease whose reads are overdue is not a consuming worker",
   ignore,
   sanitizeOps: false,
