@@ -74,6 +74,7 @@ const schema = z
     PORT: int(8000, 0, 65535),
     DATABASE_URL: url(["postgres:", "postgresql:"]),
     DATABASE_POOL_SIZE: int(10, 1, 500),
+    DATABASE_STATEMENT_TIMEOUT: int(30, 0, 86_400),
     DATA_DIR: z.string().trim().default("./.data"),
     MIGRATE_ON_START: bool(true),
     REDIS_BASE_URL: url(["redis:", "rediss:"]),

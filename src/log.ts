@@ -36,3 +36,31 @@ export function createLogger(
 
 /** A logger that drops everything: for tests and benchmarks. */
 export const silentLogger: Logger = createLogger("silent");
+
+/**
+ * An error as log fields: its class and message (`TypeError: …`, never a bare `Error`
+ * or an empty string), any code, its cause chain and its stack.
+ */
+export function errorFields(error: unknown): Record<string, unknown> {
+  if (!(error instanceof Error)) return { error: String(error) };
+  const fields: Record<string, unknown> = { error: describe(error) };
+  const code = (error as { code?: unknown }).code;
+  if (code !== undefined) fields.code = code;
+  const causes: string[] = [];
+  for (let cause = error.cause, depth = 0; cause !== undefined && depth < 5; depth++) {
+    causes.push(cause instanceof Error ? describe(cause) : String(cause));
+    cause = cause instanceof Error ? cause.cause : undefined;
+  }
+  if (causes.length) fields.cause = causes.join(" <- ");
+  if (error.stack) fields.stack = error.stack;
+  return fields;
+}
+
+function describe(error: Error): string {
+  const name = error.name || error.constructor?.name || "Error";
+  const inner = error instanceof AggregateError
+    ? error.errors.map((e) => (e instanceof Error ? e.message : String(e))).join("; ")
+    : "";
+  const message = error.message || (error as { code?: unknown }).code || inner;
+  return message ? `${name}: ${message}` : `${name} (no message)`;
+}

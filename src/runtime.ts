@@ -27,6 +27,11 @@ export interface RuntimeOptions {
   contributions: Contributions;
   /** Defaults to the environment's. */
   config?: Config;
+  /**
+   * Bound every statement by DATABASE_STATEMENT_TIMEOUT (the API; never jobs or
+   * commands).
+   */
+  statementTimeout?: boolean;
 }
 
 /** Opens the shared resources. */
@@ -37,6 +42,9 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
     url: config.DATABASE_URL,
     dataDir: config.DATA_DIR,
     poolSize: config.DATABASE_POOL_SIZE,
+    statementTimeoutMs: options.statementTimeout
+      ? config.DATABASE_STATEMENT_TIMEOUT * 1000
+      : undefined,
     log,
   });
   // A newcomer's first command may run before `start` ever did: bring the embedded

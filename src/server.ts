@@ -17,7 +17,7 @@ export function createServeCommand(routes: RouteSet[]): Command {
 }
 
 async function serve(routes: RouteSet[], context: CommandContext): Promise<number> {
-  const runtime = await context.openRuntime({ logTo: "stdout" });
+  const runtime = await context.openRuntime({ logTo: "stdout", statementTimeout: true });
   const { config, log, deps } = runtime;
   if (config.MIGRATE_ON_START) {
     await prepareDatabase(runtime.db.sql, log, deps.contributions.afterMigrate);

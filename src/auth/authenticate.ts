@@ -17,6 +17,8 @@ import { authenticatedAdviser, claimHawkNonce, recordUserEvent } from "./queries
 import { lookUpToken } from "./sso.ts";
 import { HawkFail, type HawkVerified, serverAuthorization, verifyHawkRequest } from "./hawk.ts";
 import type { Db } from "../db/pool.ts";
+import { withTimeout } from "../redis.ts";
+import { errorFields } from "../log.ts";
 
 /** The bearer token of the request, or a 401 in the original's wording. */
 export function bearerToken(header: string | undefined): string {
@@ -113,15 +115,26 @@ function signedUrl(c: Context<AppEnv>): URL {
 
 const NONCE_SECONDS = 60;
 
-/** Remembers a nonce for 60 s (Redis `SET NX EX`, else a table); true when seen before. */
+/**
+ * Remembers a nonce for 60 s (Redis `SET NX EX`, else a table); true when seen before.
+ * While Redis does not answer (within a second) the table takes over, so Hawk clients
+ * keep working through a Redis outage.
+ */
 async function seenNonce(deps: AppDeps, db: Db, id: string, nonce: string): Promise<boolean> {
   const key = `hawk:${id}:${nonce}`;
   if (deps.redis) {
-    const set = await deps.redis.set(key, "1", {
-      condition: "NX",
-      expiration: { type: "EX", value: NONCE_SECONDS },
-    });
-    return set === null;
+    try {
+      const set = await withTimeout(
+        deps.redis.set(key, "1", {
+          condition: "NX",
+          expiration: { type: "EX", value: NONCE_SECONDS },
+        }),
+        "hawk nonce",
+      );
+      return set === null;
+    } catch (error) {
+      deps.log.warn("hawk nonce: Redis unavailable, using PostgreSQL", errorFields(error));
+    }
   }
   const now = deps.now();
   return !(await claimHawkNonce(db, key, now, new Date(now.getTime() + NONCE_SECONDS * 1000)));

@@ -7,6 +7,8 @@
  */
 import type { AppDeps } from "../deps.ts";
 import { sha256Hex } from "../crypto.ts";
+import { withTimeout } from "../redis.ts";
+import { errorFields } from "../log.ts";
 
 /** What is remembered about a token SSO vouched for. */
 export interface TokenData {
@@ -28,17 +30,32 @@ interface TokenCache {
 /** Keys hold the token's hash, so a Redis dump holds no usable credentials. */
 const cacheKey = async (token: string) => `access_token:${await sha256Hex(token)}`;
 
+/** Redis, bounded in time: while it does not answer, a lookup is a miss and a store is skipped. */
 function redisCache(deps: AppDeps): TokenCache {
   const redis = deps.redis!;
+  const unavailable = (error: unknown) =>
+    deps.log.warn("token cache: Redis unavailable", errorFields(error));
   return {
     async get(token) {
-      const value = await redis.get(await cacheKey(token));
-      return value ? JSON.parse(value) as TokenData : null;
+      try {
+        const value = await withTimeout(redis.get(await cacheKey(token)), "token cache get");
+        return value ? JSON.parse(value) as TokenData : null;
+      } catch (error) {
+        unavailable(error);
+        return null;
+      }
     },
     async set(token, data, ttlSeconds) {
-      await redis.set(await cacheKey(token), JSON.stringify(data), {
-        expiration: { type: "EX", value: Math.max(1, Math.floor(ttlSeconds)) },
-      });
+      try {
+        await withTimeout(
+          redis.set(await cacheKey(token), JSON.stringify(data), {
+            expiration: { type: "EX", value: Math.max(1, Math.floor(ttlSeconds)) },
+          }),
+          "token cache set",
+        );
+      } catch (error) {
+        unavailable(error);
+      }
     },
   };
 }
@@ -155,7 +172,7 @@ export async function lookUpToken(
   try {
     answer = await introspect(deps, token, trace);
   } catch (error) {
-    deps.log.error("SSO introspection request failed", { error: (error as Error).message });
+    deps.log.error("SSO introspection request failed", errorFields(error));
     return { data: null, cached: false };
   }
   if (!answer) return { data: null, cached: false };

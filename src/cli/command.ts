@@ -9,9 +9,9 @@ export interface CommandContext {
   /**
    * Opens the process's shared resources, with every domain's contributions. `logTo` is
    * "stdout" for the long-running processes; operator commands keep stderr so their
-   * stdout carries only their result.
+   * stdout carries only their result. `statementTimeout` bounds every statement (the API).
    */
-  openRuntime(options?: { logTo?: LogStream }): Promise<Runtime>;
+  openRuntime(options?: { logTo?: LogStream; statementTimeout?: boolean }): Promise<Runtime>;
 }
 
 export interface Command {

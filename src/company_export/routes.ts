@@ -9,6 +9,8 @@ import { pageQuery, paginatedSchema } from "../http/pagination.ts";
 import {
   decimalField,
   idParam,
+  isoDate,
+  isoDateTime,
   jsonBody,
   jsonObject,
   jsonResponse,
@@ -33,7 +35,7 @@ export const exportUpdateBody = z.object({
   destination_country: nestedRef(),
   sector: nestedRef(),
   exporter_experience: nestedRef(),
-  estimated_win_date: z.iso.date(),
+  estimated_win_date: isoDate(),
   estimated_export_value_amount: decimalField({ maxDigits: 19, decimalPlaces: 0 }),
   estimated_export_value_years: nestedRef(),
   export_potential: z.string().trim().min(1).max(255),
@@ -41,7 +43,7 @@ export const exportUpdateBody = z.object({
   status: z.enum(EXPORT_STATUSES),
   notes: z.string().trim(),
   archived: z.boolean(),
-  archived_on: z.iso.datetime({ offset: true, local: true }).nullable(),
+  archived_on: isoDateTime().nullable(),
   archived_reason: z.string().trim().nullable(),
 }).partial();
 export const exportCreateBody = exportUpdateBody.required({

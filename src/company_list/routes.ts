@@ -9,6 +9,8 @@ import { pageQuery, paginatedSchema } from "../http/pagination.ts";
 import {
   decimalField,
   idParam,
+  isoDate,
+  isoDateTime,
   jsonBody,
   jsonObject,
   jsonResponse,
@@ -146,9 +148,9 @@ const pipelineFields = {
   sector: nullableRef(),
   potential_value: decimalField({ maxDigits: 19, decimalPlaces: 0 }).nullable(),
   likelihood_to_win: likelihood,
-  expected_win_date: z.iso.date().nullable(),
+  expected_win_date: isoDate().nullable(),
   archived: z.boolean(),
-  archived_on: z.iso.datetime({ offset: true, local: true }).nullable(),
+  archived_on: isoDateTime().nullable(),
   archived_reason: z.string().nullable(),
 };
 

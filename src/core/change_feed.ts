@@ -14,8 +14,15 @@ export interface Change {
   operation?: ChangeOperation;
 }
 
+/** The transactions (or pools) that recorded changes: a request's sync follows only these. */
+const changed = new WeakSet<Db>();
+
+/** Whether anything was recorded through `db` (a request's transaction). */
+export const recordedChanges = (db: Db): boolean => changed.has(db);
+
 export async function recordChanges(db: Db, changes: Change[]): Promise<void> {
   if (!changes.length) return;
+  changed.add(db);
   const rows = changes.map((c) => ({
     entity: c.entity,
     entity_id: c.id,

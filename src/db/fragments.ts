@@ -4,15 +4,20 @@ import type { Db } from "./pool.ts";
 
 export type Fragment = postgres.PendingQuery<postgres.Row[]>;
 
-/** `a, b, c` (or another separator) from a list of fragments; empty for none. */
+/**
+ * `a, b, c` (or another separator) from a list of fragments; empty for none. One flat
+ * fragment (a template of n + 1 strings), not n nested ones: postgres.js builds nested
+ * fragments recursively, and thousands of them overflowed the stack.
+ */
 export function joinFragments(
   sql: Db,
   parts: Fragment[],
   separator: "," | "and" | "or" = ",",
 ): Fragment {
   if (!parts.length) return sql``;
-  const sep = separator === "," ? sql`, ` : separator === "and" ? sql` and ` : sql` or `;
-  return parts.reduce((acc, part) => sql`${acc}${sep}${part}`);
+  const sep = separator === "," ? ", " : ` ${separator} `;
+  const strings = ["", ...parts.slice(1).map(() => sep), ""];
+  return sql(Object.assign(strings, { raw: strings }) as unknown as TemplateStringsArray, ...parts);
 }
 
 /** `where a and b` for the given conditions, or nothing when there are none. */

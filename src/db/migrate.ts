@@ -102,6 +102,8 @@ export async function migrate(
   const files = await readMigrations(options.dir);
   const conn = await sql.reserve();
   try {
+    // Migrations may outlast the API's statement timeout (an index on a big table).
+    await conn`set statement_timeout = 0`;
     await conn`select pg_advisory_lock(${LOCK_KEY})`;
     try {
       await ensureTable(conn);
@@ -138,6 +140,7 @@ export async function migrate(
       return ran;
     } finally {
       await conn`select pg_advisory_unlock(${LOCK_KEY})`;
+      await conn`reset statement_timeout`;
     }
   } finally {
     conn.release();

@@ -22,23 +22,71 @@ export interface OpenOptions {
   url?: string;
   dataDir?: string;
   poolSize?: number;
+  /** Statements running longer are cancelled (the API's pool; jobs run unbounded). */
+  statementTimeoutMs?: number;
   log?: Logger;
 }
 
-/** Shared postgres.js options: quiet notices, `undefined` sent as NULL. */
-export function connect(url: string, options: { max?: number } = {}): Sql {
+const STARTUP_PAD = "x".repeat(1024);
+
+/**
+ * Shared postgres.js options: quiet notices, `undefined` sent as NULL, and, when given,
+ * a statement timeout set at connection start (no extra round trip per query).
+ */
+export function connect(
+  url: string,
+  options: { max?: number; statementTimeoutMs?: number } = {},
+): Sql {
   return postgres(url, {
     max: options.max ?? 10,
     onnotice: () => {},
     transform: { undefined: null },
-    connection: { application_name: "datahub-api", TimeZone: "UTC" },
+    connection: {
+      application_name: "datahub-api",
+      TimeZone: "UTC",
+      // postgres.js 3.4 keeps a stale write timer when a connection drops, after which a
+      // startup message shorter than 1 KiB is buffered and never sent: the reconnect
+      // hangs, and requests with it. Messages of 1 KiB or more are written at once (and
+      // clear the timer), so the startup message is padded with a custom setting.
+      "datahub.startup_pad": STARTUP_PAD,
+      ...(options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : {}),
+    },
+  });
+}
+
+let driverGuarded = false;
+
+/**
+ * Keeps the process alive through a postgres.js bug: when PostgreSQL drops a connection
+ * while a write is scheduled, the driver's deferred write runs on the closed socket
+ * (`socket.write` of null, in connection.js `nextWrite`) and throws from a timer, which
+ * would end the process. That connection is gone already and the pool replaces it, so
+ * only this error is swallowed (and logged); any other uncaught error still ends the
+ * process.
+ */
+export function guardDriverCrash(log?: Logger): void {
+  if (driverGuarded) return;
+  driverGuarded = true;
+  globalThis.addEventListener("error", (event) => {
+    const error = event.error;
+    if (
+      error instanceof TypeError && /postgres[@/].*connection\.js/.test(error.stack ?? "") &&
+      /reading 'write'/.test(error.message)
+    ) {
+      event.preventDefault();
+      log?.warn("postgres.js wrote to a closed connection (ignored)", { error: error.message });
+    }
   });
 }
 
 /** Opens the database named by `url`, or the embedded one when `url` is unset. */
 export async function openDatabase(options: OpenOptions): Promise<Database> {
   if (options.url) {
-    const sql = connect(options.url, { max: options.poolSize });
+    guardDriverCrash(options.log);
+    const sql = connect(options.url, {
+      max: options.poolSize,
+      statementTimeoutMs: options.statementTimeoutMs,
+    });
     return { sql, embedded: false, close: () => sql.end({ timeout: 5 }) };
   }
   const dataDir = options.dataDir ?? "./.data";
@@ -47,7 +95,7 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
     detail: `no DATABASE_URL: using embedded PGlite in ${dataDir}/pg (single connection)`,
   });
   // PGlite has one backend: a second connection would interleave inside our transactions.
-  const sql = connect(embedded.url, { max: 1 });
+  const sql = connect(embedded.url, { max: 1, statementTimeoutMs: options.statementTimeoutMs });
   return {
     sql,
     embedded: true,

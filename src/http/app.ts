@@ -18,8 +18,10 @@ import type { App, AppEnv, RouteSet } from "./context.ts";
 import type { AppDeps } from "../deps.ts";
 import { requestLog } from "./request_log.ts";
 import { requestTransaction } from "./transaction.ts";
+import { requestGuard } from "./request_guard.ts";
 import { registerDocs } from "./docs.ts";
 import { anonymous } from "../auth/caller.ts";
+import { errorFields } from "../log.ts";
 
 function renderError(error: Error, c: Context<AppEnv>): Response {
   const mapped = error instanceof ApiError ? error : databaseErrorToApiError(error) ??
@@ -35,8 +37,7 @@ function renderError(error: Error, c: Context<AppEnv>): Response {
     request_id: c.var.requestId,
     method: c.req.method,
     path: c.req.path,
-    error: error.message,
-    stack: error.stack,
+    ...errorFields(error),
   });
   return c.json({ detail: "A server error occurred." }, 500);
 }
@@ -73,6 +74,7 @@ export function createApp(deps: AppDeps, domains: RouteSet[]): App {
     await next();
   });
   app.use("*", requestLog);
+  app.use("*", requestGuard);
   app.use("*", requestTransaction);
   app.onError(renderError);
 

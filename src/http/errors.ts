@@ -174,13 +174,51 @@ interface PgError {
   message?: string;
 }
 
+export const NULL_CHARACTER = "Null characters are not allowed.";
+const INVALID_DATETIME =
+  "Datetime has wrong format. Use one of these formats instead: YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z].";
+
+/** DRF's ServiceUnavailable, with a hint of when to come back. */
+export const serviceUnavailable = () =>
+  new ApiError(503, { detail: "Service temporarily unavailable, try again later." }, {
+    "Retry-After": "1",
+  });
+
 /**
- * Maps constraint violations that bad input can cause to 400s, so a missed check in a
- * domain becomes a clear field error rather than a 500. Returns null for other errors.
+ * postgres.js's own codes for a connection lost or not made, and the SQLSTATEs of a
+ * server going away or refusing connections (classes 08 and 57P, too many connections).
+ */
+const UNAVAILABLE = new Set([
+  "CONNECTION_CLOSED",
+  "CONNECTION_ENDED",
+  "CONNECTION_DESTROYED",
+  "CONNECT_TIMEOUT",
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "EPIPE",
+  "53300",
+  "57P01",
+  "57P02",
+  "57P03",
+  "57014", // query_canceled: the statement timeout (or a cancelled request)
+]);
+
+/** Whether `error` says the database is unreachable or shedding load (a 503, not a 500). */
+export function databaseUnavailable(error: unknown): boolean {
+  const code = (error as PgError | null)?.code;
+  return typeof code === "string" && (UNAVAILABLE.has(code) || code.startsWith("08"));
+}
+
+/**
+ * Maps database errors that bad input can cause to 400s, so a missed check in a domain
+ * becomes a clear field error rather than a 500, and an unreachable database to a 503.
+ * PostgreSQL's own text never reaches the client: messages are DRF's. Returns null for
+ * other errors.
  */
 export function databaseErrorToApiError(error: unknown): ApiError | null {
   const pg = error as PgError;
   if (!pg || typeof pg.code !== "string") return null;
+  if (databaseUnavailable(error)) return serviceUnavailable();
   const key = /Key \(([^)]+)\)=\(([^)]*)\)/.exec(pg.detail ?? "");
   const field = (key?.[1] ?? pg.column_name ?? "non_field_errors").split(",")[0].trim().replace(
     /_id$/,
@@ -197,12 +235,25 @@ export function databaseErrorToApiError(error: unknown): ApiError | null {
       });
     case "23502": // not_null_violation
       return new ValidationError({ [field]: [DRF_MESSAGES.notNull] });
-    case "22P02": // invalid_text_representation (e.g. a malformed uuid that slipped through)
+    case "22021": // character_not_in_repertoire: a NUL in text
+    case "22P05": // untranslatable_character: \u0000 in jsonb
+      return new ValidationError({ [field]: [NULL_CHARACTER] });
     case "22007": // invalid_datetime_format
-    case "22008": // datetime_field_overflow
+    case "22008": // datetime_field_overflow (e.g. a year before 1)
+      return new ValidationError({ [field]: [INVALID_DATETIME] });
+    case "22001": { // string_data_right_truncation: "value too long for type character varying(N)"
+      const max = /\((\d+)\)/.exec(pg.message ?? "")?.[1];
+      return new ValidationError({
+        [field]: [max ? `Ensure this field has no more than ${max} characters.` : "Invalid value."],
+      });
+    }
+    case "22P02": // invalid_text_representation (e.g. a malformed uuid that slipped through)
     case "22003": // numeric_value_out_of_range
-    case "22001": // string_data_right_truncation
-      return new ValidationError({ non_field_errors: [pg.message ?? "Invalid value."] });
+    case "2201W": // invalid_row_count_in_limit_clause
+    case "2201X": // invalid_row_count_in_result_offset_clause
+    case "22023": // invalid_parameter_value
+    case "54001": // statement_too_complex (stack depth limit exceeded)
+      return new ValidationError({ [field]: ["Invalid value."] });
     default:
       return null;
   }

@@ -29,9 +29,14 @@ export const pageQuery = z.object({
   offset: z.string().optional().openapi({ description: "Rows to skip", example: "0" }),
 });
 
+/**
+ * A non-negative integer, or `fallback`. Past 2^53 (beyond what PostgreSQL's bigint or
+ * a JavaScript number holds exactly) is a bad value too, and falls back.
+ */
 function positiveInt(value: string | undefined, fallback: number, allowZero: boolean): number {
   if (value === undefined || !/^\d+$/.test(value.trim())) return fallback;
   const n = Number(value);
+  if (!Number.isSafeInteger(n)) return fallback;
   return n === 0 && !allowZero ? fallback : n;
 }
 
@@ -137,7 +142,7 @@ export function readPageNumber(c: Context, pageSize: number): Page & { page: num
     : /^\s*\+?\d+\s*$/.test(raw)
     ? Number(raw)
     : 0;
-  if (page < 1) throw invalidPage();
+  if (page < 1 || !Number.isSafeInteger(page * pageSize)) throw invalidPage();
   return { page, limit: pageSize, offset: (page - 1) * pageSize };
 }
 

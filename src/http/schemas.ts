@@ -170,3 +170,19 @@ export const jsonResponse = (description: string, schema: z.ZodType = jsonObject
   description,
   content: { "application/json": { schema } },
 });
+
+/** Year 0 passes ISO patterns but not Python's dates (years 1–9999) nor PostgreSQL's. */
+const yearOne = (v: string) => !v.startsWith("0000");
+
+/** DRF's DateField: `YYYY-MM-DD`, years 1–9999. */
+export const isoDate = () =>
+  z.iso.date().refine(yearOne, {
+    message: "Date has wrong format. Use one of these formats instead: YYYY-MM-DD.",
+  });
+
+/** DRF's DateTimeField: ISO 8601 with or without an offset, years 1–9999. */
+export const isoDateTime = () =>
+  z.iso.datetime({ offset: true, local: true }).refine(yearOne, {
+    message:
+      "Datetime has wrong format. Use one of these formats instead: YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z].",
+  });

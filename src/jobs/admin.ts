@@ -26,6 +26,10 @@ export interface WorkerInfo {
   pid?: number;
   host?: string;
   renewed_at?: string;
+  /** Per queue, the oldest last answer to its handlers' reads (see src/jobs/worker.ts). */
+  polled_at?: Record<string, string>;
+  /** How old `polled_at` may be while the worker is still consuming. */
+  poll_deadline_ms?: number;
 }
 
 export async function listWorkers({ redis, keys }: RedisQueue): Promise<WorkerInfo[]> {
@@ -62,10 +66,22 @@ export async function queueStatus(
   return { queues, workers };
 }
 
+/**
+ * Whether `worker` is reading `queue`: its lease lists the queue and its handlers' last
+ * read is within the deadline (a worker renewing its lease with every read stuck is not).
+ */
+export function consumes(worker: WorkerInfo, queue: QueueName, now = Date.now()): boolean {
+  if (!worker.alive || !worker.queues.includes(queue)) return false;
+  const polled = worker.polled_at?.[queue];
+  if (!polled || worker.poll_deadline_ms === undefined) return true; // an older worker's lease
+  return now - Date.parse(polled) <= worker.poll_deadline_ms;
+}
+
 /** Whether a live worker consumes `queue` (each queue when omitted). */
 export async function healthy(queue: RedisQueue, only?: QueueName): Promise<boolean> {
-  const workers = (await listWorkers(queue)).filter((w) => w.alive);
-  return (only ? [only] : QUEUES).every((q) => workers.some((w) => w.queues.includes(q)));
+  const workers = await listWorkers(queue);
+  const now = Date.now();
+  return (only ? [only] : QUEUES).every((q) => workers.some((w) => consumes(w, q, now)));
 }
 
 /**

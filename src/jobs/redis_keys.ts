@@ -126,3 +126,12 @@ else ids = redis.call('LRANGE', KEYS[1], 0, -1) end
 for _, id in ipairs(ids) do redis.call('DEL', ARGV[1] .. 'job:' .. id) end
 redis.call('DEL', KEYS[1])
 return #ids`);
+
+/**
+ * Return one id a live worker holds but is not running (its BLMOVE reply was lost with
+ * the connection) to the front of its queue. KEYS: processing, queue. ARGV: id.
+ */
+export const RESCUE = new Script(`
+if redis.call('LREM', KEYS[1], 1, ARGV[1]) == 0 then return 0 end
+redis.call('RPUSH', KEYS[2], ARGV[1])
+return 1`);

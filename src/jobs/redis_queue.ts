@@ -4,7 +4,7 @@
  * (src/jobs/worker.ts) take ids with BLMOVE; unlike RQ's lists, nothing is held only in a
  * worker's memory, so a restarted worker or Redis with persistence loses no job.
  */
-import type { Redis } from "../redis.ts";
+import { type Redis, withTimeout } from "../redis.ts";
 import type { JobRef } from "./queue.ts";
 import { ENQUEUE_ONCE, JobKeys } from "./redis_keys.ts";
 import { type EnqueueOptions, type JobQueue, serializePayload } from "./queue.ts";
@@ -21,8 +21,23 @@ export class RedisQueue implements JobQueue {
     this.#now = options.now;
   }
   #now: () => Date;
+  #inflight = new Set<Promise<unknown>>();
 
-  async enqueue<P>(job: JobRef<P>, payload: P, options: EnqueueOptions = {}) {
+  /** Enqueues wait this long for Redis (then fail, to be logged; the command may still land). */
+  static readonly TIMEOUT_MS = 5000;
+
+  enqueue<P>(job: JobRef<P>, payload: P, options: EnqueueOptions = {}): Promise<string> {
+    const done = withTimeout(
+      this.#enqueue(job, payload, options),
+      `enqueue ${job.name}`,
+      RedisQueue.TIMEOUT_MS,
+    );
+    this.#inflight.add(done);
+    done.catch(() => {}).finally(() => this.#inflight.delete(done));
+    return done;
+  }
+
+  async #enqueue<P>(job: JobRef<P>, payload: P, options: EnqueueOptions = {}) {
     const body = serializePayload(job, payload);
     const id = crypto.randomUUID();
     const now = this.#now().getTime();
@@ -58,7 +73,8 @@ export class RedisQueue implements JobQueue {
     return claimed === 1 ? id : null;
   }
 
-  idle(): Promise<void> {
-    return Promise.resolve();
+  /** Resolves when the enqueues started so far have settled (answered or timed out). */
+  async idle(): Promise<void> {
+    while (this.#inflight.size) await Promise.allSettled([...this.#inflight]);
   }
 }

@@ -6,6 +6,7 @@
  * runs missed while no worker was up are not replayed: the first run after start-up is
  * the next fire time, and a late tick fires a schedule at most once.
  */
+import { errorFields } from "../log.ts";
 import { Cron } from "croner";
 import type { Config } from "../config.ts";
 import type { Logger } from "../log.ts";
@@ -104,7 +105,7 @@ export class Scheduler {
   start(intervalMs = 1000): void {
     this.#timer = setInterval(() => {
       this.#ticking ??= this.tick()
-        .catch((error) => this.#options.log.error("schedule tick failed", { error: String(error) }))
+        .catch((error) => this.#options.log.error("schedule tick failed", errorFields(error)))
         .finally(() => (this.#ticking = undefined));
     }, intervalMs);
   }

@@ -8,17 +8,25 @@
  * therefore run at least once, and handlers must be idempotent. A job whose worker died
  * on every attempt is dead-lettered once its attempts are used up.
  *
+ * Each handler's blocking read is watched: one that has not returned within its block
+ * time plus a margin (a half-open connection, a lost reply) is treated as dead, its
+ * connection dropped and a new one made. An id in this worker's processing list that no
+ * handler took (BLMOVE moved it, but the reply was lost with the connection) is returned
+ * to its queue once two maintenance passes in a row have seen it. The lease records when each queue was last
+ * read, so `queue health` can tell a worker that renews its lease but consumes nothing.
+ *
  * The same timer promotes due delayed jobs (retries) and ticks the schedules.
  * `stop()` (SIGTERM/SIGINT) stops taking jobs, lets running ones finish within the grace
  * period, then aborts and requeues the rest without counting that attempt.
  */
 import type { AppDeps } from "../deps.ts";
-import type { Redis } from "../redis.ts";
+import { listenForErrors, type Redis } from "../redis.ts";
+import { errorFields } from "../log.ts";
 import type { AnyJob } from "./definition.ts";
 import { type QueueName, QUEUES } from "./queue.ts";
 import { type AttemptResult, logAttempt, runAttempt } from "./attempt.ts";
 import { RedisQueue } from "./redis_queue.ts";
-import { type JobKeys, PROMOTE, REAP, SETTLE, START } from "./redis_keys.ts";
+import { type JobKeys, PROMOTE, REAP, RESCUE, SETTLE, START } from "./redis_keys.ts";
 import { type Schedule, Scheduler } from "./scheduler.ts";
 
 export interface WorkerOptions {
@@ -37,6 +45,23 @@ export interface WorkerOptions {
   pollMs?: number;
   /** BLMOVE timeout in seconds. Default 5. */
   blockSeconds?: number;
+  /**
+   * How long past `blockSeconds` a blocking read may stay unanswered before its
+   * connection is dropped and remade. Default 3 s.
+   */
+  stallMarginMs?: number;
+}
+
+/** One handler: its connection and the times its reads were sent and answered. */
+interface Consumer {
+  queue: QueueName;
+  connection: Redis;
+  /** Date.now() when the pending BLMOVE was sent; null while a job runs or between reads. */
+  waitingSince: number | null;
+  /** Date.now() when a BLMOVE last answered (a job or its timeout), or the handler began. */
+  answeredAt: number;
+  /** Running a job (a sign of life however long it takes). */
+  busy: boolean;
 }
 
 interface Running {
@@ -62,9 +87,13 @@ export class Worker {
   #jobs: Map<string, AnyJob>;
   #scheduler: Scheduler;
   #options: Required<Omit<WorkerOptions, "schedules">>;
-  #connections: Redis[] = [];
+  #consumers: Consumer[] = [];
   #loops: Promise<void>[] = [];
   #running = new Map<string, Running>();
+  /** Ids a BLMOVE handed to a handler and not yet settled. */
+  #taken = new Set<string>();
+  /** Ids in our processing lists that no handler held at the last maintenance pass. */
+  #unheld = new Set<string>();
   #abandoned = new Set<string>();
   #timers: ReturnType<typeof setInterval>[] = [];
   #stopping = false;
@@ -84,6 +113,7 @@ export class Worker {
       graceMs: 30_000,
       pollMs: 1000,
       blockSeconds: 5,
+      stallMarginMs: 3000,
       ...options,
     };
     this.#jobs = new Map(options.jobs.map((j) => [j.name, j]));
@@ -103,20 +133,24 @@ export class Worker {
     await this.#renewLease();
     for (const queue of this.queues) {
       for (let i = 0; i < this.#options.concurrency[queue]!; i++) {
-        const connection = this.#redis.duplicate();
-        await connection.connect();
-        this.#connections.push(connection);
-        this.#loops.push(this.#consume(queue, connection));
+        const consumer: Consumer = {
+          queue,
+          connection: await this.#connect(),
+          waitingSince: null,
+          answeredAt: Date.now(),
+          busy: false,
+        };
+        this.#consumers.push(consumer);
+        this.#loops.push(this.#consume(consumer));
       }
     }
     const renew = setInterval(() => {
-      this.#renewLease().catch((error) =>
-        log.error("lease renewal failed", { error: String(error) })
-      );
-    }, Math.max(10, Math.floor(this.#options.leaseMs / 3)));
+      this.#renewLease().catch((error) => log.error("lease renewal failed", errorFields(error)));
+    }, this.#renewEveryMs);
     const maintain = setInterval(() => {
+      this.#dropStalledReads();
       this.#maintaining ??= this.#maintain()
-        .catch((error) => log.error("worker maintenance failed", { error: String(error) }))
+        .catch((error) => log.error("worker maintenance failed", errorFields(error)))
         .finally(() => (this.#maintaining = undefined));
     }, this.#options.pollMs);
     this.#timers.push(renew, maintain);
@@ -125,6 +159,10 @@ export class Worker {
       concurrency: Object.fromEntries(this.queues.map((q) => [q, this.#options.concurrency[q]])),
       schedules: this.#scheduler.plan.map((p) => ({ name: p.name, next: p.next?.toISOString() })),
     });
+  }
+
+  get #renewEveryMs(): number {
+    return Math.max(10, Math.floor(this.#options.leaseMs / 3));
   }
 
   /** Graceful stop; safe to call more than once. */
@@ -140,12 +178,63 @@ export class Worker {
       const keys = [this.#keys.delayed(queue), this.#keys.queue(queue)];
       while (await PROMOTE.run(this.#redis, keys, [now, PROMOTE_BATCH]) === PROMOTE_BATCH);
     }
+    await this.#rescueUnheld();
     for (const worker of await this.#redis.sMembers(this.#keys.workers)) {
       if (worker === this.id) continue;
       const moved = await this.#reap(worker);
       if (moved >= 0) this.#deps.log.warn("reaped dead worker", { worker, requeued: moved });
     }
     if (!this.#stopping) await this.#scheduler.tick();
+  }
+
+  /** A blocking connection of our own, its errors logged. */
+  async #connect(): Promise<Redis> {
+    const connection = listenForErrors(
+      this.#redis.duplicate(),
+      this.#deps.log,
+      "redis (blocking read)",
+    );
+    await connection.connect();
+    return connection;
+  }
+
+  /** Longest a blocking read may stay unanswered before its connection is presumed dead. */
+  get #readDeadlineMs(): number {
+    return this.#options.blockSeconds * 1000 + this.#options.stallMarginMs;
+  }
+
+  /** Drops the connection of every read overdue by more than the margin (see #consume). */
+  #dropStalledReads(): void {
+    const now = Date.now();
+    for (const consumer of this.#consumers) {
+      if (consumer.waitingSince === null || this.#stopping) continue;
+      if (now - consumer.waitingSince <= this.#readDeadlineMs) continue;
+      this.#deps.log.warn("blocking read stalled; reconnecting", {
+        queue: consumer.queue,
+        waited_ms: now - consumer.waitingSince,
+      });
+      consumer.waitingSince = null;
+      consumer.connection.destroy();
+    }
+  }
+
+  /** Requeues ids held in our processing lists by no handler for two passes in a row. */
+  async #rescueUnheld(): Promise<void> {
+    const seen = new Set<string>();
+    for (const queue of this.queues) {
+      const processing = this.#keys.processing(queue, this.id);
+      for (const id of await this.#redis.lRange(processing, 0, -1)) {
+        if (this.#taken.has(id)) continue;
+        if (!this.#unheld.has(id)) {
+          seen.add(id);
+          continue;
+        }
+        if (await RESCUE.run(this.#redis, [processing, this.#keys.queue(queue)], [id])) {
+          this.#deps.log.warn("requeued a job no handler held", { id, queue });
+        }
+      }
+    }
+    this.#unheld = seen;
   }
 
   async #reap(worker: string): Promise<number> {
@@ -157,11 +246,27 @@ export class Worker {
   }
 
   async #renewLease(): Promise<void> {
+    // Per queue, the oldest sign of life of its handlers: a running job counts as now, else
+    // the last answer to a read. `queue health` compares it to the deadline, so a worker
+    // whose reads fail or never answer is unhealthy even while its lease is renewed.
+    const now = Date.now();
+    const polled: Record<string, string> = {};
+    for (const queue of this.queues) {
+      const since = Math.min(
+        ...this.#consumers.filter((c) => c.queue === queue).map((c) => c.busy ? now : c.answeredAt),
+        now,
+      );
+      polled[queue] = new Date(since).toISOString();
+    }
     const lease = JSON.stringify({
       pid: Deno.pid,
       host: Deno.hostname(),
       queues: this.queues,
-      renewed_at: new Date().toISOString(),
+      renewed_at: new Date(now).toISOString(),
+      polled_at: polled,
+      // A read may be this old and the worker still healthy: the deadline, plus one
+      // renewal period for the lease to catch up.
+      poll_deadline_ms: this.#readDeadlineMs + this.#renewEveryMs,
     });
     await this.#redis.multi()
       .set(this.#keys.worker(this.id), lease, {
@@ -171,26 +276,47 @@ export class Worker {
       .exec();
   }
 
-  async #consume(queue: QueueName, connection: Redis): Promise<void> {
+  async #consume(consumer: Consumer): Promise<void> {
+    const { queue } = consumer;
     const from = this.#keys.queue(queue);
     const to = this.#keys.processing(queue, this.id);
     while (!this.#stopping) {
       let id: string | null;
       try {
-        id = await connection.blMove(from, to, "RIGHT", "LEFT", this.#options.blockSeconds);
+        if (!consumer.connection.isOpen) {
+          consumer.connection = await this.#connect();
+          if (this.#stopping) return consumer.connection.destroy();
+        }
+        consumer.waitingSince = Date.now();
+        id = await consumer.connection.blMove(
+          from,
+          to,
+          "RIGHT",
+          "LEFT",
+          this.#options.blockSeconds,
+        );
       } catch (error) {
+        consumer.waitingSince = null;
         if (this.#stopping) return;
-        this.#deps.log.error("queue read failed", { queue, error: String(error) });
+        this.#deps.log.error("queue read failed", { queue, ...errorFields(error) });
         await new Promise((resolve) => setTimeout(resolve, 1000));
         continue;
       }
+      consumer.waitingSince = null;
+      consumer.answeredAt = Date.now();
       if (!id) continue;
+      consumer.busy = true;
+      this.#taken.add(id);
       try {
         await this.#process(queue, id);
       } catch (error) {
         // Redis failed while settling: the id stays in our processing list, and is
         // requeued when this worker stops or its lease lapses.
-        this.#deps.log.error("job settle failed", { queue, id, error: String(error) });
+        this.#deps.log.error("job settle failed", { queue, id, ...errorFields(error) });
+      } finally {
+        this.#taken.delete(id);
+        consumer.busy = false;
+        consumer.answeredAt = Date.now();
       }
     }
   }
@@ -268,7 +394,9 @@ export class Worker {
     await this.#scheduler.stop();
     // Dropping the blocking connections ends their BLMOVE at once; an id that BLMOVE
     // moved just before is still in our processing list and is requeued below.
-    for (const connection of this.#connections) connection.destroy();
+    for (const consumer of this.#consumers) {
+      if (consumer.connection.isOpen) consumer.connection.destroy();
+    }
     let grace: ReturnType<typeof setTimeout> | undefined;
     const finished = await Promise.race([
       Promise.all(this.#loops).then(() => true),

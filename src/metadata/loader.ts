@@ -169,6 +169,7 @@ export async function loadReferenceData(
   const tables = dependencyOrder(index.tables);
   const total = tables.length + 2;
   return await sql.begin(async (tx) => {
+    await tx`set local statement_timeout = 0`;
     await tx`select pg_advisory_xact_lock(7302318003)`;
     const results: TableResult[] = [];
     const report = (r: TableResult) => {

@@ -5,7 +5,15 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { bearer } from "../auth/authenticate.ts";
 import { pageQuery, paginatedSchema } from "../http/pagination.ts";
-import { integerField, jsonBody, jsonObject, jsonResponse, nestedRef } from "../http/schemas.ts";
+import {
+  integerField,
+  isoDate,
+  isoDateTime,
+  jsonBody,
+  jsonObject,
+  jsonResponse,
+  nestedRef,
+} from "../http/schemas.ts";
 import { archiveRoutes } from "../core/archive.ts";
 
 const tags = ["objective"];
@@ -18,13 +26,13 @@ const objectiveParams = companyParam.extend({ id: uuidParam("id") });
 export const objectiveUpdateBody = z.object({
   subject: z.string().trim().min(1).max(255),
   detail: z.string().trim(),
-  target_date: z.iso.date(),
+  target_date: isoDate(),
   company: nestedRef(),
   has_blocker: z.boolean(),
   blocker_description: z.string().trim(),
   progress: integerField({ min: 0, max: 100 }),
   archived: z.boolean(),
-  archived_on: z.iso.datetime({ offset: true, local: true }).nullable(),
+  archived_on: isoDateTime().nullable(),
   archived_reason: z.string().trim().nullable(),
 }).partial();
 export const objectiveCreateBody = objectiveUpdateBody.required({

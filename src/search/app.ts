@@ -15,6 +15,7 @@ import type { Caller } from "../auth/caller.ts";
 import type { HawkScope } from "../config.ts";
 import type { Db } from "../db/pool.ts";
 import { type Mapping, resolveField } from "./mapping.ts";
+import { termWords } from "./words.ts";
 
 /** A search document as stored and returned (`id` is the row's primary key). */
 export type SearchDocument = { id: string } & Record<string, unknown>;
@@ -171,14 +172,30 @@ export const bool = () =>
     return z.NEVER;
   });
 
-/** A non-null string (blank allowed, as the original's CharField filters). */
-export const str = () => z.string({ error: "Not a valid string." });
+/**
+ * Bounds of free text in a search (terms and text filters). The cost of matching text
+ * grows with its length and its number of words; an unbounded one held a connection for
+ * minutes. Names are at most 255 characters, so a longer needle only finds notes.
+ */
+export const MAX_TEXT_LENGTH = 1000;
+export const MAX_TEXT_WORDS = 100;
+
+/** A non-null string (blank allowed, as the original's CharField filters), bounded. */
+export const str = () =>
+  z.string({ error: "Not a valid string." })
+    .max(MAX_TEXT_LENGTH, {
+      message: `Ensure this field has no more than ${MAX_TEXT_LENGTH} characters.`,
+    })
+    .refine((v) => termWords(v).length <= MAX_TEXT_WORDS, {
+      message: `Ensure this field has no more than ${MAX_TEXT_WORDS} words.`,
+    });
 
 /** A date or datetime (ISO 8601), as the original's RelaxedDateTimeField accepts. */
 export const dateTime = () =>
   z.string().refine(
     (v) =>
       /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.test(v) &&
+      !v.startsWith("0000") &&
       !Number.isNaN(Date.parse(v.length === 10 ? `${v}T00:00:00Z` : v.replace(" ", "T"))),
     {
       message:
@@ -394,7 +411,7 @@ export function entitySearchSchema(app: SearchApp, only?: string[]) {
       .map(([key, spec]) => [key, spec.schema.optional()]),
   );
   return z.object({
-    original_query: z.string().optional(),
+    original_query: str().optional(),
     sortby: z.string().optional(),
     ...pageSchema,
     ...filters,

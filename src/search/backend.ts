@@ -112,8 +112,3 @@ export function documentText(app: SearchApp, doc: SearchDocument) {
   for (const { path, primary } of textPathsOf(app)) (primary ? a : b).push(...valuesAt(doc, path));
   return { primary: a.join(" "), other: b.join(" ") };
 }
-
-/** Lower-cased letter/digit words of a free-text term (the shared tokeniser). */
-export function termWords(term: string): string[] {
-  return term.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean);
-}

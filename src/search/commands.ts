@@ -81,7 +81,11 @@ function syncSearch(searchApps: SearchApp[]): Command {
           return 0;
         }
         if (values.changes) {
-          const totals = await syncChanges(runtime.db.sql, backend, { apps, log });
+          const totals = await syncChanges(runtime.db.sql, backend, {
+            apps,
+            log,
+            allApps: values.model === undefined,
+          });
           console.log(
             `${totals.consumed} change(s) consumed: ${totals.upserted} indexed, ${totals.deleted} deleted, ${totals.quarantined} quarantined`,
           );

@@ -11,8 +11,7 @@ import type { AppEnv } from "../http/context.ts";
 import type { SearchApp } from "./app.ts";
 import { searchBackend } from "./engine.ts";
 import { rebuildApp, syncChanges } from "./sync.ts";
-
-const WRITE_METHODS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+import { recordedChanges } from "../core/change_feed.ts";
 
 export function createSearchJobs(apps: SearchApp[]) {
   const syncSearchChanges = defineJob({
@@ -21,7 +20,7 @@ export function createSearchJobs(apps: SearchApp[]) {
     maxAttempts: 8,
     timeoutMs: 600_000,
     run: async (_, { deps }) => {
-      await syncChanges(deps.sql, searchBackend(deps), { apps, log: deps.log });
+      await syncChanges(deps.sql, searchBackend(deps), { apps, log: deps.log, allApps: true });
     },
   });
 
@@ -38,10 +37,13 @@ export function createSearchJobs(apps: SearchApp[]) {
     },
   });
 
-  /** After a write request commits, queue a sync of whatever it recorded in the feed. */
+  /**
+   * After a request that recorded changes commits, queue a sync of them (one job per
+   * writing request, none for reads such as searches).
+   */
   const syncAfterWrites: MiddlewareHandler<AppEnv> = async (c, next) => {
     await next();
-    if (WRITE_METHODS.has(c.req.method) && c.res.status < 400) {
+    if (c.res.status < 400 && recordedChanges(c.var.db)) {
       c.var.afterCommit(() => c.var.deps.jobs.enqueue(syncSearchChanges, {}));
     }
   };

@@ -23,6 +23,7 @@
  * scope names without a filter) read the stored document, as before: correct
  * everywhere, fast where an indexed condition narrows the rows first.
  */
+import { termWords } from "./words.ts";
 import type { Db, Sql } from "../db/pool.ts";
 import { type Fragment, joinFragments } from "../db/fragments.ts";
 import type { Condition, EntityQuery, SearchApp, SearchDocument, SortTerm } from "./app.ts";
@@ -34,7 +35,6 @@ import {
   publicDocument,
   type SearchBackend,
   type SearchResults,
-  termWords,
 } from "./backend.ts";
 import {
   countKeys,

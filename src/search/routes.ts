@@ -7,11 +7,13 @@
  * search (plus the export permission for exports); global search needs only a login
  * and hides the apps the caller may not view.
  */
+import { errorFields } from "../log.ts";
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { App, AppEnv } from "../http/context.ts";
 import { fieldError, ValidationError, zodToFieldErrors } from "../http/errors.ts";
 import { bearer, hawk } from "../auth/authenticate.ts";
+import { readOnly } from "../http/transaction.ts";
 import { requireAll, requireAny } from "../auth/permissions.ts";
 import { type Caller, hasPermission } from "../auth/caller.ts";
 import {
@@ -24,6 +26,7 @@ import {
   parseSortby,
   type SearchApp,
   SortbyError,
+  str,
 } from "./app.ts";
 import { searchBackend } from "./engine.ts";
 import { csvFilename, csvResponse, EXPORT_MAX_ROWS } from "./csv.ts";
@@ -87,7 +90,7 @@ function registerEntitySearch(app: SearchApp, domainApp: App) {
     path: app.path,
     tags: ["search"],
     summary: `Search ${app.plural.toLowerCase()}`,
-    middleware: [bearer, requireAny(...app.viewPermissions)] as const,
+    middleware: [readOnly, bearer, requireAny(...app.viewPermissions)] as const,
     request: {
       body: {
         required: false,
@@ -123,6 +126,7 @@ function registerExport(
     tags: ["search"],
     summary: `Export ${app.plural.toLowerCase()} as CSV (at most ${EXPORT_MAX_ROWS} rows)`,
     middleware: [
+      readOnly,
       bearer,
       requireAny(...app.viewPermissions),
       requireAll(exporting.permission),
@@ -146,8 +150,7 @@ function registerExport(
     });
     return csvResponse(rows, exporting.columns, {
       filename: csvFilename(app.plural, c.var.deps.now()),
-      onError: (error) =>
-        c.var.deps.log.error("csv export failed", { error: (error as Error).message }),
+      onError: (error) => c.var.deps.log.error("csv export failed", errorFields(error)),
     });
   });
 }
@@ -162,7 +165,7 @@ function registerPublicSearch(app: SearchApp, domainApp: App) {
     tags: ["search"],
     summary: `Search ${app.plural.toLowerCase()} (Hawk scope ${declared.scope})`,
     security: [{ hawk: [] }],
-    middleware: [hawk(declared.scope)] as const,
+    middleware: [readOnly, hawk(declared.scope)] as const,
     request: {
       body: {
         required: false,
@@ -207,7 +210,7 @@ function registerGlobalSearch(apps: SearchApp[], domainApp: App) {
     middleware: [bearer] as const,
     request: {
       query: z.object({
-        term: z.string(),
+        term: str(),
         entity: z.enum(names).default(fallback as never),
         offset: pageSchema.offset,
         limit: pageSchema.limit,

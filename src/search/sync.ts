@@ -5,7 +5,9 @@
  * at a time, the latest operation per entity/id; it builds the documents and writes
  * them, then deletes the consumed rows in the same transaction (on PostgreSQL the index
  * write is in that transaction too; on OpenSearch the rows go only after a successful
- * bulk). Rows of entities with no registered app stay until one is registered.
+ * bulk). Rows of entities with no search app (objectives, list items…: recorded for
+ * the documents that may embed them) are deleted when `apps` is every app there is
+ * (`allApps`), so the feed cannot grow without bound; a subset leaves them alone.
  * Related documents are re-indexed because writers record them in the feed as well.
  *
  * A batch that fails on a document's data is retried one document at a time, and the
@@ -104,11 +106,16 @@ async function indexIds(
 export async function syncChanges(
   sql: Sql,
   backend: SearchBackend,
-  options: { apps: SearchApp[]; batchSize?: number; log?: Logger },
+  options: { apps: SearchApp[]; batchSize?: number; log?: Logger; allApps?: boolean },
 ): Promise<SyncTotals> {
   const batchSize = options.batchSize ?? 500;
   const apps = new Map(options.apps.map((a) => [a.name, a]));
   const totals: SyncTotals = { consumed: 0, upserted: 0, deleted: 0, quarantined: 0 };
+  if (options.allApps) {
+    const dropped = await sql`
+      delete from change_feed where entity <> all(${[...apps.keys()]}::text[])`;
+    totals.consumed += dropped.count;
+  }
   while (true) {
     const consumed = await sql.begin(async (tx) => {
       const rows = await tx<{ id: string; entity: string; entity_id: string; operation: string }[]>`
