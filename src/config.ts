@@ -106,6 +106,24 @@ const schema = z
     ENABLE_AUTOMATIC_COMPANY_ARCHIVE: bool(false),
     ENABLE_AUTOMATIC_CONTACT_ARCHIVE: bool(false),
     ENABLE_ADVISER_DEACTIVATION: bool(false),
+    ENABLE_ESTIMATED_LAND_DATE_REMINDERS: bool(false),
+    ENABLE_NO_RECENT_INTERACTION_REMINDERS: bool(false),
+    ENABLE_NO_RECENT_EXPORT_INTERACTION_REMINDERS: bool(false),
+    ENABLE_NEW_EXPORT_INTERACTION_REMINDERS: bool(false),
+    /** GOV.UK Notify's API; tests point it at a local stand-in. */
+    GOVUK_NOTIFY_BASE_URL: url(["http:", "https:"]).transform((v) =>
+      v ?? "https://api.notifications.service.gov.uk"
+    ),
+    /** The Notify key of reminder and task e-mails (the original sends them all with it). */
+    INVESTMENT_NOTIFICATION_API_KEY: optionalText,
+    TASK_REMINDER_EMAIL_TEMPLATE_ID: optionalText,
+    INVESTMENT_NOTIFICATION_ESTIMATED_LAND_DATE_TEMPLATE_ID: optionalText,
+    INVESTMENT_NOTIFICATION_ESTIMATED_LAND_DATE_SUMMARY_TEMPLATE_ID: optionalText,
+    INVESTMENT_NOTIFICATION_NO_RECENT_INTERACTION_TEMPLATE_ID: optionalText,
+    EXPORT_NOTIFICATION_NO_RECENT_INTERACTION_TEMPLATE_ID: optionalText,
+    EXPORT_NOTIFICATION_NO_INTERACTION_TEMPLATE_ID: optionalText,
+    EXPORT_NOTIFICATION_NEW_INTERACTION_TEMPLATE_ID: optionalText,
+    NOTIFICATION_SUMMARY_THRESHOLD: int(5, 1),
     WORKER_SHORT_CONCURRENCY: int(4, 1, 256),
     WORKER_LONG_CONCURRENCY: int(1, 1, 256),
     /** Seconds a stopping worker lets running jobs finish before requeueing them. */
