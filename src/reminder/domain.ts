@@ -1,11 +1,47 @@
 /**
  * Reminders' manifest: the 42 routes, and the scheduled generators of the interaction
- * and land-date reminders behind the original's ENABLE_* flags (./jobs.ts).
+ * and land-date reminders behind the original's ENABLE_* variables (./jobs.ts), at the
+ * original's times (UTC).
  */
 import type { Domain } from "../manifest.ts";
+import { schedule } from "../jobs/scheduler.ts";
 import { registerReminderRoutes } from "./handlers.ts";
+import {
+  generateEstimatedLandDateReminders,
+  generateNewExportInteractionReminders,
+  generateNoRecentExportInteractionReminders,
+  generateNoRecentInvestmentInteractionReminders,
+  generateRemindersForSubscription,
+} from "./jobs.ts";
 
 export const reminderDomain: Domain = {
   name: "reminder",
   register: registerReminderRoutes,
+  jobs: [generateRemindersForSubscription],
+  schedules: [
+    schedule(
+      "schedule_generate_estimated_land_date_reminders",
+      "30 8 1 * *",
+      generateEstimatedLandDateReminders,
+      { enabledBy: "ENABLE_ESTIMATED_LAND_DATE_REMINDERS" },
+    ),
+    schedule(
+      "generate_no_recent_interaction_reminders",
+      "0 8 * * *",
+      generateNoRecentInvestmentInteractionReminders,
+      { enabledBy: "ENABLE_NO_RECENT_INTERACTION_REMINDERS" },
+    ),
+    schedule(
+      "generate_no_recent_export_interaction_reminders",
+      "0 8 * * *",
+      generateNoRecentExportInteractionReminders,
+      { enabledBy: "ENABLE_NO_RECENT_EXPORT_INTERACTION_REMINDERS" },
+    ),
+    schedule(
+      "generate_new_export_interaction_reminders",
+      "0 8 * * *",
+      generateNewExportInteractionReminders,
+      { enabledBy: "ENABLE_NEW_EXPORT_INTERACTION_REMINDERS" },
+    ),
+  ],
 };
