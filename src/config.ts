@@ -110,6 +110,10 @@ const schema = z
     ENABLE_NO_RECENT_INTERACTION_REMINDERS: bool(false),
     ENABLE_NO_RECENT_EXPORT_INTERACTION_REMINDERS: bool(false),
     ENABLE_NEW_EXPORT_INTERACTION_REMINDERS: bool(false),
+    ENABLE_ESTIMATED_LAND_DATE_REMINDERS_EMAIL_DELIVERY_STATUS: bool(false),
+    ENABLE_NO_RECENT_INTERACTION_EMAIL_DELIVERY_STATUS: bool(false),
+    ENABLE_NO_RECENT_EXPORT_INTERACTION_REMINDERS_EMAIL_DELIVERY_STATUS: bool(false),
+    ENABLE_NEW_EXPORT_INTERACTION_REMINDERS_EMAIL_DELIVERY_STATUS: bool(false),
     /** GOV.UK Notify's API; tests point it at a local stand-in. */
     GOVUK_NOTIFY_BASE_URL: url(["http:", "https:"]).transform((v) =>
       v ?? "https://api.notifications.service.gov.uk"

@@ -9,6 +9,7 @@
 import { z } from "zod";
 import type { Db } from "../db/pool.ts";
 import type { Config } from "../config.ts";
+import type { AppDeps } from "../deps.ts";
 import type { PendingJobs } from "../jobs/after_commit.ts";
 import { defineJob } from "../jobs/definition.ts";
 import { createNotifier } from "../notify/client.ts";
@@ -30,6 +31,15 @@ export interface EmailRequest {
   reminderTable?: string;
   reminderIds?: string[];
   at: Date;
+}
+
+/** The Notify client of a service, with its key from the environment. */
+export function notifierFor(deps: AppDeps, service: NotifyService) {
+  return createNotifier({
+    baseUrl: deps.config.GOVUK_NOTIFY_BASE_URL,
+    apiKey: apiKeyOf(deps.config, service),
+    log: deps.log,
+  });
 }
 
 const REMINDER_TABLE = /^reminder_[a-z]+reminder$/;
@@ -54,11 +64,7 @@ export const sendNotificationEmail = defineJob({
                reminder_ids::text[] as reminder_ids, sent_on
         from notification_email where id = ${id} for update`;
       if (!email || email.sent_on) return;
-      const notifier = createNotifier({
-        baseUrl: deps.config.GOVUK_NOTIFY_BASE_URL,
-        apiKey: apiKeyOf(deps.config, email.service),
-        log: deps.log,
-      });
+      const notifier = notifierFor(deps, email.service as NotifyService);
       const notificationId = await notifier.sendEmail({
         recipient: email.recipient,
         templateId: email.template_id,

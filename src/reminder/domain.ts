@@ -1,7 +1,7 @@
 /**
  * Reminders' manifest: the 42 routes, and the scheduled generators of the interaction
- * and land-date reminders behind the original's ENABLE_* variables (./jobs.ts), at the
- * original's times (UTC).
+ * and land-date reminders and the polls of their e-mails' delivery (./delivery.ts), behind
+ * the original's ENABLE_* variables (./jobs.ts), at the original's times (UTC).
  */
 import type { Domain } from "../manifest.ts";
 import { schedule } from "../jobs/scheduler.ts";
@@ -13,6 +13,12 @@ import {
   generateNoRecentInvestmentInteractionReminders,
   generateRemindersForSubscription,
 } from "./jobs.ts";
+import {
+  updateEstimatedLandDateDeliveryStatus,
+  updateNewExportInteractionDeliveryStatus,
+  updateNoRecentExportInteractionDeliveryStatus,
+  updateNoRecentInteractionDeliveryStatus,
+} from "./delivery.ts";
 
 export const reminderDomain: Domain = {
   name: "reminder",
@@ -42,6 +48,30 @@ export const reminderDomain: Domain = {
       "0 8 * * *",
       generateNewExportInteractionReminders,
       { enabledBy: "ENABLE_NEW_EXPORT_INTERACTION_REMINDERS" },
+    ),
+    schedule(
+      "update_notify_email_delivery_status_for_estimated_land_date",
+      "30 9 1-4 * *",
+      updateEstimatedLandDateDeliveryStatus,
+      { enabledBy: "ENABLE_ESTIMATED_LAND_DATE_REMINDERS_EMAIL_DELIVERY_STATUS" },
+    ),
+    schedule(
+      "update_notify_email_delivery_status_for_no_recent_interaction",
+      "0 10 * * *",
+      updateNoRecentInteractionDeliveryStatus,
+      { enabledBy: "ENABLE_NO_RECENT_INTERACTION_EMAIL_DELIVERY_STATUS" },
+    ),
+    schedule(
+      "update_notify_email_delivery_status_for_no_recent_export_interaction",
+      "0 10 * * *",
+      updateNoRecentExportInteractionDeliveryStatus,
+      { enabledBy: "ENABLE_NO_RECENT_EXPORT_INTERACTION_REMINDERS_EMAIL_DELIVERY_STATUS" },
+    ),
+    schedule(
+      "update_notify_email_delivery_status_for_new_export_interaction",
+      "0 10 * * *",
+      updateNewExportInteractionDeliveryStatus,
+      { enabledBy: "ENABLE_NEW_EXPORT_INTERACTION_REMINDERS_EMAIL_DELIVERY_STATUS" },
     ),
   ],
 };

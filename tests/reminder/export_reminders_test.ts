@@ -14,6 +14,7 @@ import {
   generateNoRecentExportInteractionReminders,
   MANAGED_TIERS,
 } from "../../src/reminder/jobs.ts";
+import { updateNoRecentExportInteractionDeliveryStatus } from "../../src/reminder/delivery.ts";
 
 const NO_RECENT = "7e3f0a11-0000-4000-8000-000000000001";
 const NO_INTERACTION = "7e3f0a11-0000-4000-8000-000000000002";
@@ -211,6 +212,22 @@ Deno.test("export reminders at 08:00", async (t) => {
     assert.equal(n, 2);
     const summary = await call(app, "GET", "/v4/reminder/summary", { token: ann.token });
     assert.equal(summary.body.export.no_recent_interaction, 0, "behind export-notifications");
+  });
+
+  await t.step("10:00: delivery statuses from Notify, behind the global flag", async () => {
+    const run = async () => {
+      await ctx.deps.jobs.enqueue(updateNoRecentExportInteractionDeliveryStatus, {});
+      await ctx.deps.jobs.idle();
+      return (await sql`select email_delivery_status as s
+        from reminder_norecentexportinteractionreminder order by event`).map((r) => r.s);
+    };
+    clock = new Date("2024-06-07T10:00:00Z");
+    assert.deepEqual(await run(), ["unknown", "unknown"], "flag off: nothing polled");
+    await sql`insert into feature_flag_featureflag (code, is_active)
+      values ('export-no-recent-interaction-email-status', true)`;
+    await sql`update reminder_norecentexportinteractionreminder set status = 'dismissed'
+      where company_id = ${fresh}`;
+    assert.deepEqual(await run(), ["delivered", "delivered"], "dismissed ones too");
   });
 
   await ctx.close();
