@@ -14,6 +14,7 @@ import { doesNotExist, missingReferences, referencesOf } from "../core/reference
 import { registerArchive } from "../core/archive.ts";
 import { recordWrite } from "../core/tracking.ts";
 import { callerId } from "../auth/caller.ts";
+import { recordUserEvent } from "../auth/queries.ts";
 import { enqueueAfterCommit } from "../jobs/after_commit.ts";
 import * as routes from "./routes.ts";
 import type { TaskInput } from "./routes.ts";
@@ -136,6 +137,14 @@ export function registerTaskRoutes(app: App) {
     const added = await q.setTaskAdvisers(db, id, input.advisers);
     await recordWrite(db, q.taskEntity, id, meta);
     advisersAdded(c, (await q.lockTask(db, id))!, added);
+    // The original records the request body, with the new id, as a `task_created` event.
+    await recordUserEvent(db, {
+      adviserId: by!,
+      type: "task_created",
+      apiUrlPath: new URL(c.req.url).pathname,
+      at,
+      data: { ...await c.req.json(), id },
+    });
     return c.json(await loadTask(db, id), 201);
   });
 

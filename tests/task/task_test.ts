@@ -71,6 +71,11 @@ Deno.test("tasks", async (t) => {
     const [row] = await sql`select to_char(reminder_date, 'YYYY-MM-DD') as d from task_task
       where id = ${id}`;
     assert.equal(row.d, "2024-06-15");
+    const [event] = await sql`select type, api_url_path, data from user_event_log_userevent
+      where adviser_id = ${ann.id} and type = 'task_created'`;
+    assert.equal(event.api_url_path, "/v4/task");
+    assert.equal(event.data.id, id);
+    assert.equal(event.data.title, "Call Acme");
   });
 
   await t.step("bad input: DRF messages on the fields", async () => {
