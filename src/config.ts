@@ -114,6 +114,8 @@ const schema = z
     ENABLE_NO_RECENT_INTERACTION_EMAIL_DELIVERY_STATUS: bool(false),
     ENABLE_NO_RECENT_EXPORT_INTERACTION_REMINDERS_EMAIL_DELIVERY_STATUS: bool(false),
     ENABLE_NEW_EXPORT_INTERACTION_REMINDERS_EMAIL_DELIVERY_STATUS: bool(false),
+    ENABLE_AUTOMATIC_REMINDER_ITA_USER_MIGRATIONS: bool(false),
+    ENABLE_AUTOMATIC_REMINDER_POST_USER_MIGRATIONS: bool(false),
     /** GOV.UK Notify's API; tests point it at a local stand-in. */
     GOVUK_NOTIFY_BASE_URL: url(["http:", "https:"]).transform((v) =>
       v ?? "https://api.notifications.service.gov.uk"

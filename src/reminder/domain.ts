@@ -19,6 +19,7 @@ import {
   updateNoRecentExportInteractionDeliveryStatus,
   updateNoRecentInteractionDeliveryStatus,
 } from "./delivery.ts";
+import { runItaUsersMigration, runPostUsersMigration } from "./enrolment.ts";
 
 export const reminderDomain: Domain = {
   name: "reminder",
@@ -73,5 +74,8 @@ export const reminderDomain: Domain = {
       updateNewExportInteractionDeliveryStatus,
       { enabledBy: "ENABLE_NEW_EXPORT_INTERACTION_REMINDERS_EMAIL_DELIVERY_STATUS" },
     ),
+    // Always scheduled, as the original: they write only when their variable is set.
+    schedule("run_ita_users_migration", "0 22 * * *", runItaUsersMigration),
+    schedule("run_post_users_migration", "0 23 * * *", runPostUsersMigration),
   ],
 };
