@@ -8,7 +8,7 @@
  */
 import { writeMeta } from "../http/write_meta.ts";
 import { createRoute, z } from "@hono/zod-openapi";
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import type { App, AppEnv } from "../http/context.ts";
 import type { Db } from "../db/pool.ts";
 import type { Caller } from "../auth/caller.ts";
@@ -69,6 +69,8 @@ export interface ArchiveWiring {
   beforeArchive?(db: Db, id: string): Promise<void>;
   /** Throw to refuse unarchiving. */
   beforeUnarchive?(db: Db, id: string): Promise<void>;
+  /** Runs in the request after the archive is written (e.g. to queue notifications). */
+  afterArchive?(c: Context<AppEnv>, id: string): Promise<void>;
 }
 
 /** Sets the archive fields; false when the object does not exist. */
@@ -124,6 +126,7 @@ export function registerArchive(
     const { at, userId: by } = meta;
     await archiveObject(db, table, id, { by, reason, at });
     await recordWrite(db, wiring.entity, id, meta);
+    await wiring.afterArchive?.(c, id);
     return c.json(await wiring.load(db, id, c.var.caller) as Record<string, unknown>, 200);
   });
 

@@ -1,0 +1,334 @@
+/**
+ * The scheduled reminder generators of the original's `datahub/reminder/tasks.py`. Each
+ * schedule (08:00 UTC, behind its ENABLE_* variable) takes an advisory lock and queues
+ * one job per subscription of an active adviser; that job checks the adviser's user
+ * feature flag and writes the reminders (and queues their e-mails) in one transaction.
+ *
+ * - No recent export interaction: for each of the adviser's `reminder_days` N and each
+ *   managed company (account owner or One List core team, tier D ITA or Overseas Post),
+ *   due when some interaction was created exactly N days ago and none since, or, with no
+ *   interactions, when the company was created N days ago. Once a day per event text.
+ * - New export interaction: interactions on a managed company created exactly N days ago
+ *   by someone else (neither created nor modified by the adviser); one reminder per
+ *   company, about the latest. Once a day per company.
+ * - No recent investment interaction and estimated land date need investment projects,
+ *   which are not on this branch: their schedules and jobs exist and do nothing (the
+ *   contribution point is {@link investmentGenerators}).
+ */
+import { z } from "zod";
+import type { AppDeps } from "../deps.ts";
+import type { Db } from "../db/pool.ts";
+import { defineJob, HALF_DAY_MS } from "../jobs/definition.ts";
+import { type PendingJobs, transactionWithJobs } from "../jobs/after_commit.ts";
+import { queueEmail } from "../notification/emails.ts";
+import { activeFeaturesOf } from "../feature_flag/queries.ts";
+import { hasLiveReminder, insertReminder } from "./queries.ts";
+import { REMINDER_FEATURE_FLAGS, REMINDER_TYPES as T, type ReminderType } from "./types.ts";
+import {
+  type CompanyFacts,
+  companyItem,
+  daysBefore,
+  type InteractionFacts,
+  interactionItem,
+  timesinceFirstPart,
+} from "./emails.ts";
+import { longDate } from "../task/emails.ts";
+
+/** The original's One List tiers whose companies advisers "manage" for export reminders. */
+export const MANAGED_TIERS = [
+  "1929c808-99b4-4abf-a891-45f2e187b410", // Tier D - International Trade Advisers
+  "572dfefe-cd1d-e611-9bdc-e4115bead28a", // Tier D - Overseas Post Accounts
+];
+
+const KINDS = [
+  "no-recent-export-interaction",
+  "new-export-interaction",
+  "no-recent-investment-interaction",
+  "estimated-land-date",
+] as const;
+type Kind = (typeof KINDS)[number];
+
+const TYPE_OF: Record<Kind, ReminderType> = {
+  "no-recent-export-interaction": T.noRecentExportInteraction,
+  "new-export-interaction": T.newExportInteraction,
+  "no-recent-investment-interaction": T.noRecentInvestmentInteraction,
+  "estimated-land-date": T.estimatedLandDate,
+};
+
+const FLAG_OF: Record<Kind, string> = {
+  "no-recent-export-interaction": REMINDER_FEATURE_FLAGS.noRecentExportInteraction,
+  "new-export-interaction": REMINDER_FEATURE_FLAGS.newExportInteraction,
+  "no-recent-investment-interaction": REMINDER_FEATURE_FLAGS.noRecentInvestmentInteraction,
+  "estimated-land-date": REMINDER_FEATURE_FLAGS.estimatedLandDate,
+};
+
+interface Subscriber {
+  adviserId: string;
+  email: string;
+  days: number[];
+  emailEnabled: boolean;
+}
+
+interface Generation {
+  tx: Db;
+  jobs: PendingJobs;
+  deps: AppDeps;
+  subscriber: Subscriber;
+  /** `YYYY-MM-DD`, UTC. */
+  today: string;
+  at: Date;
+}
+
+/** Companies the adviser manages (account owner or core team, tier D ITA or Post). */
+function managedCompanies(tx: Db, adviserId: string) {
+  return tx<CompanyFacts[]>`
+    select co.id::text, co.name from company_company co
+    where co.one_list_tier_id = any(${MANAGED_TIERS}::uuid[])
+      and (co.one_list_account_owner_id = ${adviserId}
+        or co.id in (select m.company_id from company_onelistcoreteammember m
+                     where m.adviser_id = ${adviserId}))
+    order by co.id`;
+}
+
+/** Interactions of a company (its own or through `companies`), aliased `i`. */
+const ofCompany = (tx: Db, companyId: string) =>
+  tx`(i.company_id = ${companyId} or i.id in (select ic.interaction_id
+    from interaction_interaction_companies ic where ic.company_id = ${companyId}))`;
+
+const createdDay = (tx: Db) => tx`(i.created_on at time zone 'UTC')::date`;
+
+async function interactionFacts(tx: Db, id: string): Promise<InteractionFacts> {
+  const [row] = await tx<InteractionFacts[]>`
+    select i.id::text, i.kind, i.subject, to_char(i.date at time zone 'UTC', 'YYYY-MM-DD') as date,
+      (select concat_ws(' ', nullif(a.first_name, ''), nullif(a.last_name, ''))
+       from company_advisor a where a.id = i.created_by_id) as created_by_name
+    from interaction_interaction i where i.id = ${id}`;
+  return row;
+}
+
+async function remindAndEmail(
+  g: Generation,
+  type: ReminderType,
+  reminder: { event: string; subject: Record<string, string | null> },
+  email: {
+    templateId: string | undefined;
+    personalisation: () => Promise<Record<string, unknown>>;
+  },
+) {
+  const id = await insertReminder(g.tx, type, {
+    adviserId: g.subscriber.adviserId,
+    event: reminder.event,
+    at: g.at,
+    subject: reminder.subject,
+  });
+  if (!g.subscriber.emailEnabled) return;
+  await queueEmail(g.tx, g.jobs, {
+    service: "investment",
+    recipient: g.subscriber.email,
+    templateId: email.templateId ?? "",
+    personalisation: await email.personalisation(),
+    reminderTable: type.reminderTable,
+    reminderIds: [id],
+    at: g.at,
+  });
+}
+
+async function noRecentExportInteraction(g: Generation) {
+  const { tx, deps, today } = g;
+  const frontend = deps.config.DATAHUB_FRONTEND_BASE_URL;
+  const startOfToday = new Date(`${today}T00:00:00Z`);
+  for (const days of g.subscriber.days) {
+    const threshold = daysBefore(today, days);
+    for (const company of await managedCompanies(tx, g.subscriber.adviserId)) {
+      const [facts] = await tx<
+        {
+          any: boolean;
+          on: boolean;
+          after: boolean;
+          latest: string | null;
+          created: string | null;
+        }[]
+      >`
+        select exists (select 1 from interaction_interaction i where ${ofCompany(tx, company.id)})
+            as any,
+          exists (select 1 from interaction_interaction i where ${ofCompany(tx, company.id)}
+            and ${createdDay(tx)} = ${threshold}::date) as on,
+          exists (select 1 from interaction_interaction i where ${ofCompany(tx, company.id)}
+            and ${createdDay(tx)} > ${threshold}::date) as after,
+          (select i.id::text from interaction_interaction i where ${ofCompany(tx, company.id)}
+            order by i.created_on desc nulls last, i.id desc limit 1) as latest,
+          (select to_char(co.created_on at time zone 'UTC', 'YYYY-MM-DD') from company_company co
+            where co.id = ${company.id}) as created`;
+      const due = facts.any ? facts.on && !facts.after : facts.created === threshold;
+      if (!due) continue;
+      const event = `No recent interaction with ${company.name} in ${
+        timesinceFirstPart(threshold, today)
+      }`;
+      const seen = await hasLiveReminder(tx, T.noRecentExportInteraction, {
+        adviserId: g.subscriber.adviserId,
+        subject: { company_id: company.id },
+        event,
+        since: startOfToday,
+      });
+      if (seen) continue;
+      const interaction = facts.any ? facts.latest : null;
+      await remindAndEmail(
+        g,
+        T.noRecentExportInteraction,
+        { event, subject: { company_id: company.id, interaction_id: interaction } },
+        {
+          templateId: interaction
+            ? deps.config.EXPORT_NOTIFICATION_NO_RECENT_INTERACTION_TEMPLATE_ID
+            : deps.config.EXPORT_NOTIFICATION_NO_INTERACTION_TEMPLATE_ID,
+          personalisation: async () => ({
+            ...companyItem(company, frontend),
+            time_period: timesinceFirstPart(threshold, today),
+            last_interaction_date: longDate(threshold),
+            ...(interaction
+              ? interactionItem(await interactionFacts(tx, interaction), frontend)
+              : {}),
+          }),
+        },
+      );
+    }
+  }
+}
+
+async function newExportInteraction(g: Generation) {
+  const { tx, deps, today } = g;
+  const frontend = deps.config.DATAHUB_FRONTEND_BASE_URL;
+  const me = g.subscriber.adviserId;
+  for (const days of g.subscriber.days) {
+    const threshold = daysBefore(today, days);
+    for (const company of await managedCompanies(tx, me)) {
+      const [latest] = await tx<{ id: string }[]>`
+        select i.id::text from interaction_interaction i
+        where ${ofCompany(tx, company.id)} and ${createdDay(tx)} = ${threshold}::date
+          and i.created_by_id is distinct from ${me} and i.modified_by_id is distinct from ${me}
+        order by i.created_on desc, i.id desc limit 1`;
+      if (!latest) continue;
+      const event = `New interaction with ${company.name}`;
+      const seen = await hasLiveReminder(tx, T.newExportInteraction, {
+        adviserId: me,
+        subject: { company_id: company.id },
+        event,
+        since: new Date(`${today}T00:00:00Z`),
+      });
+      if (seen) continue;
+      await remindAndEmail(
+        g,
+        T.newExportInteraction,
+        { event, subject: { company_id: company.id, interaction_id: latest.id } },
+        {
+          templateId: deps.config.EXPORT_NOTIFICATION_NEW_INTERACTION_TEMPLATE_ID,
+          personalisation: async () => ({
+            ...companyItem(company, frontend),
+            last_interaction_date: longDate(threshold),
+            ...interactionItem(await interactionFacts(tx, latest.id), frontend),
+          }),
+        },
+      );
+    }
+  }
+}
+
+/**
+ * Contribution point for the investment domain: the no recent investment interaction
+ * and estimated land date rules (active projects of the adviser, the ELD summary above
+ * NOTIFICATION_SUMMARY_THRESHOLD) go here once `investment_investmentproject` exists.
+ */
+const investmentGenerators = {
+  "no-recent-investment-interaction": (g: Generation) => {
+    g.deps.log.info("reminders need investment projects: none generated", {
+      kind: "no-recent-investment-interaction",
+    });
+  },
+  "estimated-land-date": (g: Generation) => {
+    g.deps.log.info("reminders need investment projects: none generated", {
+      kind: "estimated-land-date",
+    });
+  },
+};
+
+const GENERATORS: Record<Kind, (g: Generation) => Promise<void> | void> = {
+  "no-recent-export-interaction": noRecentExportInteraction,
+  "new-export-interaction": newExportInteraction,
+  ...investmentGenerators,
+};
+
+/** One subscription's reminders of one kind for one day. */
+export const generateRemindersForSubscription = defineJob({
+  name: "reminder.generate_for_subscription",
+  payload: z.object({ kind: z.enum(KINDS), adviser_id: z.uuid(), today: z.iso.date() }),
+  queue: "long-running",
+  maxAttempts: 6,
+  run: async ({ kind, adviser_id, today }, { deps }) => {
+    const type = TYPE_OF[kind];
+    await transactionWithJobs(deps, async (tx, jobs) => {
+      const { features } = await activeFeaturesOf(tx, adviser_id);
+      if (!features.includes(FLAG_OF[kind])) return;
+      const [row] = await tx<{ email: string; days: number[]; enabled: boolean }[]>`
+        select coalesce(nullif(a.contact_email, ''), a.email) as email,
+          s.reminder_days as days, s.email_reminders_enabled as enabled
+        from ${tx(type.subscriptionTable)} s join company_advisor a on a.id = s.adviser_id
+        where s.adviser_id = ${adviser_id} and a.is_active`;
+      if (!row) return;
+      await GENERATORS[kind]({
+        tx,
+        jobs,
+        deps,
+        subscriber: {
+          adviserId: adviser_id,
+          email: row.email,
+          days: row.days,
+          emailEnabled: row.enabled,
+        },
+        today,
+        at: deps.now(),
+      });
+    });
+  },
+});
+
+/** The scheduled fan-out of one kind: one job per subscription of an active adviser. */
+function fanOut(kind: Kind, lock: string) {
+  return defineJob({
+    name: `reminder.${lock}`,
+    payload: z.object({}),
+    queue: "long-running",
+    timeoutMs: HALF_DAY_MS,
+    run: async (_payload, { deps }) => {
+      const today = deps.now().toISOString().slice(0, 10);
+      const queued = await transactionWithJobs(deps, async (tx, jobs) => {
+        const [{ locked }] = await tx<{ locked: boolean }[]>`
+          select pg_try_advisory_xact_lock(hashtext(${lock})) as locked`;
+        if (!locked) return 0;
+        const subscribers = await tx<{ adviser_id: string }[]>`
+          select s.adviser_id::text from ${tx(TYPE_OF[kind].subscriptionTable)} s
+          join company_advisor a on a.id = s.adviser_id where a.is_active order by s.adviser_id`;
+        for (const s of subscribers) {
+          jobs.enqueue(generateRemindersForSubscription, { kind, adviser_id: s.adviser_id, today });
+        }
+        return subscribers.length;
+      });
+      deps.log.info(lock, { subscriptions: queued });
+    },
+  });
+}
+
+export const generateNoRecentExportInteractionReminders = fanOut(
+  "no-recent-export-interaction",
+  "generate_no_recent_export_interaction_reminders",
+);
+export const generateNewExportInteractionReminders = fanOut(
+  "new-export-interaction",
+  "generate_new_export_interaction_reminders",
+);
+export const generateNoRecentInvestmentInteractionReminders = fanOut(
+  "no-recent-investment-interaction",
+  "generate_no_recent_interaction_reminders",
+);
+export const generateEstimatedLandDateReminders = fanOut(
+  "estimated-land-date",
+  "generate_estimated_land_date_reminders",
+);

@@ -1,0 +1,43 @@
+/**
+ * Tasks' manifest: their routes and search app, the change-notification jobs, and the
+ * two 08:00 UTC reminder schedules (upcoming and overdue tasks), as the original's
+ * cron table (always on).
+ */
+import type { Domain } from "../manifest.ts";
+import { schedule } from "../jobs/scheduler.ts";
+import { registerTaskRoutes } from "./handlers.ts";
+import { taskSearchApp } from "./search.ts";
+import {
+  generateOverdueTaskReminders,
+  generateUpcomingTaskReminders,
+  notifyAdvisersAddedToTask,
+  notifyAdvisersOfTaskChange,
+} from "./jobs.ts";
+import { sendNotificationEmail } from "../notification/emails.ts";
+
+export const taskDomain: Domain = {
+  name: "task",
+  register: registerTaskRoutes,
+  searchApps: [taskSearchApp],
+  jobs: [notifyAdvisersAddedToTask, notifyAdvisersOfTaskChange, sendNotificationEmail],
+  schedules: [
+    schedule("schedule_reminders_upcoming_tasks", "0 8 * * *", generateUpcomingTaskReminders),
+    schedule("schedule_reminders_tasks_overdue", "0 8 * * *", generateOverdueTaskReminders),
+  ],
+  embeddings: [
+    {
+      embedded: "company",
+      entity: "task",
+      find: async (db, id) =>
+        (await db<{ id: string }[]>`select id::text from task_task where company_id = ${id}`)
+          .map((r) => r.id),
+    },
+    {
+      embedded: "interaction",
+      entity: "task",
+      find: async (db, id) =>
+        (await db<{ id: string }[]>`select id::text from task_task where interaction_id = ${id}`)
+          .map((r) => r.id),
+    },
+  ],
+};
