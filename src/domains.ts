@@ -17,6 +17,7 @@ import { objectiveDomain } from "./objective/domain.ts";
 import { companyExportDomain } from "./company_export/domain.ts";
 import { interactionDomain } from "./interaction/domain.ts";
 import { eventDomain } from "./event/domain.ts";
+import { companyReferralDomain } from "./company_referral/domain.ts";
 
 export const domains: Domain[] = [
   healthDomain,
@@ -31,6 +32,7 @@ export const domains: Domain[] = [
   companyExportDomain,
   interactionDomain,
   eventDomain,
+  companyReferralDomain,
 ];
 
 export const registry = composeRegistry(domains);

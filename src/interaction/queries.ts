@@ -8,7 +8,14 @@
 import type { Db } from "../db/pool.ts";
 import { updateRow } from "../db/rows.ts";
 import { type Fragment, where } from "../db/fragments.ts";
-import { adviser, adviserName, datetime, jsonObject, ref } from "../core/render.ts";
+import {
+  adviser,
+  adviserName,
+  adviserWithEmailAndTeam,
+  datetime,
+  jsonObject,
+  ref,
+} from "../core/render.ts";
 import { adviserRef, type ManyToMany, type VersionedEntity } from "../core/versions.ts";
 import { orderBy, parseSortby, type SortChoices } from "../http/sortby.ts";
 import { listPage } from "../http/pagination.ts";
@@ -164,8 +171,15 @@ export function interactionJson(sql: Db, version: ApiVersion): Fragment {
     ["archived_by", adviser(sql, sql`i.archived_by_id`)],
     ["archived_on", datetime(sql, sql`i.archived_on`)],
     ["archived_reason", sql`i.archived_reason`],
-    // Company referrals do not exist yet; none can point at an interaction.
-    ["company_referral", null],
+    // The referral this interaction completed (company_referral), if any.
+    [
+      "company_referral",
+      sql`(select jsonb_build_object('id', cr.id, 'subject', cr.subject,
+          'created_on', api_datetime(cr.created_on),
+          'created_by', ${adviserWithEmailAndTeam(sql, sql`cr.created_by_id`)},
+          'recipient', ${adviserWithEmailAndTeam(sql, sql`cr.recipient_id`)})
+        from company_referral_companyreferral cr where cr.interaction_id = i.id)`,
+    ],
     ["related_trade_agreements", m2mJson(sql, "related_trade_agreements", sql`r.name, r.id`)],
   ];
   if (version === "v4") {

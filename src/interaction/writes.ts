@@ -160,13 +160,17 @@ async function validate(
   input: InteractionInput,
   stored: q.StoredInteraction | null,
   caller: Caller,
+  checkAssociation = true,
 ) {
   const errors = await fieldErrors(db, input);
   if (Object.keys(errors).length) throw new ValidationError(errors);
 
   // HasAssociatedInvestmentProjectValidator: a restricted caller creates only on an
   // associated project. Any project id was refused above (none exists yet).
-  if (!stored && interactionScope(caller, "add").kind !== "all" && !input.investment_project) {
+  if (
+    checkAssociation && !stored && interactionScope(caller, "add").kind !== "all" &&
+    !input.investment_project
+  ) {
     throw new ValidationError({ investment_project: [DRF_MESSAGES.required] });
   }
 
@@ -272,9 +276,14 @@ export async function createInteraction(
   db: Db,
   version: ApiVersion,
   input: InteractionInput,
-  { caller, meta }: { caller: Caller; meta: WriteMeta },
+  { caller, meta, checkAssociation = true }: {
+    caller: Caller;
+    meta: WriteMeta;
+    /** False where the original's view skips HasAssociatedInvestmentProjectValidator. */
+    checkAssociation?: boolean;
+  },
 ): Promise<string> {
-  await validate(db, version, input, null, caller);
+  await validate(db, version, input, null, caller, checkAssociation);
   const id = await write(db, input, null, meta);
   await recordWrite(db, q.interactionEntity, id, meta);
   return id;
