@@ -49,3 +49,7 @@ create table event_event_related_programmes (
   programme_id uuid not null references event_programme (id) on delete cascade,
   unique (event_id, programme_id)
 );
+
+-- Service deliveries at an event now reference a real row (no id could be stored before).
+alter table interaction_interaction
+  add foreign key (event_id) references event_event (id) on delete set null;

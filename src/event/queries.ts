@@ -108,6 +108,16 @@ export async function listEvents(db: Db, options: { sort: SortTerm[]; page: Page
   return { count, results: rows.map((r) => r.event) };
 }
 
+/** `{id, name, stova_event_id}` of an event, or null (how interactions show their event). */
+export function eventRef(sql: Db, id: Fragment): Fragment {
+  return sql`(select jsonb_build_object('id', ev.id, 'name', ev.name,
+      'stova_event_id', ev.stova_event_id) from event_event ev where ev.id = ${id})`;
+}
+
+export async function eventExists(db: Db, id: string): Promise<boolean> {
+  return (await db`select 1 from event_event where id = ${id}`).length > 0;
+}
+
 export async function findEvent(db: Db, id: string) {
   const [row] = await db<{ event: Record<string, unknown> }[]>`
     select ${eventJson(db)} as event from event_event e where e.id = ${id}`;

@@ -99,7 +99,7 @@ async function interactionDocuments(db: Db, wanted: string[]): Promise<SearchDoc
         from interaction_interactionditparticipant p where p.interaction_id = i.id)`,
     ],
     // Events and investment projects have no tables yet: no interaction can link one.
-    ["event", db`null::jsonb`],
+    ["event", ref(db, "event_event", db`i.event_id`)],
     ["investment_project", db`null::jsonb`],
     ["investment_project_sector", db`null::jsonb`],
     ["is_event", db`(case when i.kind = 'service_delivery' then i.event_id is not null end)`],
@@ -206,7 +206,7 @@ function sharedColumns(db: Db, context: ExportContext): Fragment {
         '(' || nullif(t.name, '') || ')')`,
     )
   } as adviser_names,
-    null::text as event__name,
+    (select ev.name from event_event ev where ev.id = i.event_id) as event__name,
     (select m.name from interaction_communicationchannel m
      where m.id = i.communication_channel_id) as communication_channel__name,
     (select m.name from interaction_servicedeliverystatus m

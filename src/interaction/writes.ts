@@ -39,6 +39,7 @@ import {
 const REF_TABLES = {
   company: "company_company",
   company_export: "company_companyexport",
+  event: "event_event",
   communication_channel: "interaction_communicationchannel",
   service: "metadata_service",
   service_delivery_status: "interaction_servicedeliverystatus",
@@ -51,7 +52,7 @@ const LIST_TABLES = {
   export_barrier_types: "metadata_exportbarriertype",
 } as const;
 /** Links to entities whose tables do not exist yet: no id can name an existing row. */
-export const PENDING_LINKS = ["event", "investment_project", "large_capital_opportunity"] as const;
+export const PENDING_LINKS = ["investment_project", "large_capital_opportunity"] as const;
 
 const SCALARS = [
   "kind",

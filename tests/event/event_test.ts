@@ -3,13 +3,14 @@ import assert from "node:assert/strict";
 import { call, createAdviser } from "../helpers/app.ts";
 import { backendsUnderTest, searchTestApp } from "../search/support.ts";
 import { eventSearchApp } from "../../src/event/search.ts";
+import { interactionSearchApp } from "../../src/interaction/search.ts";
 
 const UK = "80756b9a-5d95-e211-a939-e4115bead28a";
 const US = "81756b9a-5d95-e211-a939-e4115bead28a";
 
 for (const { name, env, ignore } of backendsUnderTest) {
   Deno.test({ name: `events: CRUD, the original's rules, search (${name})`, ignore }, async (t) => {
-    const ctx = await searchTestApp(env, [eventSearchApp]);
+    const ctx = await searchTestApp(env, [eventSearchApp, interactionSearchApp]);
     const { app, sql } = ctx;
     const pick = async (query: ReturnType<typeof sql>) => ((await query)[0] as { id: string }).id;
     const eventType = await pick(sql`select id::text from event_eventtype order by name limit 1`);
@@ -28,7 +29,13 @@ for (const { name, env, ignore } of backendsUnderTest) {
     const user = await createAdviser(sql, {
       firstName: "Eve",
       lastName: "Organiser",
-      permissions: ["event.view_event", "event.add_event", "event.change_event"],
+      permissions: [
+        "event.view_event",
+        "event.add_event",
+        "event.change_event",
+        "interaction.add_all_interaction",
+        "interaction.view_all_interaction",
+      ],
     });
     const viewerOnly = await createAdviser(sql, { permissions: ["event.view_event"] });
     const nobody = await createAdviser(sql, {});
@@ -279,6 +286,60 @@ for (const { name, env, ignore } of backendsUnderTest) {
           .status,
         403,
       );
+    });
+
+    await t.step("a service delivery at an event links to it; event_id filters", async () => {
+      const [{ id: company }] = await sql<{ id: string }[]>`
+        insert into company_company (name, created_on) values ('Exhibitor Ltd', now())
+        returning id::text`;
+      const [{ id: contact }] = await sql<{ id: string }[]>`
+        insert into company_contact (first_name, last_name, company_id, "primary", email)
+        values ('Ex', 'Hibitor', ${company}, true, 'ex@example.test') returning id::text`;
+      const delivery = await call(app, "POST", "/v4/interaction", {
+        token: user.token,
+        body: {
+          kind: "service_delivery",
+          is_event: true,
+          event: created,
+          subject: "Stand visit",
+          date: "2024-03-01",
+          dit_participants: [{ adviser: user.id }],
+          company: { id: company },
+          contacts: [contact],
+          service: leaf,
+          was_policy_feedback_provided: false,
+          has_related_trade_agreements: false,
+          related_trade_agreements: [],
+        },
+      });
+      assert.equal(delivery.status, 201, delivery.text);
+      assert.deepEqual(delivery.body.event, {
+        id: created,
+        name: "Grand exhibition",
+        stova_event_id: null,
+      });
+      assert.equal(delivery.body.is_event, true);
+      const listed = await call(app, "GET", `/v4/interaction?event_id=${created}`, {
+        token: user.token,
+      });
+      assert.deepEqual(listed.body.results.map((i: { id: string }) => i.id), [delivery.body.id]);
+      const unknown = await call(app, "GET", `/v4/interaction?event_id=${crypto.randomUUID()}`, {
+        token: user.token,
+      });
+      assert.deepEqual(unknown.body, {
+        event_id: ["Select a valid choice. That choice is not one of the available choices."],
+      });
+      // Renaming the event re-indexes the interactions that embed it.
+      await patch(created, { name: "Grander exhibition" });
+      await ctx.deps.jobs.idle();
+      await ctx.sync();
+      const found = await call(app, "POST", "/v3/search/interaction", {
+        token: user.token,
+        body: { original_query: "Grander" },
+      });
+      assert.equal(found.status, 200, found.text);
+      assert.deepEqual(found.body.results.map((i: { id: string }) => i.id), [delivery.body.id]);
+      assert.equal(found.body.results[0].event.name, "Grander exhibition");
     });
 
     await ctx.close();
