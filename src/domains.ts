@@ -18,6 +18,7 @@ import { companyExportDomain } from "./company_export/domain.ts";
 import { interactionDomain } from "./interaction/domain.ts";
 import { eventDomain } from "./event/domain.ts";
 import { companyReferralDomain } from "./company_referral/domain.ts";
+import { companyActivityDomain } from "./company_activity/domain.ts";
 
 export const domains: Domain[] = [
   healthDomain,
@@ -33,6 +34,7 @@ export const domains: Domain[] = [
   interactionDomain,
   eventDomain,
   companyReferralDomain,
+  companyActivityDomain,
 ];
 
 export const registry = composeRegistry(domains);

@@ -46,13 +46,7 @@ import {
 } from "../search/mapping.ts";
 import { Decimal } from "../search/csv.ts";
 import { adviserName, datetime, jsonObject, ref } from "../core/render.ts";
-import { exportOrder, sectorDocument, sectorPath } from "../company/search.ts";
-
-/** `{id, name, trading_names}` of a company (the original's `company_dict`). */
-const companyDocument = (db: Db, id: Fragment): Fragment =>
-  db`(select jsonb_build_object('id', co.id, 'name', co.name,
-      'trading_names', to_jsonb(co.trading_names))
-    from company_company co where co.id = ${id})`;
+import { companyDocument, exportOrder, sectorDocument, sectorPath } from "../company/search.ts";
 
 /** `{id, name}` list of an M2M lookup of the interaction `i`, by name. */
 const m2mRefs = (db: Db, table: string, target: string, lookup: string): Fragment =>
