@@ -18,6 +18,9 @@ import { companyExportDomain } from "./company_export/domain.ts";
 import { interactionDomain } from "./interaction/domain.ts";
 import { taskDomain } from "./task/domain.ts";
 import { reminderDomain } from "./reminder/domain.ts";
+import { eventDomain } from "./event/domain.ts";
+import { companyReferralDomain } from "./company_referral/domain.ts";
+import { companyActivityDomain } from "./company_activity/domain.ts";
 
 export const domains: Domain[] = [
   healthDomain,
@@ -33,6 +36,9 @@ export const domains: Domain[] = [
   interactionDomain,
   taskDomain,
   reminderDomain,
+  eventDomain,
+  companyReferralDomain,
+  companyActivityDomain,
 ];
 
 export const registry = composeRegistry(domains);

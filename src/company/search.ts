@@ -228,6 +228,12 @@ async function companyExportRows(
   }`;
 }
 
+/** `{id, name, trading_names}` of a company (the original's `company_dict`). */
+export const companyDocument = (db: Db, id: Fragment): Fragment =>
+  db`(select jsonb_build_object('id', co.id, 'name', co.name,
+      'trading_names', to_jsonb(co.trading_names))
+    from company_company co where co.id = ${id})`;
+
 export const companySearchApp = defineSearchApp({
   name: "company",
   path: "/v4/search/company",

@@ -5,6 +5,7 @@
  */
 import type { Db } from "../db/pool.ts";
 import { type FieldErrors, mergeErrors } from "../http/errors.ts";
+import { DRF_MESSAGES } from "../http/drf.ts";
 
 export interface Reference {
   /** Where the reference sits in the body, e.g. `["address", "country"]`. */
@@ -34,7 +35,7 @@ export function referencesOf(
   return refs;
 }
 
-export const doesNotExist = (id: string) => `Invalid pk "${id}" - object does not exist.`;
+export const doesNotExist = (id: string) => DRF_MESSAGES.invalidPk(id);
 
 /** Field errors for the references whose rows do not exist (empty when all exist). */
 export async function missingReferences(db: Db, refs: Reference[]): Promise<FieldErrors> {

@@ -42,6 +42,17 @@ export function adviserWithTeam(sql: Db, id: Fragment): Fragment {
 }
 
 /**
+ * `{name, contact_email, dit_team {name, id}, id}` of an adviser, or null (the original's
+ * NestedAdviserWithEmailAndTeamField).
+ */
+export function adviserWithEmailAndTeam(sql: Db, id: Fragment): Fragment {
+  return sql`(select jsonb_build_object('name', ${adviserName(sql, "a")},
+      'contact_email', a.contact_email,
+      'dit_team', ${ref(sql, "metadata_team", sql`a.dit_team_id`)}, 'id', a.id)
+    from company_advisor a where a.id = ${id})`;
+}
+
+/**
  * A JSON object from `[key, value]` pairs: a one-row subselect whose column aliases are
  * the keys, turned into jsonb. Keys travel as quoted identifiers (`sql(key)`), not as
  * bind parameters, so a document of 89 keys binds only its real values, and there is

@@ -1,6 +1,6 @@
 /**
  * Interactions' manifest: v3/v4 routes and search; interaction documents embed their
- * company and contacts, company documents their latest interaction; interactions are
+ * company, contacts and event, company documents their latest interaction; interactions are
  * evidence of adviser activity and keep their companies from automatic archiving.
  */
 import type { Domain } from "../manifest.ts";
@@ -12,6 +12,7 @@ import {
   interactionAdviserActivity,
   interactionIdsOfCompany,
   interactionIdsOfContact,
+  interactionIdsOfEvent,
 } from "./queries.ts";
 
 export const interactionDomain: Domain = {
@@ -22,6 +23,7 @@ export const interactionDomain: Domain = {
     { embedded: "company", entity: "interaction", find: interactionIdsOfCompany },
     { embedded: "contact", entity: "interaction", find: interactionIdsOfContact },
     { embedded: "interaction", entity: "company", find: companyOfInteraction },
+    { embedded: "event", entity: "interaction", find: interactionIdsOfEvent },
   ],
   adviserActivity: interactionAdviserActivity,
   companiesInUse: companiesWithRecentInteractions,

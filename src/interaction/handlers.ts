@@ -12,6 +12,7 @@ import { writeMeta } from "../http/write_meta.ts";
 import { registerArchive } from "../core/archive.ts";
 import { companyName } from "../company/queries.ts";
 import { exportExists } from "../company_export/queries.ts";
+import { eventExists } from "../event/queries.ts";
 import { interactionRoutes } from "./routes.ts";
 import * as q from "./queries.ts";
 import { associatedWithTeam, interactionScope } from "./access.ts";
@@ -42,6 +43,10 @@ function listInteractions(version: ApiVersion): Handler<Routes["list"]> {
     ) {
       errors.company_export_id = [DRF_MESSAGES.invalidChoice];
     }
+    const eventId = query.event_id || undefined;
+    if (eventId && (!isUuid(eventId) || !await eventExists(db, eventId))) {
+      errors.event_id = [DRF_MESSAGES.invalidChoice];
+    }
     const contactId = query.contacts__id || undefined;
     if (contactId && !isUuid(contactId)) errors.contacts__id = [DRF_MESSAGES.enterValidUuid];
     // These name entities that do not exist yet, so no value is a valid choice.
@@ -52,7 +57,7 @@ function listInteractions(version: ApiVersion): Handler<Routes["list"]> {
     const page = readPage(c);
     const scope = interactionScope(c.var.caller, "view");
     const result = await q.listInteractions(db, {
-      filters: { companyId, contactId, companyExportId },
+      filters: { companyId, contactId, companyExportId, eventId },
       scope: scopeCondition(db, scope, (teamId) => associatedWithTeam(db, teamId)),
       sortby: query.sortby,
       page,

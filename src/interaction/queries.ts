@@ -5,10 +5,18 @@
  * Companies and contacts are only named here (`{id, name}`, a contact's names and job
  * title); everything else about them, and the linked export, goes through their domains.
  */
+import { eventRef } from "../event/queries.ts";
 import type { Db } from "../db/pool.ts";
 import { updateRow } from "../db/rows.ts";
 import { type Fragment, where } from "../db/fragments.ts";
-import { adviser, adviserName, datetime, jsonObject, ref } from "../core/render.ts";
+import {
+  adviser,
+  adviserName,
+  adviserWithEmailAndTeam,
+  datetime,
+  jsonObject,
+  ref,
+} from "../core/render.ts";
 import { adviserRef, type ManyToMany, type VersionedEntity } from "../core/versions.ts";
 import { orderBy, parseSortby, type SortChoices } from "../http/sortby.ts";
 import { listPage } from "../http/pagination.ts";
@@ -80,8 +88,8 @@ export const interactionEntity: VersionedEntity = {
 };
 
 /**
- * A link to an entity whose table does not exist yet (event, investment project, large
- * capital opportunity): no id can be stored until it does (the handlers refuse any), so
+ * A link to an entity whose table does not exist yet (investment project, large capital
+ * opportunity): no id can be stored until it does (the handlers refuse any), so
  * this renders null; the entity's domain replaces it with its `{id, name…}` when it lands.
  */
 const pendingLink = (sql: Db, column: Fragment): Fragment =>
@@ -113,7 +121,7 @@ export function interactionJson(sql: Db, version: ApiVersion): Fragment {
     ],
     ["created_on", datetime(sql, sql`i.created_on`)],
     ["created_by", adviser(sql, sql`i.created_by_id`)],
-    ["event", pendingLink(sql, sql`i.event_id`)],
+    ["event", eventRef(sql, sql`i.event_id`)],
     [
       "is_event",
       sql`(case when i.kind = 'service_delivery' then i.event_id is not null end)`,
@@ -164,8 +172,15 @@ export function interactionJson(sql: Db, version: ApiVersion): Fragment {
     ["archived_by", adviser(sql, sql`i.archived_by_id`)],
     ["archived_on", datetime(sql, sql`i.archived_on`)],
     ["archived_reason", sql`i.archived_reason`],
-    // Company referrals do not exist yet; none can point at an interaction.
-    ["company_referral", null],
+    // The referral this interaction completed (company_referral), if any.
+    [
+      "company_referral",
+      sql`(select jsonb_build_object('id', cr.id, 'subject', cr.subject,
+          'created_on', api_datetime(cr.created_on),
+          'created_by', ${adviserWithEmailAndTeam(sql, sql`cr.created_by_id`)},
+          'recipient', ${adviserWithEmailAndTeam(sql, sql`cr.recipient_id`)})
+        from company_referral_companyreferral cr where cr.interaction_id = i.id)`,
+    ],
     ["related_trade_agreements", m2mJson(sql, "related_trade_agreements", sql`r.name, r.id`)],
   ];
   if (version === "v4") {
@@ -454,5 +469,12 @@ export async function companyOfInteraction(db: Db, id: string): Promise<string[]
   const rows = await db<{ id: string }[]>`
     select company_id::text as id from interaction_interaction
     where id = ${id} and company_id is not null`;
+  return rows.map((r) => r.id);
+}
+
+/** The interactions at this event (their documents embed it). */
+export async function interactionIdsOfEvent(db: Db, eventId: string): Promise<string[]> {
+  const rows = await db<{ id: string }[]>`
+    select id::text from interaction_interaction where event_id = ${eventId}`;
   return rows.map((r) => r.id);
 }

@@ -46,13 +46,7 @@ import {
 } from "../search/mapping.ts";
 import { Decimal } from "../search/csv.ts";
 import { adviserName, datetime, jsonObject, ref } from "../core/render.ts";
-import { exportOrder, sectorDocument, sectorPath } from "../company/search.ts";
-
-/** `{id, name, trading_names}` of a company (the original's `company_dict`). */
-const companyDocument = (db: Db, id: Fragment): Fragment =>
-  db`(select jsonb_build_object('id', co.id, 'name', co.name,
-      'trading_names', to_jsonb(co.trading_names))
-    from company_company co where co.id = ${id})`;
+import { companyDocument, exportOrder, sectorDocument, sectorPath } from "../company/search.ts";
 
 /** `{id, name}` list of an M2M lookup of the interaction `i`, by name. */
 const m2mRefs = (db: Db, table: string, target: string, lookup: string): Fragment =>
@@ -99,7 +93,7 @@ async function interactionDocuments(db: Db, wanted: string[]): Promise<SearchDoc
         from interaction_interactionditparticipant p where p.interaction_id = i.id)`,
     ],
     // Events and investment projects have no tables yet: no interaction can link one.
-    ["event", db`null::jsonb`],
+    ["event", ref(db, "event_event", db`i.event_id`)],
     ["investment_project", db`null::jsonb`],
     ["investment_project_sector", db`null::jsonb`],
     ["is_event", db`(case when i.kind = 'service_delivery' then i.event_id is not null end)`],
@@ -206,7 +200,7 @@ function sharedColumns(db: Db, context: ExportContext): Fragment {
         '(' || nullif(t.name, '') || ')')`,
     )
   } as adviser_names,
-    null::text as event__name,
+    (select ev.name from event_event ev where ev.id = i.event_id) as event__name,
     (select m.name from interaction_communicationchannel m
      where m.id = i.communication_channel_id) as communication_channel__name,
     (select m.name from interaction_servicedeliverystatus m

@@ -39,6 +39,7 @@ import {
 const REF_TABLES = {
   company: "company_company",
   company_export: "company_companyexport",
+  event: "event_event",
   communication_channel: "interaction_communicationchannel",
   service: "metadata_service",
   service_delivery_status: "interaction_servicedeliverystatus",
@@ -51,7 +52,7 @@ const LIST_TABLES = {
   export_barrier_types: "metadata_exportbarriertype",
 } as const;
 /** Links to entities whose tables do not exist yet: no id can name an existing row. */
-export const PENDING_LINKS = ["event", "investment_project", "large_capital_opportunity"] as const;
+export const PENDING_LINKS = ["investment_project", "large_capital_opportunity"] as const;
 
 const SCALARS = [
   "kind",
@@ -160,13 +161,17 @@ async function validate(
   input: InteractionInput,
   stored: q.StoredInteraction | null,
   caller: Caller,
+  checkAssociation = true,
 ) {
   const errors = await fieldErrors(db, input);
   if (Object.keys(errors).length) throw new ValidationError(errors);
 
   // HasAssociatedInvestmentProjectValidator: a restricted caller creates only on an
   // associated project. Any project id was refused above (none exists yet).
-  if (!stored && interactionScope(caller, "add").kind !== "all" && !input.investment_project) {
+  if (
+    checkAssociation && !stored && interactionScope(caller, "add").kind !== "all" &&
+    !input.investment_project
+  ) {
     throw new ValidationError({ investment_project: [DRF_MESSAGES.required] });
   }
 
@@ -272,9 +277,14 @@ export async function createInteraction(
   db: Db,
   version: ApiVersion,
   input: InteractionInput,
-  { caller, meta }: { caller: Caller; meta: WriteMeta },
+  { caller, meta, checkAssociation = true }: {
+    caller: Caller;
+    meta: WriteMeta;
+    /** False where the original's view skips HasAssociatedInvestmentProjectValidator. */
+    checkAssociation?: boolean;
+  },
 ): Promise<string> {
-  await validate(db, version, input, null, caller);
+  await validate(db, version, input, null, caller, checkAssociation);
   const id = await write(db, input, null, meta);
   await recordWrite(db, q.interactionEntity, id, meta);
   return id;

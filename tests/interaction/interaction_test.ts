@@ -224,10 +224,14 @@ Deno.test("interactions: /v3 and /v4 interaction routes", async (t) => {
     assert.equal(first.grant_amount_offered, null);
     const after = await counts();
     assert.equal(after.versions, before.versions + 1);
-    // The interaction, and its company (whose document has its latest interaction date).
-    assert.equal(after.feed, before.feed + 2);
-    const feed = await sql`select entity, entity_id from change_feed order by id desc limit 2`;
+    // The interaction, its company (whose document has its latest interaction date) and
+    // the company's activity it is.
+    assert.equal(after.feed, before.feed + 3);
+    const feed = await sql`select entity, entity_id from change_feed order by id desc limit 3`;
+    const [activity] = await sql`select id from company_activity_companyactivity
+      where interaction_id = ${first.id}`;
     assert.deepEqual(feed.map((r) => ({ ...r })), [
+      { entity: "company-activity", entity_id: activity.id },
       { entity: "company", entity_id: acme },
       { entity: "interaction", entity_id: first.id },
     ]);
