@@ -5,7 +5,7 @@
  */
 import type { Context } from "hono";
 import type { App, AppEnv } from "../http/context.ts";
-import { ApiError, fieldError, nonFieldError, ValidationError } from "../http/errors.ts";
+import { ApiError, fieldError, ValidationError } from "../http/errors.ts";
 import { writeMeta } from "../http/write_meta.ts";
 import { hasPermission } from "../auth/caller.ts";
 import { missingReferences } from "../core/references.ts";
@@ -14,6 +14,7 @@ import { companyEntity, findCompany, updateCompany } from "../company/queries.ts
 import { companyView } from "../company/handlers.ts";
 import * as routes from "./routes.ts";
 import * as q from "./queries.ts";
+import { convertChanges, investigationDetails, mergeStoredAddress } from "./requests.ts";
 import {
   DnbClient,
   DnbError,
@@ -245,28 +246,7 @@ export function registerDnbRoutes(app: App) {
   app.openapi(routes.companyInvestigation, async (c) => {
     const input = c.req.valid("json");
     const db = c.var.db;
-    const refs = [{ path: ["company"], table: "company_company", id: input.company }];
-    refs.push({
-      path: ["address", "country"],
-      table: "metadata_country",
-      id: input.address.country,
-    });
-    if (input.address.area) {
-      refs.push({
-        path: ["address", "area"],
-        table: "metadata_administrativearea",
-        id: input.address.area,
-      });
-    }
-    const missing = await missingReferences(db, refs);
-    if (Object.keys(missing).length) throw new ValidationError(missing);
-    if (!input.website && !input.telephone_number) {
-      throw nonFieldError("Either website or telephone_number must be provided.");
-    }
-    const details: Record<string, unknown> = { primary_name: input.name };
-    if (input.website !== undefined) details.domain = input.website;
-    if (input.telephone_number !== undefined) details.telephone_number = input.telephone_number;
-    Object.assign(details, await addressForDnb(db, input.address));
+    const details = await investigationDetails(db, input);
     let answer: Record<string, unknown>;
     try {
       answer = await client(c).createInvestigation({ company_details: details });
@@ -349,78 +329,4 @@ export function registerDnbRoutes(app: App) {
     }
     return c.json(answer, 200);
   });
-}
-
-type Db = AppEnv["Variables"]["db"];
-
-/** An address as dnb-service takes it: `address_*` keys, ISO country, area names. */
-async function addressForDnb(
-  db: Db,
-  address: Partial<Record<"line_1" | "line_2" | "town" | "county" | "postcode", string>> & {
-    country?: string;
-    area?: string;
-  },
-): Promise<Record<string, unknown>> {
-  const out: Record<string, unknown> = {};
-  for (const part of ["line_1", "line_2", "town", "county", "postcode"] as const) {
-    if (address[part] !== undefined) out[`address_${part}`] = address[part];
-  }
-  if (address.area) out.address_area = await q.areaNames(db, address.area);
-  if (address.country) out.address_country = await q.countryCode(db, address.country);
-  return out;
-}
-
-/** Change-request fields renamed as dnb-service names them (turnover in USD). */
-async function convertChanges(db: Db, changes: routes.Changes): Promise<Record<string, unknown>> {
-  const refs = [];
-  if (changes.address?.country) {
-    refs.push({
-      path: ["changes", "address", "country"],
-      table: "metadata_country",
-      id: changes.address.country,
-    });
-  }
-  if (changes.address?.area) {
-    refs.push({
-      path: ["changes", "address", "area"],
-      table: "metadata_administrativearea",
-      id: changes.address.area,
-    });
-  }
-  const missing = await missingReferences(db, refs);
-  if (Object.keys(missing).length) throw new ValidationError(missing);
-  const out: Record<string, unknown> = {};
-  if (changes.name !== undefined) out.primary_name = changes.name;
-  if (changes.trading_names !== undefined) out.trading_names = changes.trading_names;
-  if (changes.number_of_employees !== undefined) out.employee_number = changes.number_of_employees;
-  if (changes.turnover !== undefined) out.annual_sales = changes.turnover;
-  if (changes.turnover_gbp !== undefined) {
-    const rate = await q.gbpToUsdRate(db);
-    out.annual_sales = rate === null ? changes.turnover_gbp : changes.turnover_gbp * rate;
-  }
-  if (changes.website !== undefined) out.domain = changes.website;
-  if (changes.address) Object.assign(out, await addressForDnb(db, changes.address));
-  return out;
-}
-
-/**
- * A partial address change is sent with the company's other address parts, as the
- * original does, so D&B sees the whole new address.
- */
-async function mergeStoredAddress(db: Db, duns: string, converted: Record<string, unknown>) {
-  const stored = (await q.addressByDuns(db, duns))!;
-  const existing: Record<string, unknown> = {
-    address_line_1: stored.address_1,
-    address_line_2: stored.address_2,
-    address_town: stored.address_town,
-    address_county: stored.address_county,
-    address_country: stored.address_country_id
-      ? await q.countryCode(db, stored.address_country_id)
-      : null,
-    address_postcode: stored.address_postcode,
-  };
-  if (stored.address_area_id) existing.address_area = await q.areaNames(db, stored.address_area_id);
-  for (const [key, value] of Object.entries(existing)) {
-    if (!(key in converted)) converted[key] = value;
-  }
 }
