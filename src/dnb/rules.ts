@@ -445,7 +445,7 @@ export function companyTree(
   details: Map<string, TreeDetails>,
 ): TreeNode | Record<string, never> {
   const single = members.length === 1;
-  const ordered = requestedFirst(single ? members : members, duns);
+  const ordered = requestedFirst(members, duns);
   const known = new Set(ordered.map((m) => m.duns));
   const children = new Map<string, FamilyTreeMember[]>();
   const roots: FamilyTreeMember[] = [];
