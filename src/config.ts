@@ -47,6 +47,21 @@ const url = (protocols: string[]) =>
     { message: `expected a URL starting with ${protocols.join(" or ")}` },
   );
 
+/** Seconds as a positive number (fractions allowed), e.g. a timeout. */
+const seconds = (fallback: number) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (!v) return fallback;
+      const n = Number(v);
+      if (!(n > 0)) {
+        ctx.addIssue({ code: "custom", message: `expected seconds > 0, got "${v}"` });
+        return z.NEVER;
+      }
+      return n;
+    });
+
 const list = z
   .string()
   .optional()
@@ -84,18 +99,7 @@ const schema = z
     SSO_ENABLED: bool(false),
     STAFF_SSO_BASE_URL: url(["http:", "https:"]),
     STAFF_SSO_AUTH_TOKEN: optionalText,
-    STAFF_SSO_REQUEST_TIMEOUT: z
-      .string()
-      .optional()
-      .transform((v, ctx) => {
-        if (!v) return 5;
-        const n = Number(v);
-        if (!(n > 0)) {
-          ctx.addIssue({ code: "custom", message: `expected seconds > 0, got "${v}"` });
-          return z.NEVER;
-        }
-        return n;
-      }),
+    STAFF_SSO_REQUEST_TIMEOUT: seconds(5),
     STAFF_SSO_USER_TOKEN_CACHING_PERIOD: int(3600, 1),
     PAAS_IP_ALLOWLIST: list,
     DISABLE_PAAS_IP_CHECK: bool(false),
@@ -131,6 +135,16 @@ const schema = z
     EXPORT_NOTIFICATION_NO_INTERACTION_TEMPLATE_ID: optionalText,
     EXPORT_NOTIFICATION_NEW_INTERACTION_TEMPLATE_ID: optionalText,
     NOTIFICATION_SUMMARY_THRESHOLD: int(5, 1),
+    /** dnb-service (the D&B proxy): base URL, shared token, longest wait per call. */
+    DNB_SERVICE_BASE_URL: url(["http:", "https:"]),
+    DNB_SERVICE_TOKEN: optionalText,
+    DNB_SERVICE_TIMEOUT: seconds(15),
+    /** Most D&B updates one nightly run applies; unset: all of them. */
+    DNB_AUTOMATIC_UPDATE_LIMIT: int(-1, 0).transform((n) => (n < 0 ? undefined : n)),
+    /** Above this many companies a family tree is reduced to the direct parents. */
+    DNB_MAX_COMPANIES_IN_TREE_COUNT: int(1000, 0),
+    ENABLE_DAILY_HIERARCHY_ROLLOUT: bool(false),
+    DAILY_HIERARCHY_ROLLOUT_LIMIT: int(10, 0),
     WORKER_SHORT_CONCURRENCY: int(4, 1, 256),
     WORKER_LONG_CONCURRENCY: int(1, 1, 256),
     /** Seconds a stopping worker lets running jobs finish before requeueing them. */

@@ -21,6 +21,7 @@ import { reminderDomain } from "./reminder/domain.ts";
 import { eventDomain } from "./event/domain.ts";
 import { companyReferralDomain } from "./company_referral/domain.ts";
 import { companyActivityDomain } from "./company_activity/domain.ts";
+import { dnbDomain } from "./dnb/domain.ts";
 
 export const domains: Domain[] = [
   healthDomain,
@@ -39,6 +40,7 @@ export const domains: Domain[] = [
   eventDomain,
   companyReferralDomain,
   companyActivityDomain,
+  dnbDomain,
 ];
 
 export const registry = composeRegistry(domains);
