@@ -150,18 +150,16 @@ class S3Storage implements DocumentStorage {
     return { client, bucket: settings.bucket };
   }
 
-  uploadUrl(location: Location): Promise<string> {
+  async uploadUrl(location: Location): Promise<string> {
     const { client, bucket } = this.#target(location);
-    return getSignedUrl(client, new PutObjectCommand({ Bucket: bucket, Key: location.path }), {
-      expiresIn: SIGNED_URL_SECONDS,
-    });
+    const command = new PutObjectCommand({ Bucket: bucket, Key: location.path });
+    return await getSignedUrl(client, command, { expiresIn: SIGNED_URL_SECONDS });
   }
 
-  downloadUrl(location: Location): Promise<string> {
+  async downloadUrl(location: Location): Promise<string> {
     const { client, bucket } = this.#target(location);
-    return getSignedUrl(client, new GetObjectCommand({ Bucket: bucket, Key: location.path }), {
-      expiresIn: SIGNED_URL_SECONDS,
-    });
+    const command = new GetObjectCommand({ Bucket: bucket, Key: location.path });
+    return await getSignedUrl(client, command, { expiresIn: SIGNED_URL_SECONDS });
   }
 
   async open(location: Location, signal?: AbortSignal): Promise<StoredObject | null> {

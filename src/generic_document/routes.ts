@@ -25,7 +25,8 @@ export const genericDocumentCreateBody = z.object({
         `Unsupported document type: ${issue.input}. Format should be 'app_label.model'.`,
     },
   ),
-  document_data: z.custom<unknown>((v) => v !== undefined, { error: "This field is required." }),
+  document_data: z.custom<unknown>((v) => v !== undefined, { error: "This field is required." })
+    .openapi({ type: "object", description: "The type's fields (title, url / original_filename)" }),
   related_object_type: z.string(),
   related_object_id: uuidText,
 }).openapi({
