@@ -153,8 +153,18 @@ export interface EntityDocumentWiring<I> {
   table: string;
   /** The model name in 404s. */
   model: string;
-  /** The object the documents belong to: its path parameter, this table's column, its table. */
-  parent: { param: string; column: string; table: string; model: string };
+  /**
+   * The object the documents belong to: its path parameter, this table's column, its
+   * table, and (optional) a condition on its row aliased `p` from the other path
+   * parameters, e.g. that a proposition belongs to the project in the path.
+   */
+  parent: {
+    param: string;
+    column: string;
+    table: string;
+    model: string;
+    where?(sql: Db, params: Record<string, string>): Fragment;
+  };
   /** One document as JSON, the kind's row aliased `d` (kit.ts's `documentStatus` gives `status`). */
   render(sql: Db): Fragment;
   /** The kind's own columns from the validated body. */
@@ -177,29 +187,41 @@ export function registerEntityDocuments<I>(
   const sortChoices = wiring.sortChoices ?? { created_on: "d.created_on" };
   const params = (c: { req: { param(): Record<string, string> } }) => c.req.param();
 
-  /** The live document `{documentId, json}` under this parent, or a 404. */
-  async function find(db: Db, parentId: string, id: string) {
+  /** Rows of this kind under the parent the path names (and its condition). */
+  const underParent = (db: Db, p: Record<string, string>): Fragment[] => {
+    const conditions = [db`${db(`d.${parent.column}`)} = ${p[parent.param]}`];
+    if (parent.where) {
+      conditions.push(db`exists (select 1 from ${db(parent.table)} p
+        where p.id = ${db(`d.${parent.column}`)} and ${parent.where(db, p)})`);
+    }
+    return conditions;
+  };
+
+  /** The live document `{document_id, json}` the path names, or a 404. */
+  async function find(db: Db, p: Record<string, string>) {
     const [row] = await db<{ document_id: string; json: Record<string, unknown> }[]>`
       select d.document_id, ${wiring.render(db)} as json from ${db(table)} d
-      where d.id = ${id} and ${db(`d.${parent.column}`)} = ${parentId}
-        and ${notDeletionPending(db, db`d.document_id`)}`;
+      ${
+      where(db, [
+        db`d.id = ${p[routes.itemParam]}`,
+        ...underParent(db, p),
+        notDeletionPending(db, db`d.document_id`),
+      ])
+    }`;
     if (!row) throw notFound(wiring.model);
     return row;
   }
 
   app.openapi(routes.list, async (c) => {
     const db = c.var.db;
-    const parentId = params(c)[parent.param];
+    const p = params(c);
     const query = c.req.valid("query");
     const page = readPage(c);
     const { count, rows } = await listPage<{ json: Record<string, unknown> }>(db, {
       select: db`${wiring.render(db)} as json`,
       from: db`${db(table)} d`,
       key: "d.id",
-      where: where(db, [
-        db`${db(`d.${parent.column}`)} = ${parentId}`,
-        notDeletionPending(db, db`d.document_id`),
-      ]),
+      where: where(db, [...underParent(db, p), notDeletionPending(db, db`d.document_id`)]),
       order: orderBy(
         db,
         parseSortby(query.sortby, sortChoices, wiring.defaultSort ?? ["-created_on"]),
@@ -213,9 +235,11 @@ export function registerEntityDocuments<I>(
 
   app.openapi(routes.create, async (c) => {
     const db = c.var.db;
-    const parentId = params(c)[parent.param];
+    const p = params(c);
+    const parentId = p[parent.param];
     const input = c.req.valid("json") as I & { original_filename: string };
-    const exists = await db`select 1 from ${db(parent.table)} where id = ${parentId}`;
+    const scope = parent.where ? db`and ${parent.where(db, p)}` : db``;
+    const exists = await db`select 1 from ${db(parent.table)} p where p.id = ${parentId} ${scope}`;
     if (!exists.length) throw notFound(parent.model);
     const documentId = await createStoredDocument(c, wiring.kind, input.original_filename);
     const { at, userId: by } = writeMeta(c);
@@ -229,18 +253,18 @@ export function registerEntityDocuments<I>(
       created_by_id: by,
       modified_by_id: by,
     });
-    const { json } = await find(db, parentId, id);
+    const { json } = await find(db, { ...p, [routes.itemParam]: id });
     return c.json({ ...json, signed_upload_url: await signedUploadUrl(c, documentId) }, 201);
   });
 
   app.openapi(routes.get, async (c) => {
     const p = params(c);
-    return c.json((await find(c.var.db, p[parent.param], p[routes.itemParam])).json, 200);
+    return c.json((await find(c.var.db, p)).json, 200);
   });
 
   app.openapi(routes.remove, async (c) => {
     const p = params(c);
-    const { document_id } = await find(c.var.db, p[parent.param], p[routes.itemParam]);
+    const { document_id } = await find(c.var.db, p);
     await scheduleDeletion(c, document_id);
     return c.body(null, 204);
   });
@@ -248,14 +272,14 @@ export function registerEntityDocuments<I>(
   app.openapi(routes.uploadCallback, async (c) => {
     const p = params(c);
     const db = c.var.db;
-    const { document_id } = await find(db, p[parent.param], p[routes.itemParam]);
+    const { document_id } = await find(db, p);
     await completeUpload(c, document_id);
-    return c.json((await find(db, p[parent.param], p[routes.itemParam])).json, 200);
+    return c.json((await find(db, p)).json, 200);
   });
 
   app.openapi(routes.download, async (c) => {
     const p = params(c);
-    const { document_id, json } = await find(c.var.db, p[parent.param], p[routes.itemParam]);
+    const { document_id, json } = await find(c.var.db, p);
     const documentUrl = await signedDownloadUrl(c, wiring.kind, document_id);
     return c.json({ ...json, document_url: documentUrl }, 200);
   });

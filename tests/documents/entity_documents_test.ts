@@ -46,6 +46,8 @@ const testDomain: RouteSet = {
         column: "company_id",
         table: "company_company",
         model: "Company",
+        // A parent condition from the path (investment: the proposition's project).
+        where: (sql) => sql`not p.archived`,
       },
       render: (sql) =>
         jsonObject(sql, [
@@ -188,6 +190,17 @@ Deno.test("entity documents on the embedded storage, with an antivirus service",
       );
       assert.equal((await as("GET", `${base}/${doc.id}`)).status, 404);
       assert.equal((await as("GET", base)).body.count, 1);
+    });
+
+    await t.step("the parent's condition scopes every route", async () => {
+      const [{ id }] = (await as("GET", base)).body.results;
+      await ctx.sql`update company_company set archived = true`;
+      assert.equal((await as("GET", base)).body.count, 0);
+      assert.equal((await as("GET", `${base}/${id}`)).status, 404);
+      assert.equal((await as("GET", `${base}/${id}/download`)).status, 404);
+      assert.equal((await as("POST", base, { original_filename: "a.txt" })).status, 404);
+      await ctx.sql`update company_company set archived = false`;
+      assert.equal((await as("GET", `${base}/${id}`)).status, 200);
     });
   } finally {
     await close();
