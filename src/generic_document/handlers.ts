@@ -39,7 +39,6 @@ const uploadableDocument = documentKind({
 
 const MODEL = "GenericDocument";
 const ARCHIVE_REASON = "Archived instead of deleting when DELETE request received";
-const UUID_RE = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;
 
 const notUploadable = () =>
   new ApiError(400, { error: "This action is only available for uploadable documents" });
@@ -47,7 +46,7 @@ const notUploadable = () =>
 async function loadDocument(db: Db, id: string) {
   const document = await q.findGenericDocument(db, id);
   if (!document) throw notFound(MODEL);
-  return document as typeof routes.genericDocumentSchema._zod.output;
+  return document as routes.GenericDocumentJson;
 }
 
 /** `document_data` through the type's serializer (DRF: a non-object is a non-field error). */
@@ -72,7 +71,7 @@ export function registerGenericDocumentRoutes(app: App) {
   app.openapi(routes.listGenericDocuments, async (c) => {
     const query = c.req.valid("query");
     const relatedObjectId = query.related_object_id?.trim() || undefined;
-    if (relatedObjectId && !UUID_RE.test(relatedObjectId)) {
+    if (relatedObjectId && !routes.uuidText.safeParse(relatedObjectId).success) {
       throw new ValidationError({ related_object_id: ["Must be a valid UUID."] });
     }
     const page = readPage(c);
@@ -81,7 +80,10 @@ export function registerGenericDocumentRoutes(app: App) {
       sort: parseSortby(query.sortby, q.genericDocumentSortChoices, ["-created_on"]),
       page,
     });
-    return c.json(paginate(c, page, result.count, result.results as never[]), 200);
+    return c.json(
+      paginate(c, page, result.count, result.results as routes.GenericDocumentJson[]),
+      200,
+    );
   });
 
   app.openapi(routes.createGenericDocument, async (c) => {

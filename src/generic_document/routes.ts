@@ -14,7 +14,8 @@ const tags = ["document"];
 const middleware = [bearer, crud("documents.genericdocument")];
 
 const UUID_RE = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;
-const uuidText = z.string().trim().regex(UUID_RE, "Must be a valid UUID.");
+/** DRF's UUIDField (hex with or without hyphens). */
+export const uuidText = z.string().trim().regex(UUID_RE, "Must be a valid UUID.");
 
 /** GenericDocumentCreateSerializer: the envelope; `document_data` is checked per type. */
 export const genericDocumentCreateBody = z.object({
@@ -92,6 +93,7 @@ export const genericDocumentSchema = z.object({
   document_type: z.enum(DOCUMENT_TYPES),
   related_object_type: z.string(),
 }).openapi("GenericDocument");
+export type GenericDocumentJson = z.output<typeof genericDocumentSchema>;
 
 const detail = z.object({ detail: z.string() });
 const fieldErrors = z.record(z.string(), z.unknown()).openapi({ type: "object" });
