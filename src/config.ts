@@ -7,14 +7,14 @@
  */
 import { z } from "zod";
 
-const bool = (fallback: boolean) =>
+const bool = <F extends boolean | undefined>(fallback: F) =>
   z
     .string()
     .trim()
     .toLowerCase()
     .optional()
     .transform((v, ctx) => {
-      if (v === undefined || v === "") return fallback;
+      if (v === undefined || v === "") return fallback as boolean | F;
       if (["1", "true", "yes", "on"].includes(v)) return true;
       if (["0", "false", "no", "off"].includes(v)) return false;
       ctx.addIssue({ code: "custom", message: `expected true or false, got "${v}"` });
@@ -153,6 +153,35 @@ const schema = z
     WORKER_LEASE_SECONDS: int(30, 2, 3600),
     /** Prefix of every job-queue key in Redis (see src/jobs/redis_keys.ts). */
     JOBS_KEY_PREFIX: z.string().trim().min(1).default("jobs:"),
+    /** Documents (src/documents/storage.ts): S3, or files under DATA_DIR when unset. */
+    DOCUMENT_STORAGE: z.enum(["s3", "local"]).optional(),
+    ENVIRONMENT: optionalText,
+    AWS_DEFAULT_REGION: z.string().trim().default("eu-west-2"),
+    AWS_ACCESS_KEY_ID: optionalText,
+    AWS_SECRET_ACCESS_KEY: optionalText,
+    S3_LOCAL_ENDPOINT_URL: url(["http:", "https:"]),
+    DEFAULT_BUCKET: optionalText,
+    DEFAULT_BUCKET_AWS_ACCESS_KEY_ID: optionalText,
+    DEFAULT_BUCKET_AWS_SECRET_ACCESS_KEY: optionalText,
+    DEFAULT_BUCKET_AWS_DEFAULT_REGION: optionalText,
+    INVESTMENT_DOCUMENT_BUCKET: optionalText,
+    INVESTMENT_DOCUMENT_AWS_ACCESS_KEY_ID: optionalText,
+    INVESTMENT_DOCUMENT_AWS_SECRET_ACCESS_KEY: optionalText,
+    INVESTMENT_DOCUMENT_AWS_REGION: optionalText,
+    AV_V2_SERVICE_URL: url(["http:", "https:"]),
+    AV_V2_SERVICE_TIMEOUT: z
+      .string()
+      .optional()
+      .transform((v, ctx) => {
+        if (!v) return 60;
+        const n = Number(v);
+        if (!(n > 0)) {
+          ctx.addIssue({ code: "custom", message: `expected seconds > 0, got "${v}"` });
+          return z.NEVER;
+        }
+        return n;
+      }),
+    DOCUMENTS_ALLOW_UNSCANNED_DOWNLOAD: bool(undefined),
   })
   .superRefine((c, ctx) => {
     if (c.SSO_ENABLED && !c.STAFF_SSO_BASE_URL) {

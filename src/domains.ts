@@ -22,6 +22,8 @@ import { eventDomain } from "./event/domain.ts";
 import { companyReferralDomain } from "./company_referral/domain.ts";
 import { companyActivityDomain } from "./company_activity/domain.ts";
 import { dnbDomain } from "./dnb/domain.ts";
+import { documentsDomain } from "./documents/domain.ts";
+import { genericDocumentDomain } from "./generic_document/domain.ts";
 
 export const domains: Domain[] = [
   healthDomain,
@@ -41,6 +43,8 @@ export const domains: Domain[] = [
   companyReferralDomain,
   companyActivityDomain,
   dnbDomain,
+  documentsDomain,
+  genericDocumentDomain,
 ];
 
 export const registry = composeRegistry(domains);
