@@ -16,6 +16,8 @@ import { companyListDomain } from "./company_list/domain.ts";
 import { objectiveDomain } from "./objective/domain.ts";
 import { companyExportDomain } from "./company_export/domain.ts";
 import { interactionDomain } from "./interaction/domain.ts";
+import { hcsatDomain } from "./hcsat/domain.ts";
+import { pendingDomain } from "./pending/domain.ts";
 
 export const domains: Domain[] = [
   healthDomain,
@@ -29,6 +31,8 @@ export const domains: Domain[] = [
   objectiveDomain,
   companyExportDomain,
   interactionDomain,
+  hcsatDomain,
+  pendingDomain,
 ];
 
 export const registry = composeRegistry(domains);
