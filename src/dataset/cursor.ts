@@ -52,7 +52,7 @@ export function decodeCursor(raw: string, ordering: CursorKey[]): Cursor {
   } catch {
     throw invalidCursor();
   }
-  const position = ordering.map((key, n) => params.get(KEYS[n]) ?? "");
+  const position = ordering.map((_key, n) => params.get(KEYS[n]) ?? "");
   if (!ordering.every((key, n) => validKeyValue(key.type, position[n]))) throw invalidCursor();
   const r = params.get("r");
   if (r !== null && r !== "0" && r !== "1") throw invalidCursor();
