@@ -34,7 +34,7 @@ export function feedRoute(feed: ActivityFeed) {
     security: [{ hawk: [] }],
     request: {
       query: z.object({
-        cursor: z.string().optional().openapi({
+        cursor: z.union([z.string(), z.array(z.string())]).optional().openapi({
           description: "Twice: the last item's modified_on and id, from the previous `next`",
         }),
       }),
