@@ -29,7 +29,7 @@ export async function activityRows(
         as "modifiedOn",
       t.id::text as id
     from ${sql(feed.table)} t
-    where (t.modified_on, t.id) > (${q.cursor.after}::timestamptz, ${q.cursor.afterId}::uuid)
+    where (t.modified_on, t.id) > (${q.cursor.after}::text::timestamptz, ${q.cursor.afterId}::text::uuid)
       and t.modified_on < ${before}
     order by t.modified_on, t.id
     limit ${PAGE_SIZE}`;

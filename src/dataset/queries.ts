@@ -21,11 +21,11 @@ function keyText(sql: Db, key: CursorKey): Fragment {
 function keyValue(sql: Db, key: CursorKey, value: string): Fragment {
   switch (key.type) {
     case "timestamptz":
-      return sql`${value}::timestamptz`;
+      return sql`${value}::text::timestamptz`;
     case "uuid":
-      return sql`${value}::uuid`;
+      return sql`${value}::text::uuid`;
     case "bigint":
-      return sql`${value}::bigint`;
+      return sql`${value}::text::bigint`;
   }
 }
 
