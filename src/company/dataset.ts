@@ -3,7 +3,7 @@
  * turnover in pounds), their export countries, and the history of those.
  */
 import { z } from "@hono/zod-openapi";
-import { col, type Dataset, nameOf, treePath, ts } from "../dataset/dataset.ts";
+import { col, type Dataset, of, treePath, ts } from "../dataset/dataset.ts";
 
 export const companiesDataset: Dataset = {
   name: "companies-dataset",
@@ -59,35 +59,37 @@ export const companiesDataset: Dataset = {
     turnover_gbp: col.number(),
   }),
   from: (sql) => sql`company_company t`,
-  select: (sql) => ({
-    address_country__name: nameOf(sql, "metadata_country", "address_country_id"),
-    address_area__name: nameOf(sql, "metadata_administrativearea", "address_area_id"),
-    archived_on: ts(sql, "archived_on"),
-    business_type__name: nameOf(sql, "metadata_businesstype", "business_type_id"),
-    created_on: ts(sql, "created_on"),
-    export_experience_category__name: nameOf(
-      sql,
+  joins: {
+    address_country: ["metadata_country", "address_country_id"],
+    address_area: ["metadata_administrativearea", "address_area_id"],
+    business_type: ["metadata_businesstype", "business_type_id"],
+    export_experience_category: [
       "company_exportexperiencecategory",
       "export_experience_category_id",
-    ),
-    headquarter_type__name: nameOf(sql, "metadata_headquartertype", "headquarter_type_id"),
+    ],
+    headquarter_type: ["metadata_headquartertype", "headquarter_type_id"],
+    one_list_tier: ["company_onelisttier", "one_list_tier_id"],
+    registered_address_country: ["metadata_country", "registered_address_country_id"],
+    registered_address_area: ["metadata_administrativearea", "registered_address_area_id"],
+    uk_region: ["metadata_ukregion", "uk_region_id"],
+  },
+  select: (sql) => ({
+    address_country__name: of(sql, "address_country"),
+    address_area__name: of(sql, "address_area"),
+    archived_on: ts(sql, "archived_on"),
+    business_type__name: of(sql, "business_type"),
+    created_on: ts(sql, "created_on"),
+    export_experience_category__name: of(sql, "export_experience_category"),
+    headquarter_type__name: of(sql, "headquarter_type"),
     modified_on: ts(sql, "modified_on"),
-    one_list_tier__name: nameOf(sql, "company_onelisttier", "one_list_tier_id"),
+    one_list_tier__name: of(sql, "one_list_tier"),
     // ArrayAgg over a left join: [null] for a company without a core team, as the original.
     one_list_core_team_advisers: sql`(select array_agg(m.adviser_id)
       from (select 1) one left join company_onelistcoreteammember m on m.company_id = t.id)`,
-    registered_address_country__name: nameOf(
-      sql,
-      "metadata_country",
-      "registered_address_country_id",
-    ),
-    registered_address_area__name: nameOf(
-      sql,
-      "metadata_administrativearea",
-      "registered_address_area_id",
-    ),
+    registered_address_country__name: of(sql, "registered_address_country"),
+    registered_address_area__name: of(sql, "registered_address_area"),
     sector_name: treePath(sql, "metadata_sector", "sector_id"),
-    uk_region__name: nameOf(sql, "metadata_ukregion", "uk_region_id"),
+    uk_region__name: of(sql, "uk_region"),
     turnover_gbp: sql`t.turnover * (select r.exchange_rate from metadata_exchangerate r
       where r.from_currency_code = 'USD' and r.to_currency_code = 'GBP'
       order by r.created_on desc limit 1)`,
@@ -112,9 +114,12 @@ export const companyExportCountryDataset: Dataset = {
     status: col.text(),
   }),
   from: (sql) => sql`company_companyexportcountry t`,
+  joins: {
+    country: ["metadata_country", "country_id"],
+  },
   select: (sql) => ({
-    country__name: nameOf(sql, "metadata_country", "country_id"),
-    country__iso_alpha2_code: nameOf(sql, "metadata_country", "country_id", "iso_alpha2_code"),
+    country__name: of(sql, "country"),
+    country__iso_alpha2_code: of(sql, "country", "iso_alpha2_code"),
     created_on: ts(sql, "created_on"),
     modified_on: ts(sql, "modified_on"),
   }),
@@ -132,9 +137,12 @@ export const companyExportCountryHistoryDataset: Dataset = {
     status: col.text(),
   }),
   from: (sql) => sql`company_companyexportcountryhistory t`,
+  joins: {
+    country: ["metadata_country", "country_id"],
+  },
   select: (sql) => ({
-    country__name: nameOf(sql, "metadata_country", "country_id"),
-    country__iso_alpha2_code: nameOf(sql, "metadata_country", "country_id", "iso_alpha2_code"),
+    country__name: of(sql, "country"),
+    country__iso_alpha2_code: of(sql, "country", "iso_alpha2_code"),
     history_date: ts(sql, "history_date"),
   }),
   ordering: [

@@ -1,6 +1,6 @@
 /** Export pipeline items' dataset for Data Workspace. */
 import { z } from "@hono/zod-openapi";
-import { col, type Dataset, day, nameOf, num, treePath, ts } from "../dataset/dataset.ts";
+import { col, type Dataset, day, num, of, treePath, ts } from "../dataset/dataset.ts";
 
 export const companyExportDataset: Dataset = {
   name: "company-export-dataset",
@@ -33,26 +33,23 @@ export const companyExportDataset: Dataset = {
     team_member_ids: col.uuids(),
   }),
   from: (sql) => sql`company_companyexport t`,
+  joins: {
+    company: ["company_company", "company_id"],
+    estimated_export_value_years: ["company_exportyear", "estimated_export_value_years_id"],
+    destination_country: ["metadata_country", "destination_country_id"],
+    exporter_experience: ["company_exportexperience", "exporter_experience_id"],
+  },
   select: (sql) => ({
     created_on: ts(sql, "created_on"),
     modified_on: ts(sql, "modified_on"),
     archived_on: ts(sql, "archived_on"),
-    company_name: nameOf(sql, "company_company", "company_id"),
-    estimated_export_value_years__name: nameOf(
-      sql,
-      "company_exportyear",
-      "estimated_export_value_years_id",
-    ),
+    company_name: of(sql, "company"),
+    estimated_export_value_years__name: of(sql, "estimated_export_value_years"),
     estimated_export_value_amount: num(sql, "estimated_export_value_amount"),
     estimated_win_date: day(sql, "estimated_win_date"),
-    destination_country__name: nameOf(sql, "metadata_country", "destination_country_id"),
-    destination_country__iso_alpha2_code: nameOf(
-      sql,
-      "metadata_country",
-      "destination_country_id",
-      "iso_alpha2_code",
-    ),
-    exporter_experience__name: nameOf(sql, "company_exportexperience", "exporter_experience_id"),
+    destination_country__name: of(sql, "destination_country"),
+    destination_country__iso_alpha2_code: of(sql, "destination_country", "iso_alpha2_code"),
+    exporter_experience__name: of(sql, "exporter_experience"),
     sector_name: treePath(sql, "metadata_sector", "sector_id"),
     // get_array_agg_subquery: null when there are none.
     contact_ids: sql`(select array_agg(x.contact_id order by c.created_on)

@@ -1,6 +1,6 @@
 /** Contacts' dataset for Data Workspace. */
 import { z } from "@hono/zod-openapi";
-import { col, type Dataset, fullName, nameOf, ts } from "../dataset/dataset.ts";
+import { col, type Dataset, fullName, of, ts } from "../dataset/dataset.ts";
 
 export const contactsDataset: Dataset = {
   name: "contacts-dataset",
@@ -31,8 +31,11 @@ export const contactsDataset: Dataset = {
     valid_email: col.bool(),
   }),
   from: (sql) => sql`company_contact t`,
+  joins: {
+    address_country: ["metadata_country", "address_country_id"],
+  },
   select: (sql) => ({
-    address_country__name: nameOf(sql, "metadata_country", "address_country_id"),
+    address_country__name: of(sql, "address_country"),
     archived_on: ts(sql, "archived_on"),
     created_on: ts(sql, "created_on"),
     modified_on: ts(sql, "modified_on"),

@@ -26,8 +26,14 @@ export interface Dataset {
   summary: string;
   /** One row: the original's columns, in its order (also the route's response schema). */
   row: z.ZodObject;
-  /** The rows' table as `t` (with any joins the columns read); absent while pending. */
+  /** The rows' table as `t`; absent while pending. */
   from?: (sql: Db) => Fragment;
+  /**
+   * Rows that foreign keys of `t` point at, left-joined once by alias (the planner hashes
+   * small reference tables) rather than looked up per row: alias → [table, column of t].
+   * Columns read them with {@link of}.
+   */
+  joins?: Record<string, [table: string, column: string]>;
   /** Columns that are not `t.<key>` as is (renamed, joined, aggregated, timestamps). */
   select?: (sql: Db, context: DatasetContext) => Record<string, Fragment>;
   /** The cursor's ordering, unique as a whole (default: created_on, id, as the original). */
@@ -68,9 +74,9 @@ export function pendingRow(columns: string[]): z.ZodObject {
 export const ts = (sql: Db, column: string): Fragment => sql`api_datetime(t.${sql(column)})`;
 export const day = (sql: Db, column: string): Fragment =>
   sql`to_char(t.${sql(column)}, 'YYYY-MM-DD')`;
-/** The name of the row of `table` that `t.<column>` points at. */
-export const nameOf = (sql: Db, table: string, column: string, field = "name"): Fragment =>
-  sql`(select r.${sql(field)} from ${sql(table)} r where r.id = t.${sql(column)})`;
+/** A column of a joined row (its `name` by default). */
+export const of = (sql: Db, alias: string, column = "name"): Fragment =>
+  sql`${sql(alias)}.${sql(column)}`;
 /** A decimal column as a JSON number. */
 export const num = (sql: Db, column: string): Fragment => sql`t.${sql(column)}::float8`;
 /** The full name of a tree node (sector, service: `A : B : C`), as the original's subquery. */

@@ -65,12 +65,17 @@ export async function datasetRows(
   if (q.updatedSince && dataset.updatedSince) {
     conditions.push(sql`t.${sql(dataset.updatedSince)} > ${q.updatedSince}::date`);
   }
+  const joins = Object.entries(dataset.joins ?? {}).reduce(
+    (acc, [alias, [table, column]]) =>
+      sql`${acc} left join ${sql(table)} ${sql(alias)} on ${sql(alias)}.id = t.${sql(column)}`,
+    sql``,
+  );
   const reverse = q.cursor?.reverse ?? false;
   return await withoutJit(sql, (sql) =>
     sql<DatasetRow[]>`
     select (select to_json(o) from (select ${columns}) o) as row,
       array[${joinFragments(sql, ordering.map((k) => keyText(sql, k)))}] as keys
-    from ${dataset.from(sql)}
+    from ${dataset.from(sql)} ${joins}
     ${conditions.length ? sql`where ${joinFragments(sql, conditions, "and")}` : sql``}
     order by ${keyColumns(reverse ? sql`desc` : sql`asc`)}
     limit ${q.size + 1}`);

@@ -1,7 +1,7 @@
 /** Interactions' datasets for Data Workspace: interactions, and the countries they discussed. */
 import { z } from "@hono/zod-openapi";
 import type { Db } from "../db/pool.ts";
-import { col, type Dataset, nameOf, num, treePath, ts } from "../dataset/dataset.ts";
+import { col, type Dataset, num, of, treePath, ts } from "../dataset/dataset.ts";
 
 /** Names of an interaction's many-to-many rows, ordered; null when there are none. */
 const names = (sql: Db, through: string, column: string, table: string, order: string) =>
@@ -44,15 +44,15 @@ export const interactionsDataset: Dataset = {
     export_barrier_notes: col.text(),
   }),
   from: (sql) => sql`interaction_interaction t`,
+  joins: {
+    communication_channel: ["interaction_communicationchannel", "communication_channel_id"],
+    service_delivery_status: ["interaction_servicedeliverystatus", "service_delivery_status_id"],
+  },
   select: (sql, context) => ({
     // ArrayAgg over a left join, as the original: [null] when there are none.
     adviser_ids: sql`(select array_agg(p.adviser_id order by p.id) from (select 1) one
       left join interaction_interactionditparticipant p on p.interaction_id = t.id)`,
-    communication_channel__name: nameOf(
-      sql,
-      "interaction_communicationchannel",
-      "communication_channel_id",
-    ),
+    communication_channel__name: of(sql, "communication_channel"),
     contact_ids: sql`(select array_agg(x.contact_id order by x.contact_id) from (select 1) one
       left join interaction_interaction_contacts x on x.interaction_id = t.id)`,
     created_on: ts(sql, "created_on"),
@@ -87,11 +87,7 @@ export const interactionsDataset: Dataset = {
         join metadata_sector a
           on a.tree_id = s.tree_id and a.lft <= s.lft and a.rght >= s.rght
       where c.id = t.company_id)`,
-    service_delivery_status__name: nameOf(
-      sql,
-      "interaction_servicedeliverystatus",
-      "service_delivery_status_id",
-    ),
+    service_delivery_status__name: of(sql, "service_delivery_status"),
     service_delivery: treePath(sql, "metadata_service", "service_id"),
     export_barrier_type_names: names(
       sql,
@@ -117,11 +113,15 @@ export const interactionsExportCountryDataset: Dataset = {
     status: col.text(),
   }),
   from: (sql) => sql`interaction_interactionexportcountry t`,
+  joins: {
+    country: ["metadata_country", "country_id"],
+    interaction: ["interaction_interaction", "interaction_id"],
+  },
   select: (sql) => ({
-    country__name: nameOf(sql, "metadata_country", "country_id"),
-    country__iso_alpha2_code: nameOf(sql, "metadata_country", "country_id", "iso_alpha2_code"),
+    country__name: of(sql, "country"),
+    country__iso_alpha2_code: of(sql, "country", "iso_alpha2_code"),
     created_on: ts(sql, "created_on"),
-    interaction__company_id: nameOf(sql, "interaction_interaction", "interaction_id", "company_id"),
+    interaction__company_id: of(sql, "interaction", "company_id"),
     interaction__id: sql`t.interaction_id`,
   }),
   updatedSince: "modified_on",
