@@ -135,6 +135,8 @@ interface Walk {
   client: { id: string; key: string };
   first: string;
   items: (body: Record<string, unknown>) => unknown[];
+  /** Stop after this many pages (the whole walk otherwise). */
+  maxPages?: number;
 }
 
 const walks: Walk[] = [
@@ -147,22 +149,38 @@ const walks: Walk[] = [
   first: `/v4/dataset/${dataset}?page_size=${pageSize}`,
   items: (body) => body.results as unknown[],
 }));
+// The feed has 100 items a page: its first 100 pages, then from a cursor 10,000 items
+// before the end (as a client polling the last pages does) to the end.
+const feedPath = "/v3/activity-stream/interaction";
+const [deep] = await runtime.db.sql<{ ts: string; id: string }[]>`
+  select to_char(modified_on at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"') as ts,
+    id::text as id
+  from interaction_interaction order by modified_on desc, id desc offset 10000 limit 1`;
 walks.push({
   name: "feed",
   client: ACTIVITY_STREAM,
-  first: "/v3/activity-stream/interaction",
+  first: feedPath,
   items: (body) => body.orderedItems as unknown[],
+  maxPages: 100,
 });
+if (deep) {
+  walks.push({
+    name: "feed (last 10,000)",
+    client: ACTIVITY_STREAM,
+    first: `${feedPath}?cursor=${encodeURIComponent(deep.ts)}&cursor=${deep.id}`,
+    items: (body) => body.orderedItems as unknown[],
+  });
+}
 
 const results = [];
-for (const walk of walks.filter((w) => !only || only.includes(w.name))) {
+for (const walk of walks.filter((w) => !only || only.includes(w.name.split(" ")[0]))) {
   const pageMs: number[] = [];
   let rows = 0;
   let link: string | null = walk.first;
   const rssStart = Deno.memoryUsage().rss;
   let rssPeak = rssStart;
   const started = performance.now();
-  while (link) {
+  while (link && pageMs.length < (walk.maxPages ?? Infinity)) {
     const t0 = performance.now();
     const body = await signedGet(walk.client, link);
     pageMs.push(performance.now() - t0);
