@@ -184,6 +184,13 @@ Deno.test("datasets: the original's 24, Hawk scope datasets, cursor pages", asyn
     );
     const replay = await signedGet(ctx, DATA_FLOW, path, { nonce: "same-nonce" });
     assert.equal(replay.status, 401);
+    const stale = await signedGet(ctx, DATA_FLOW, path, { ts: Date.now() / 1000 - 3600 });
+    assert.equal(stale.status, 401);
+    // Behind the platform's router, the client address must be allow-listed.
+    const outside = await signedGet(ctx, DATA_FLOW, path, {
+      headers: { "x-forwarded-for": "203.0.113.9, 10.0.0.1" },
+    });
+    assert.equal(outside.status, 401);
   });
 
   await t.step("teams page by id, without created_on", async () => {

@@ -23,14 +23,16 @@ export async function signedGet(
   ctx: TestContext,
   client: { id: string; key: string },
   target: string,
-  options: { nonce?: string } = {},
+  options: { nonce?: string; ts?: number; headers?: Record<string, string> } = {},
 ) {
   const path = target.startsWith("http") ? target.slice(new URL(target).origin.length) : target;
   const signed = await hawkHeader(client, {
     url: `http://testserver${path}`,
-    ts: Math.floor(ctx.deps.now().getTime() / 1000),
+    ts: Math.floor(options.ts ?? ctx.deps.now().getTime() / 1000),
     nonce: options.nonce,
   });
-  const res = await call(ctx.app, "GET", path, { headers: { authorization: signed.header } });
+  const res = await call(ctx.app, "GET", path, {
+    headers: { ...options.headers, authorization: signed.header },
+  });
   return { ...res, signed };
 }
