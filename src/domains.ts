@@ -24,6 +24,8 @@ import { companyActivityDomain } from "./company_activity/domain.ts";
 import { dnbDomain } from "./dnb/domain.ts";
 import { documentsDomain } from "./documents/domain.ts";
 import { genericDocumentDomain } from "./generic_document/domain.ts";
+import { hcsatDomain } from "./hcsat/domain.ts";
+import { pendingDomain } from "./pending/domain.ts";
 
 export const domains: Domain[] = [
   healthDomain,
@@ -45,6 +47,8 @@ export const domains: Domain[] = [
   dnbDomain,
   documentsDomain,
   genericDocumentDomain,
+  hcsatDomain,
+  pendingDomain,
 ];
 
 export const registry = composeRegistry(domains);

@@ -20,6 +20,8 @@ import type { Command } from "./cli/command.ts";
 import type { Embedding } from "./core/contributions.ts";
 import type { AdviserActivity, CompanyInUse } from "./core/housekeeping.ts";
 import type { DatabaseStep } from "./db/prepare.ts";
+import type { Dataset } from "./dataset/dataset.ts";
+import type { ActivityFeed } from "./activity_stream/feed.ts";
 
 export interface Domain extends RouteSet {
   /** Its search apps: routes, global search, sync and the CLI's search commands. */
@@ -38,4 +40,8 @@ export interface Domain extends RouteSet {
   companiesInUse?: CompanyInUse;
   /** Runs after migrations whenever a database is brought up to date (reference data). */
   afterMigrate?: DatabaseStep;
+  /** Its Data Workspace datasets (`/v4/dataset/<name>`, Hawk scope `datasets`). */
+  datasets?: Dataset[];
+  /** Its Activity Stream feeds (`/v3/activity-stream/<path>`, Hawk scope `activity_stream`). */
+  activityFeeds?: ActivityFeed[];
 }

@@ -14,6 +14,10 @@ import { createSearchDomain } from "./search/domain.ts";
 import { jobsDomain } from "./jobs/domain.ts";
 import { createWorkerCommand, queueCommand } from "./jobs/commands.ts";
 import { migrateCommand } from "./db/commands.ts";
+import type { Dataset } from "./dataset/dataset.ts";
+import { createDatasetDomain } from "./dataset/domain.ts";
+import type { ActivityFeed } from "./activity_stream/feed.ts";
+import { createActivityStreamDomain } from "./activity_stream/domain.ts";
 
 export interface Registry {
   /** The domains' manifests, then the shared machinery's (jobs, search). */
@@ -25,11 +29,31 @@ export interface Registry {
   /** Every CLI command but `serve`, which the CLI wiring adds (it builds the HTTP app). */
   commands: Record<string, Command>;
   contributions: Contributions;
+  /** Every dataset: the domains' own, and the pending ones no domain has replaced yet. */
+  datasets: Dataset[];
+  /** Every activity-stream feed, likewise. */
+  activityFeeds: ActivityFeed[];
 }
 
 export function composeRegistry(manifests: Domain[]): Registry {
   const searchApps = manifests.flatMap((d) => d.searchApps ?? []);
-  const domains = [...manifests, jobsDomain, createSearchDomain(searchApps)];
+  const datasets = withoutReplaced(
+    "dataset",
+    manifests.flatMap((d) => d.datasets ?? []),
+    (d) => d.name,
+  );
+  const activityFeeds = withoutReplaced(
+    "activity feed",
+    manifests.flatMap((d) => d.activityFeeds ?? []),
+    (f) => f.path,
+  );
+  const domains = [
+    ...manifests,
+    jobsDomain,
+    createSearchDomain(searchApps),
+    createDatasetDomain(datasets),
+    createActivityStreamDomain(activityFeeds),
+  ];
   unique("domain", domains.map((d) => d.name));
   unique("search app", searchApps.map((a) => a.name));
   const schedules = domains.flatMap((d) => d.schedules ?? []);
@@ -55,7 +79,24 @@ export function composeRegistry(manifests: Domain[]): Registry {
     companiesInUse: domains.flatMap((d) => d.companiesInUse ?? []),
     afterMigrate: domains.flatMap((d) => d.afterMigrate ?? []),
   };
-  return { domains, searchApps, jobs, schedules, commands, contributions };
+  return { domains, searchApps, jobs, schedules, commands, contributions, datasets, activityFeeds };
+}
+
+/**
+ * The list with each pending entry dropped when a real one has its name (the domain that
+ * owns it has landed); two real ones, or two pending ones, of one name are an error.
+ */
+function withoutReplaced<T extends { pending?: boolean }>(
+  kind: string,
+  list: T[],
+  nameOf: (item: T) => string,
+): T[] {
+  const real = list.filter((item) => !item.pending);
+  const pending = list.filter((item) => item.pending);
+  unique(kind, real.map(nameOf));
+  unique(`pending ${kind}`, pending.map(nameOf));
+  const taken = new Set(real.map(nameOf));
+  return [...real, ...pending.filter((item) => !taken.has(nameOf(item)))];
 }
 
 function unique(kind: string, names: string[]) {

@@ -5,6 +5,7 @@ import { registerAdviserRoutes } from "./handlers.ts";
 import { adviserSearchApp } from "./search.ts";
 import { addAccessTokenCommand, createAdviserCommand } from "./commands.ts";
 import { automaticAdviserDeactivation, NIGHTLY } from "./jobs.ts";
+import { advisersDataset, userEventsDataset } from "./dataset.ts";
 
 export const adviserDomain: Domain = {
   name: "adviser",
@@ -20,4 +21,5 @@ export const adviserDomain: Domain = {
       enabledBy: "ENABLE_ADVISER_DEACTIVATION",
     }),
   ],
+  datasets: [advisersDataset, userEventsDataset],
 };

@@ -9,6 +9,7 @@ import { registerCompanyRoutes } from "./handlers.ts";
 import { companySearchApp } from "./search.ts";
 import { automaticCompanyArchive } from "./jobs.ts";
 import { companyAdviserActivity, subsidiaryIds } from "./queries.ts";
+import { companyDatasets } from "./dataset.ts";
 
 export const companyDomain: Domain = {
   name: "company",
@@ -22,4 +23,5 @@ export const companyDomain: Domain = {
   ],
   embeddings: [{ embedded: "company", entity: "company", find: subsidiaryIds }],
   adviserActivity: companyAdviserActivity,
+  datasets: companyDatasets,
 };

@@ -9,6 +9,7 @@ import { registerContactRoutes } from "./handlers.ts";
 import { contactSearchApp } from "./search.ts";
 import { automaticContactArchive } from "./jobs.ts";
 import { contactAdviserActivity, contactIdsOfCompany } from "./queries.ts";
+import { contactsDataset } from "./dataset.ts";
 
 export const contactDomain: Domain = {
   name: "contact",
@@ -22,4 +23,5 @@ export const contactDomain: Domain = {
   ],
   embeddings: [{ embedded: "company", entity: "contact", find: contactIdsOfCompany }],
   adviserActivity: contactAdviserActivity,
+  datasets: [contactsDataset],
 };

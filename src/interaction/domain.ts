@@ -6,6 +6,8 @@
 import type { Domain } from "../manifest.ts";
 import { registerInteractionRoutes } from "./handlers.ts";
 import { interactionSearchApp } from "./search.ts";
+import { interactionsDataset, interactionsExportCountryDataset } from "./dataset.ts";
+import { interactionActivityFeed } from "./activity.ts";
 import {
   companiesWithRecentInteractions,
   companyOfInteraction,
@@ -27,4 +29,6 @@ export const interactionDomain: Domain = {
   ],
   adviserActivity: interactionAdviserActivity,
   companiesInUse: companiesWithRecentInteractions,
+  datasets: [interactionsDataset, interactionsExportCountryDataset],
+  activityFeeds: [interactionActivityFeed],
 };

@@ -2,10 +2,12 @@
 import type { Domain } from "../manifest.ts";
 import { registerMetadataRoutes } from "./handlers.ts";
 import { loadMetadataCommand, loadReferenceDataStep } from "./commands.ts";
+import { teamsDataset } from "./dataset.ts";
 
 export const metadataDomain: Domain = {
   name: "metadata",
   register: registerMetadataRoutes,
   commands: { "load-metadata": loadMetadataCommand },
   afterMigrate: loadReferenceDataStep,
+  datasets: [teamsDataset],
 };

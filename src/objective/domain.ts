@@ -1,5 +1,10 @@
-/** Company objectives' manifest: their routes. */
+/** Company objectives' manifest: their routes and dataset. */
 import type { Domain } from "../manifest.ts";
 import { registerObjectiveRoutes } from "./handlers.ts";
+import { companyObjectiveDataset } from "./dataset.ts";
 
-export const objectiveDomain: Domain = { name: "objective", register: registerObjectiveRoutes };
+export const objectiveDomain: Domain = {
+  name: "objective",
+  register: registerObjectiveRoutes,
+  datasets: [companyObjectiveDataset],
+};
