@@ -51,7 +51,8 @@ const MAX_FLAGS = 5;
 export const MAX_WORDS = 4000;
 export const MAX_WORD_LENGTH = 60;
 
-const NAME_RE = /^[a-z][a-z0-9_]{0,40}$/;
+/** App names as the original's (`company-activity`, `large-investor-profile`). */
+const NAME_RE = /^[a-z][a-z0-9_-]{0,40}$/;
 const layouts = new WeakMap<SearchApp, PgLayout>();
 
 export function layoutOf(app: SearchApp): PgLayout {
@@ -92,7 +93,7 @@ export function layoutOf(app: SearchApp): PgLayout {
     primary: app.primaryTextFields ?? ["name"],
   };
   const layout: PgLayout = {
-    table: `search_${app.name}`,
+    table: `search_${app.name.replaceAll("-", "_")}`,
     sortColumns,
     tokenFields,
     presence,

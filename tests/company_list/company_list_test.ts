@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { call, createAdviser, testApp } from "../helpers/app.ts";
+import { call, createAdviser, HeldQueue, testApp } from "../helpers/app.ts";
 import type { Sql } from "../../src/db/pool.ts";
 
 const LIST_PERMS = [
@@ -23,7 +23,8 @@ async function company(sql: Sql, name: string, archived = false): Promise<string
 }
 
 Deno.test("company lists and their items", async (t) => {
-  const ctx = await testApp();
+  // Jobs are held: the test reads the change rows a write leaves before any sync consumes them.
+  const ctx = await testApp({ deps: { jobs: new HeldQueue() } });
   const { app, sql } = ctx;
   const fixed = new Date("2024-05-01T09:00:00.5Z");
   ctx.deps.now = () => fixed;
