@@ -18,6 +18,7 @@ import { recordChanges } from "../core/change_feed.ts";
 import { addExportCountry, companyName } from "../company/queries.ts";
 import { exportExists } from "../company_export/queries.ts";
 import { lockContact } from "../contact/queries.ts";
+import { projectAssociated, projectExists } from "../investment/queries.ts";
 import { type InteractionInput, interactionRoutes } from "./routes.ts";
 import * as q from "./queries.ts";
 import { associatedWithTeam, interactionScope } from "./access.ts";
@@ -42,6 +43,7 @@ const INVALID_CHOICE = "Select a valid choice. That choice is not one of the ava
 const REF_TABLES = {
   company: "company_company",
   company_export: "company_companyexport",
+  investment_project: "investment_investmentproject",
   communication_channel: "interaction_communicationchannel",
   service: "metadata_service",
   service_delivery_status: "interaction_servicedeliverystatus",
@@ -54,7 +56,7 @@ const LIST_TABLES = {
   export_barrier_types: "metadata_exportbarriertype",
 } as const;
 /** Links to entities whose tables do not exist yet: no id can name an existing row. */
-const PENDING_LINKS = ["event", "investment_project", "large_capital_opportunity"] as const;
+const PENDING_LINKS = ["event", "large_capital_opportunity"] as const;
 
 const SCALARS = [
   "kind",
@@ -168,9 +170,17 @@ async function validate(
   if (Object.keys(errors).length) throw new ValidationError(errors);
 
   // HasAssociatedInvestmentProjectValidator: a restricted caller creates only on an
-  // associated project. Any project id was refused above (none exists yet).
-  if (!stored && interactionScope(caller, "add").kind !== "all" && !input.investment_project) {
-    throw new ValidationError({ investment_project: [REQUIRED] });
+  // associated project.
+  const addScope = interactionScope(caller, "add");
+  if (!stored && addScope.kind !== "all") {
+    if (!input.investment_project) throw new ValidationError({ investment_project: [REQUIRED] });
+    const associated = addScope.kind === "team" && addScope.teamId !== null &&
+      await projectAssociated(db, input.investment_project, addScope.teamId);
+    if (!associated) {
+      throw new ValidationError({
+        investment_project: [messages.investment_project_not_associated],
+      });
+    }
   }
 
   const nonField: string[] = [];
@@ -304,6 +314,13 @@ function registerVersion(app: App, version: ApiVersion) {
     ) {
       errors.company_export_id = [INVALID_CHOICE];
     }
+    const investmentProjectId = query.investment_project_id || undefined;
+    if (
+      investmentProjectId &&
+      (!UUID_RE.test(investmentProjectId) || !await projectExists(db, investmentProjectId))
+    ) {
+      errors.investment_project_id = [INVALID_CHOICE];
+    }
     const contactId = query.contacts__id || undefined;
     if (contactId && !UUID_RE.test(contactId)) errors.contacts__id = ["Enter a valid UUID."];
     // These name entities that do not exist yet, so no value is a valid choice.
@@ -314,7 +331,7 @@ function registerVersion(app: App, version: ApiVersion) {
     const page = readPage(c);
     const scope = interactionScope(c.var.caller, "view");
     const result = await q.listInteractions(db, {
-      filters: { companyId, contactId, companyExportId },
+      filters: { companyId, contactId, companyExportId, investmentProjectId },
       scope: scopeCondition(db, scope, (teamId) => associatedWithTeam(db, teamId)),
       sortby: query.sortby,
       page,

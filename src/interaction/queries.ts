@@ -14,6 +14,7 @@ import { orderBy, parseSortby, type SortChoices } from "../http/sortby.ts";
 import { listPage } from "../http/pagination.ts";
 import { companyExportRef, exportLinkJson } from "../company_export/queries.ts";
 import type { ApiVersion, ExportCountryInput } from "./rules.ts";
+import { projectLinkJson } from "../investment/queries.ts";
 import { type AdviserActivity, type CompanyInUse, yearsBefore } from "../core/housekeeping.ts";
 
 /** M2M fields of the interaction: field → join table and its target column. */
@@ -59,6 +60,7 @@ export const interactionEntity: VersionedEntity = {
     communication_channel_id: { table: "interaction_communicationchannel" },
     service_delivery_status_id: { table: "interaction_servicedeliverystatus" },
     company_export_id: companyExportRef,
+    investment_project_id: { table: "investment_investmentproject" },
     archived_by_id: adviserRef,
   },
   manyToMany: {
@@ -80,8 +82,7 @@ export const interactionEntity: VersionedEntity = {
 };
 
 /**
- * A link to an entity whose table does not exist yet (event, investment project, large
- * capital opportunity): no id can be stored until it does (the handlers refuse any), so
+ * A link to an entity whose table does not exist yet (event, large capital opportunity): no id can be stored until it does (the handlers refuse any), so
  * this renders null; the entity's domain replaces it with its `{id, name…}` when it lands.
  */
 const pendingLink = (sql: Db, column: Fragment): Fragment =>
@@ -135,7 +136,7 @@ export function interactionJson(sql: Db, version: ApiVersion): Fragment {
       ref(sql, "interaction_communicationchannel", sql`i.communication_channel_id`),
     ],
     ["grant_amount_offered", sql`i.grant_amount_offered::text`],
-    ["investment_project", pendingLink(sql, sql`i.investment_project_id`)],
+    ["investment_project", projectLinkJson(sql, sql`i.investment_project_id`)],
     ["company_export", exportLinkJson(sql, sql`i.company_export_id`)],
     ["large_capital_opportunity", pendingLink(sql, sql`i.large_capital_opportunity_id`)],
     ["net_company_receipt", sql`i.net_company_receipt::text`],

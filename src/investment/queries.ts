@@ -570,3 +570,15 @@ export async function projectIdsOfCompany(db: Db, companyId: string): Promise<st
   }`;
   return rows.map((r) => r.id);
 }
+
+/** `{name, project_code, id}` of the project `id` names, or null (NestedInvestmentProjectField). */
+export const projectLinkJson = (sql: Db, id: Fragment): Fragment =>
+  sql`(select jsonb_build_object('name', lp.name, 'project_code', ${projectCode(sql, "lp")},
+      'id', lp.id) from investment_investmentproject lp where lp.id = ${id})`;
+
+/** Interactions of a project (their search documents embed its name and sector). */
+export async function interactionIdsOfProject(db: Db, projectId: string): Promise<string[]> {
+  const rows = await db<{ id: string }[]>`
+    select id::text from interaction_interaction where investment_project_id = ${projectId}`;
+  return rows.map((r) => r.id);
+}
