@@ -582,3 +582,11 @@ export async function interactionIdsOfProject(db: Db, projectId: string): Promis
     select id::text from interaction_interaction where investment_project_id = ${projectId}`;
   return rows.map((r) => r.id);
 }
+
+/** The project an interaction belongs to (its document shows the latest interaction). */
+export async function projectOfInteraction(db: Db, interactionId: string): Promise<string[]> {
+  const rows = await db<{ id: string }[]>`
+    select investment_project_id::text as id from interaction_interaction
+    where id = ${interactionId} and investment_project_id is not null`;
+  return rows.map((r) => r.id);
+}
