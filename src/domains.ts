@@ -17,6 +17,7 @@ import { objectiveDomain } from "./objective/domain.ts";
 import { companyExportDomain } from "./company_export/domain.ts";
 import { interactionDomain } from "./interaction/domain.ts";
 import { investmentDomain } from "./investment/domain.ts";
+import { propositionDomain } from "./proposition/domain.ts";
 
 export const domains: Domain[] = [
   healthDomain,
@@ -31,6 +32,7 @@ export const domains: Domain[] = [
   companyExportDomain,
   interactionDomain,
   investmentDomain,
+  propositionDomain,
 ];
 
 export const registry = composeRegistry(domains);
