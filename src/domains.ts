@@ -18,6 +18,7 @@ import { companyExportDomain } from "./company_export/domain.ts";
 import { interactionDomain } from "./interaction/domain.ts";
 import { investmentDomain } from "./investment/domain.ts";
 import { propositionDomain } from "./proposition/domain.ts";
+import { largeCapitalDomain } from "./large_capital/domain.ts";
 
 export const domains: Domain[] = [
   healthDomain,
@@ -33,6 +34,7 @@ export const domains: Domain[] = [
   interactionDomain,
   investmentDomain,
   propositionDomain,
+  largeCapitalDomain,
 ];
 
 export const registry = composeRegistry(domains);

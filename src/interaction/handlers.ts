@@ -19,6 +19,7 @@ import { addExportCountry, companyName } from "../company/queries.ts";
 import { exportExists } from "../company_export/queries.ts";
 import { lockContact } from "../contact/queries.ts";
 import { projectAssociated, projectExists } from "../investment/queries.ts";
+import { opportunityExists } from "../large_capital/queries.ts";
 import { type InteractionInput, interactionRoutes } from "./routes.ts";
 import * as q from "./queries.ts";
 import { associatedWithTeam, interactionScope } from "./access.ts";
@@ -44,6 +45,7 @@ const REF_TABLES = {
   company: "company_company",
   company_export: "company_companyexport",
   investment_project: "investment_investmentproject",
+  large_capital_opportunity: "opportunity_largecapitalopportunity",
   communication_channel: "interaction_communicationchannel",
   service: "metadata_service",
   service_delivery_status: "interaction_servicedeliverystatus",
@@ -56,7 +58,7 @@ const LIST_TABLES = {
   export_barrier_types: "metadata_exportbarriertype",
 } as const;
 /** Links to entities whose tables do not exist yet: no id can name an existing row. */
-const PENDING_LINKS = ["event", "large_capital_opportunity"] as const;
+const PENDING_LINKS = ["event"] as const;
 
 const SCALARS = [
   "kind",
@@ -321,6 +323,12 @@ function registerVersion(app: App, version: ApiVersion) {
     ) {
       errors.investment_project_id = [INVALID_CHOICE];
     }
+    const opportunityId = query.large_capital_opportunity_id || undefined;
+    if (
+      opportunityId && (!UUID_RE.test(opportunityId) || !await opportunityExists(db, opportunityId))
+    ) {
+      errors.large_capital_opportunity_id = [INVALID_CHOICE];
+    }
     const contactId = query.contacts__id || undefined;
     if (contactId && !UUID_RE.test(contactId)) errors.contacts__id = ["Enter a valid UUID."];
     // These name entities that do not exist yet, so no value is a valid choice.
@@ -331,7 +339,13 @@ function registerVersion(app: App, version: ApiVersion) {
     const page = readPage(c);
     const scope = interactionScope(c.var.caller, "view");
     const result = await q.listInteractions(db, {
-      filters: { companyId, contactId, companyExportId, investmentProjectId },
+      filters: {
+        companyId,
+        contactId,
+        companyExportId,
+        investmentProjectId,
+        largeCapitalOpportunityId: opportunityId,
+      },
       scope: scopeCondition(db, scope, (teamId) => associatedWithTeam(db, teamId)),
       sortby: query.sortby,
       page,

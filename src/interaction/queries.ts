@@ -15,6 +15,7 @@ import { listPage } from "../http/pagination.ts";
 import { companyExportRef, exportLinkJson } from "../company_export/queries.ts";
 import type { ApiVersion, ExportCountryInput } from "./rules.ts";
 import { projectLinkJson } from "../investment/queries.ts";
+import { opportunityLinkJson } from "../large_capital/queries.ts";
 import { type AdviserActivity, type CompanyInUse, yearsBefore } from "../core/housekeeping.ts";
 
 /** M2M fields of the interaction: field → join table and its target column. */
@@ -61,6 +62,7 @@ export const interactionEntity: VersionedEntity = {
     service_delivery_status_id: { table: "interaction_servicedeliverystatus" },
     company_export_id: companyExportRef,
     investment_project_id: { table: "investment_investmentproject" },
+    large_capital_opportunity_id: { table: "opportunity_largecapitalopportunity" },
     archived_by_id: adviserRef,
   },
   manyToMany: {
@@ -82,7 +84,7 @@ export const interactionEntity: VersionedEntity = {
 };
 
 /**
- * A link to an entity whose table does not exist yet (event, large capital opportunity): no id can be stored until it does (the handlers refuse any), so
+ * A link to an entity whose table does not exist yet (an event): no id can be stored until it does (the handlers refuse any), so
  * this renders null; the entity's domain replaces it with its `{id, name…}` when it lands.
  */
 const pendingLink = (sql: Db, column: Fragment): Fragment =>
@@ -138,7 +140,10 @@ export function interactionJson(sql: Db, version: ApiVersion): Fragment {
     ["grant_amount_offered", sql`i.grant_amount_offered::text`],
     ["investment_project", projectLinkJson(sql, sql`i.investment_project_id`)],
     ["company_export", exportLinkJson(sql, sql`i.company_export_id`)],
-    ["large_capital_opportunity", pendingLink(sql, sql`i.large_capital_opportunity_id`)],
+    [
+      "large_capital_opportunity",
+      opportunityLinkJson(sql, sql`i.large_capital_opportunity_id`),
+    ],
     ["net_company_receipt", sql`i.net_company_receipt::text`],
     ["service", ref(sql, "metadata_service", sql`i.service_id`)],
     ["service_answers", sql`i.service_answers`],

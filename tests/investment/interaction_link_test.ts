@@ -114,6 +114,34 @@ Deno.test("interactions linked to investment projects follow the project's assoc
     });
   });
 
+  await t.step("an interaction names a large capital opportunity", async () => {
+    const opportunity = await call(app, "POST", "/v4/large-capital-opportunity", {
+      token: user.token,
+      body: { name: "Harbour" },
+    });
+    assert.equal(opportunity.status, 201);
+    const res = await call(app, "POST", "/v4/interaction", {
+      token: user.token,
+      body: {
+        ...interaction(null),
+        theme: "large_capital_opportunity",
+        large_capital_opportunity: opportunity.body.id,
+      },
+    });
+    assert.equal(res.status, 201, JSON.stringify(res.body));
+    assert.deepEqual(res.body.large_capital_opportunity, {
+      id: opportunity.body.id,
+      name: "Harbour",
+    });
+    const filtered = await call(
+      app,
+      "GET",
+      `/v4/interaction?large_capital_opportunity_id=${opportunity.body.id}`,
+      { token: user.token },
+    );
+    assert.deepEqual(filtered.body.results.map((i: { id: string }) => i.id), [res.body.id]);
+  });
+
   await t.step("a project's write re-indexes its interactions", async () => {
     await sql`delete from change_feed`;
     const res = await call(app, "PATCH", `/v3/investment/${ours.id}`, {
