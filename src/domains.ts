@@ -19,6 +19,7 @@ import { interactionDomain } from "./interaction/domain.ts";
 import { investmentDomain } from "./investment/domain.ts";
 import { propositionDomain } from "./proposition/domain.ts";
 import { largeCapitalDomain } from "./large_capital/domain.ts";
+import { investmentLeadDomain } from "./investment_lead/domain.ts";
 
 export const domains: Domain[] = [
   healthDomain,
@@ -35,6 +36,7 @@ export const domains: Domain[] = [
   investmentDomain,
   propositionDomain,
   largeCapitalDomain,
+  investmentLeadDomain,
 ];
 
 export const registry = composeRegistry(domains);

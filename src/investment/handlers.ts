@@ -37,7 +37,10 @@ import {
 } from "./rules.ts";
 
 const M2M_FIELDS = Object.keys(q.M2M) as q.M2MField[];
-const LIST_TABLES = Object.fromEntries(M2M_FIELDS.map((f) => [f, q.M2M[f].ref]));
+const LIST_TABLES = {
+  ...Object.fromEntries(M2M_FIELDS.map((f) => [f, q.M2M[f].ref])),
+  eyb_leads: "investment_lead_eyblead",
+};
 const SCALARS = [
   "name",
   "description",
@@ -267,6 +270,7 @@ async function write(
     const ids = input[field];
     if (ids !== undefined) await q.replaceM2M(db, id, field, ids);
   }
+  if (input.eyb_leads !== undefined) await q.replaceLeads(db, id, input.eyb_leads);
   await refreshGva(db, id);
   return id;
 }

@@ -14,6 +14,7 @@ import { orderBy, parseSortby, type SortChoices } from "../http/sortby.ts";
 import { listPage } from "../http/pagination.ts";
 import { autocompletePatterns } from "../http/filter_values.ts";
 import type { AdviserActivity, CompanyInUse } from "../core/housekeeping.ts";
+import { leadName } from "../investment_lead/queries.ts";
 
 /** M2M fields: field → join table, its target column and the target's table. */
 export const M2M = {
@@ -299,8 +300,14 @@ export function projectJson(sql: Db): Fragment {
           '[]'::jsonb)
         from investment_investmentprojectstagelog sl where sl.investment_project_id = p.id)`,
     ],
-    // Expand Your Business leads are not linked to projects yet.
-    ["eyb_leads", sql`'[]'::jsonb`],
+    [
+      "eyb_leads",
+      sql`(select coalesce(jsonb_agg(jsonb_build_object('name', ${leadName(sql, "el")},
+          'id', el.id) order by j.id), '[]'::jsonb)
+        from investment_lead_eyblead_investment_projects j
+        join investment_lead_eyblead el on el.id = j.eyblead_id
+        where j.investmentproject_id = p.id)`,
+    ],
   ];
   return jsonObject(sql, pairs);
 }
@@ -443,6 +450,16 @@ export async function replaceM2M(db: Db, id: string, field: M2MField, ids: strin
   for (const member of ids) {
     await db`insert into ${db(table)} (investmentproject_id, ${db(target)})
       values (${id}, ${member}) on conflict do nothing`;
+  }
+}
+
+/** Makes the project's EYB leads exactly `ids` (the link is kept on the lead's side). */
+export async function replaceLeads(db: Db, id: string, ids: string[]) {
+  await db`delete from investment_lead_eyblead_investment_projects
+    where investmentproject_id = ${id} and not (eyblead_id = any(${ids}::uuid[]))`;
+  for (const lead of ids) {
+    await db`insert into investment_lead_eyblead_investment_projects
+      (eyblead_id, investmentproject_id) values (${lead}, ${id}) on conflict do nothing`;
   }
 }
 

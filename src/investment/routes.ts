@@ -106,6 +106,7 @@ const fields = {
   project_assurance_adviser: nullableRef(),
   project_arrived_in_triage_on: date().nullable(),
   proposal_deadline: date().nullable(),
+  eyb_leads: refList(),
 };
 
 const updateBody = z.object(fields).partial();

@@ -438,5 +438,16 @@ Deno.test("investment projects: /v3/investment", async (t) => {
     assert.deepEqual(after.body.team_members, []);
   });
 
+  await t.step("EYB leads linked from the project", async () => {
+    const [{ id: lead }] = await sql<{ id: string }[]>`
+      insert into investment_lead_eyblead (triage_hashed_uuid, user_hashed_uuid, company_id)
+      values ('t', 'u', ${company}) returning id`;
+    const res = await patch(projectId, { eyb_leads: [lead] });
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    assert.deepEqual(res.body.eyb_leads, [
+      { id: lead, name: `EYB Lead (${lead.slice(0, 8)}...) for Investor Ltd` },
+    ]);
+  });
+
   await ctx.close();
 });
