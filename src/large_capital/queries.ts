@@ -11,6 +11,7 @@ import { adviserRef, type VersionedEntity } from "../core/versions.ts";
 import { listPage } from "../http/pagination.ts";
 import { autocompletePatterns } from "../http/filter_values.ts";
 
+/** Entity names are the search apps' (change feed and versions). */
 interface M2M {
   table: string;
   target: string;
@@ -155,7 +156,7 @@ export const profileSpec: EntitySpec = {
     ["other_countries_being_considered", "m2m"],
   ],
   versioned: versioned(
-    "large_investor_profile",
+    "large-investor-profile",
     P,
     "largecapitalinvestorprofile_id",
     profileFks,
@@ -260,7 +261,7 @@ export const opportunitySpec: EntitySpec = {
     ["time_horizons", "m2m"],
   ],
   versioned: versioned(
-    "large_capital_opportunity",
+    "large-capital-opportunity",
     O,
     "largecapitalopportunity_id",
     opportunityFks,
@@ -408,4 +409,27 @@ export const opportunityLinkJson = (sql: Db, id: Fragment): Fragment =>
 
 export async function opportunityExists(db: Db, id: string): Promise<boolean> {
   return (await db`select 1 from ${db(O)} where id = ${id}`).length > 0;
+}
+
+/** Profiles of a company (their documents embed it). */
+export async function profileIdsOfCompany(db: Db, companyId: string): Promise<string[]> {
+  const rows = await db<{ id: string }[]>`
+    select id::text from ${db(P)} where investor_company_id = ${companyId}`;
+  return rows.map((r) => r.id);
+}
+
+/** Opportunities a company promotes (their documents embed it). */
+export async function opportunityIdsOfCompany(db: Db, companyId: string): Promise<string[]> {
+  const rows = await db<{ id: string }[]>`
+    select largecapitalopportunity_id::text as id from ${db(`${O}_promoters`)}
+    where company_id = ${companyId}`;
+  return rows.map((r) => r.id);
+}
+
+/** Opportunities linked to a project (their documents embed its name). */
+export async function opportunityIdsOfProject(db: Db, projectId: string): Promise<string[]> {
+  const rows = await db<{ id: string }[]>`
+    select largecapitalopportunity_id::text as id from ${db(`${O}_investment_projects`)}
+    where investmentproject_id = ${projectId}`;
+  return rows.map((r) => r.id);
 }
