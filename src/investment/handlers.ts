@@ -147,7 +147,7 @@ async function validate(
   const derived: Derived = {};
   // Investor company details are kept as they were when the project was won.
   if (input.investor_company) {
-    const country = await q.companyCountry(db, input.investor_company);
+    const country = await q.companyCountry(db, input.investor_company) ?? null;
     if (
       !stored ||
       (stored.row.stage_id !== STAGES.won.id &&
@@ -293,15 +293,19 @@ function registerProjects(app: App) {
     const query = c.req.valid("query");
     const db = c.var.db;
     const page = readPage(c);
-    // django-filter ignores a malformed UUID filter value as not given… except that the
-    // field is a model choice: an unknown or bad id lists nothing.
+    // django-filter's model choice: a malformed or unknown company is a 400.
     const raw = query.investor_company_id || undefined;
-    if (raw && !parseUuid(raw)) {
-      throw new ValidationError({ investor_company_id: ["Enter a valid UUID."] });
+    const companyId = raw ? parseUuid(raw) : null;
+    if (raw && (!companyId || await q.companyCountry(db, companyId) === undefined)) {
+      throw new ValidationError({
+        investor_company_id: [
+          "Select a valid choice. That choice is not one of the available choices.",
+        ],
+      });
     }
     const result = await q.listProjects(db, {
       scope: projectScopeCondition(db, c.var.caller, "p"),
-      investorCompanyId: raw ? parseUuid(raw)! : undefined,
+      investorCompanyId: companyId ?? undefined,
       autocomplete: query.autocomplete,
       sortby: query.sortby,
       page,

@@ -420,11 +420,17 @@ export async function lockProject(db: Db, id: string): Promise<StoredProject | n
   return row ?? null;
 }
 
-/** The investor company's address country (the project's country of origin). */
-export async function companyCountry(db: Db, companyId: string): Promise<string | null> {
+/**
+ * The investor company's address country (the project's country of origin): null when
+ * it has none, undefined when the company does not exist.
+ */
+export async function companyCountry(
+  db: Db,
+  companyId: string,
+): Promise<string | null | undefined> {
   const [row] = await db<{ id: string | null }[]>`
     select address_country_id as id from company_company where id = ${companyId}`;
-  return row?.id ?? null;
+  return row ? row.id : undefined;
 }
 
 /** The latest GVA multiplier of the sector (by financial year), or null. */

@@ -20,6 +20,7 @@ import {
   profileRoutes,
 } from "./routes.ts";
 import * as q from "./queries.ts";
+import { companyName } from "../company/queries.ts";
 import {
   blankedCheckDetails,
   incompleteFields,
@@ -121,13 +122,19 @@ export function registerLargeCapitalRoutes(app: App) {
   const opportunityModel = "LargeCapitalOpportunity";
 
   app.openapi(P.list, async (c) => {
+    // django-filter's model choice: a malformed or unknown company is a 400.
     const raw = c.req.valid("query").investor_company_id || undefined;
-    if (raw && !parseUuid(raw)) {
-      throw new ValidationError({ investor_company_id: ["Enter a valid UUID."] });
+    const companyId = raw ? parseUuid(raw) : null;
+    if (raw && (!companyId || await companyName(c.var.db, companyId) === null)) {
+      throw new ValidationError({
+        investor_company_id: [
+          "Select a valid choice. That choice is not one of the available choices.",
+        ],
+      });
     }
     const page = readPage(c);
     const result = await q.listEntities(c.var.db, q.profileSpec, {
-      investorCompanyId: raw ? parseUuid(raw)! : undefined,
+      investorCompanyId: companyId ?? undefined,
       page,
     });
     const results = result.results.map((o) => present(q.profileSpec, o));

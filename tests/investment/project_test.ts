@@ -303,7 +303,15 @@ Deno.test("investment projects: /v3/investment", async (t) => {
       `/v3/investment?investor_company_id=${crypto.randomUUID()}`,
       { token: user.token },
     );
-    assert.equal(byCompany.body.count, 0);
+    assert.deepEqual(byCompany.body, {
+      investor_company_id: [
+        "Select a valid choice. That choice is not one of the available choices.",
+      ],
+    });
+    const investor = await call(app, "GET", `/v3/investment?investor_company_id=${company}`, {
+      token: user.token,
+    });
+    assert.equal(investor.body.count, 2);
   });
 
   await t.step("associated-only advisers: their team's projects, 403 elsewhere", async () => {
