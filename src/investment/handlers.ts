@@ -14,7 +14,7 @@ import { ApiError, type FieldErrors, notFound, ValidationError } from "../http/e
 import { paginate, readPage } from "../http/pagination.ts";
 import { missingReferences, referencesOf } from "../core/references.ts";
 import { registerArchive } from "../core/archive.ts";
-import { auditLog } from "../core/versions.ts";
+import { auditLog, recordVersions } from "../core/versions.ts";
 import { recordChanges } from "../core/change_feed.ts";
 import { recordWrite, type WriteMeta } from "../core/tracking.ts";
 import { writeMeta } from "../http/write_meta.ts";
@@ -399,8 +399,12 @@ async function adviserErrors(db: Db, adviserId: string): Promise<FieldErrors> {
 
 function registerTeam(app: App) {
   const r = teamRoutes;
-  const touched = (db: Db, projectId: string) =>
-    recordChanges(db, [{ entity: q.projectEntity.entity, id: projectId }]);
+  // Members are versioned on their own (as the original registers them; removals are
+  // not), and the project's search document shows them.
+  const touched = async (db: Db, projectId: string, members: string[], meta: WriteMeta) => {
+    await recordVersions(db, meta, members.map((id) => ({ entity: q.teamMemberEntity, id })));
+    await recordChanges(db, [{ entity: q.projectEntity.entity, id: projectId }]);
+  };
 
   app.openapi(r.add, async (c) => {
     const { project_pk: projectId } = c.req.valid("param");
@@ -411,8 +415,8 @@ function registerTeam(app: App) {
     if (await q.findTeamMember(db, projectId, input.adviser)) {
       throw new ValidationError({ non_field_errors: [messages.uniqueTeamMember] });
     }
-    await q.upsertTeamMember(db, projectId, input.adviser, input.role);
-    await touched(db, projectId);
+    const member = await q.upsertTeamMember(db, projectId, input.adviser, input.role);
+    await touched(db, projectId, [member], writeMeta(c));
     return c.json((await q.findTeamMember(db, projectId, input.adviser))!.member as never, 201);
   });
 
@@ -444,8 +448,11 @@ function registerTeam(app: App) {
       );
     }
     await q.deleteTeamMembers(db, projectId, items.map((i) => i.adviser));
-    for (const item of items) await q.upsertTeamMember(db, projectId, item.adviser, item.role);
-    await touched(db, projectId);
+    const written = [];
+    for (const item of items) {
+      written.push(await q.upsertTeamMember(db, projectId, item.adviser, item.role));
+    }
+    await touched(db, projectId, written, writeMeta(c));
     const members = [];
     for (const item of items) {
       members.push((await q.findTeamMember(db, projectId, item.adviser))!.member);
@@ -456,7 +463,7 @@ function registerTeam(app: App) {
   app.openapi(r.removeAll, async (c) => {
     const { project_pk: projectId } = c.req.valid("param");
     await q.deleteTeamMembers(c.var.db, projectId);
-    await touched(c.var.db, projectId);
+    await touched(c.var.db, projectId, [], writeMeta(c));
     return c.body(null, 204);
   });
 
@@ -478,8 +485,8 @@ function registerTeam(app: App) {
     const current = await member(db, project_pk, adviser_pk);
     // The adviser is the lookup key: a different one sent is ignored, as it cannot move.
     const role = input.role ?? String(current.role);
-    await q.upsertTeamMember(db, project_pk, adviser_pk, role);
-    await touched(db, project_pk);
+    const row = await q.upsertTeamMember(db, project_pk, adviser_pk, role);
+    await touched(db, project_pk, [row], writeMeta(c));
     return c.json(await member(db, project_pk, adviser_pk) as never, 200);
   });
 
@@ -488,7 +495,7 @@ function registerTeam(app: App) {
     const db = c.var.db;
     await member(db, project_pk, adviser_pk);
     await q.deleteTeamMember(db, project_pk, adviser_pk);
-    await touched(db, project_pk);
+    await touched(db, project_pk, [], writeMeta(c));
     return c.body(null, 204);
   });
 }

@@ -437,10 +437,18 @@ Deno.test("investment projects: /v3/investment", async (t) => {
     assert.equal(renamed.body.role, "Lead");
     const gone = await call(app, "GET", `${path}/${crypto.randomUUID()}`, { token: user.token });
     assert.equal(gone.status, 404);
+    const versions = async () =>
+      Number(
+        (await sql<{ n: number }[]>`select count(*)::int as n from reversion_version
+        where entity = 'investment_project_team_member'`)[0].n,
+      );
+    const before = await versions();
+    assert.ok(before >= 4, "adds, replacements and updates are versioned");
     assert.equal(
       (await call(app, "DELETE", `${path}/${third.id}`, { token: user.token })).status,
       204,
     );
+    assert.equal(await versions(), before, "a removal leaves no version");
     assert.equal((await call(app, "DELETE", path, { token: user.token })).status, 204);
     const after = await call(app, "GET", `/v3/investment/${projectId}`, { token: user.token });
     assert.deepEqual(after.body.team_members, []);
