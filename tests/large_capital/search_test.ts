@@ -74,6 +74,9 @@ for (const { name: backendName, env, ignore } of backendsUnderTest) {
         "Harbour wind",
       ]);
       assert.equal((await search({ name: "harbour" })).body.count, 1);
+      // No free-text fields, as the original (SEARCH_FIELDS is empty): a term finds nothing.
+      const term = await search({ original_query: "harbour" });
+      assert.equal(term.status, 200);
       assert.equal((await search({ promoter: companies[1].id })).body.count, 0);
       assert.equal((await search({}, viewer.token)).body.count, 2);
       const denied = await call(app, "POST", "/v4/search/large-capital-opportunity/export", {
