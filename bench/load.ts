@@ -35,12 +35,36 @@ import { type BulkStep, seedBulk } from "./seed_bulk.ts";
 
 const ROOT = new URL("../", import.meta.url);
 const SCALES = {
-  small: { advisers: 1_000, companies: 10_000, contacts: 20_000, interactions: 50_000 },
-  default: { advisers: 5_000, companies: 100_000, contacts: 200_000, interactions: 500_000 },
-  large: { advisers: 20_000, companies: 1_000_000, contacts: 2_000_000, interactions: 5_000_000 },
+  small: {
+    advisers: 1_000,
+    companies: 10_000,
+    contacts: 20_000,
+    interactions: 50_000,
+    projects: 10_000,
+  },
+  default: {
+    advisers: 5_000,
+    companies: 100_000,
+    contacts: 200_000,
+    interactions: 500_000,
+    projects: 100_000,
+  },
+  large: {
+    advisers: 20_000,
+    companies: 1_000_000,
+    contacts: 2_000_000,
+    interactions: 5_000_000,
+    projects: 1_000_000,
+  },
   // The large scale's companies and advisers alone: company and global search at 1M
   // documents where indexing all 8M does not fit the time at hand.
-  "large-companies": { advisers: 20_000, companies: 1_000_000, contacts: 0, interactions: 0 },
+  "large-companies": {
+    advisers: 20_000,
+    companies: 1_000_000,
+    contacts: 0,
+    interactions: 0,
+    projects: 0,
+  },
 } as const;
 type Scale = keyof typeof SCALES;
 type Sizes = (typeof SCALES)[Scale];
@@ -657,7 +681,14 @@ async function sampleIds(name: string) {
         select distinct company_id::text as id from interaction_interaction
         tablesample system (5) where company_id is not null limit 2000`).map((r) => r.id)
       : [];
-    return { companies, withInteractions };
+    const [{ projects: hasProjects }] = await sql<{ projects: boolean }[]>`
+      select to_regclass('investment_investmentproject') is not null as projects`;
+    const projects = hasProjects
+      ? (await sql<{ id: string }[]>`
+        select id::text from investment_investmentproject tablesample system (5) limit 2000`)
+        .map((r) => r.id)
+      : [];
+    return { companies, withInteractions, projects };
   } finally {
     await sql.end();
   }
@@ -748,6 +779,35 @@ function endpointsFor(paths: Set<string>, ids: Awaited<ReturnType<typeof sampleI
       target: "list",
     });
   }
+  if (paths.has("/v3/investment") && ids.projects.length) {
+    endpoints.push(
+      {
+        name: "GET /v3/investment/{id}",
+        method: "GET",
+        paths: ids.projects.map((id) => `/v3/investment/${id}`),
+        auth: "bearer",
+        target: "detail",
+      },
+      {
+        name: "GET /v3/investment?limit=100",
+        method: "GET",
+        paths: ["/v3/investment?limit=100"],
+        auth: "bearer",
+        target: "list",
+      },
+      {
+        name: "POST /v3/search/investment_project (limit 10)",
+        method: "POST",
+        paths: ["/v3/search/investment_project"],
+        bodies: Array.from(
+          { length: 50 },
+          () => JSON.stringify({ original_query: decodeURIComponent(rng.pick(terms)), limit: 10 }),
+        ),
+        auth: "bearer",
+        target: "list",
+      },
+    );
+  } else skipped.push("investment projects (no project routes or rows on this branch)");
   endpoints.push(
     {
       name: "GET /v3/search?term=",

@@ -118,6 +118,7 @@ export interface BulkSizes {
   companies: number;
   contacts: number;
   interactions: number;
+  projects: number;
 }
 
 export interface BulkStep {
@@ -338,6 +339,70 @@ async function seedInteractions(sql: Sql, count: number): Promise<BulkStep> {
   };
 }
 
+const PROJECT_WORDS = ["Expansion", "Factory", "Offices", "Data centre", "R&D hub", "Warehouse"];
+const STAGES = [
+  "8a320cc9-ae2e-443e-9d26-2f36452c2ced",
+  "c9864359-fb1a-4646-a4c1-97d10189fc03",
+  "7606cc19-20da-4b74-aba1-2cec0d753ad8",
+  "49b8f6f3-0c50-4150-a965-2c974f3149e3",
+  "945ea6d1-eee3-4f5b-9144-84a75b71b8e6",
+];
+
+/**
+ * Investment projects of random investor companies, with their codes, a client contact
+ * and a team member each; skipped (with a note) where the table does not exist.
+ */
+async function seedProjects(sql: Sql, count: number): Promise<BulkStep> {
+  const started = performance.now();
+  const [{ present }] = await sql<{ present: boolean }[]>`
+    select to_regclass('investment_investmentproject') is not null as present`;
+  if (!present) {
+    return { entity: "projects", rows: 0, ms: 0, note: "skipped: no project table" };
+  }
+  const ids = async (table: string) =>
+    (await sql<{ id: string }[]>`select id::text from ${sql(table)} order by id`).map((r) => r.id);
+  const m = {
+    sectors: await ids("metadata_sector"),
+    advisers: await ids("company_advisor"),
+    activities: await ids("metadata_referralsourceactivity"),
+    types: await ids("metadata_investmenttype"),
+  };
+  const anyOf = (array: string[]) =>
+    sql`(${array}::uuid[])[1 + floor(random() * ${array.length})::int]`;
+  const rows = await inSlices(count, async (from, to) =>
+    (await sql`
+    with g as (
+      select i, now() - random() * interval '1500 days' as created, ${randomCompany(sql)} as k
+      from generate_series(${from}::int, ${to}::int) i
+    )
+    insert into investment_investmentproject (name, description, investment_type_id, stage_id,
+      status, created_on, modified_on, created_by_id, client_relationship_manager_id,
+      referral_source_adviser_id, referral_source_activity_id, sector_id, investor_company_id,
+      estimated_land_date, total_investment)
+    select p2.name || ' ' || ${pick(sql, PROJECT_WORDS)}, 'Seeded project ' || g.i,
+      ${anyOf(m.types)}, (${STAGES}::uuid[])[1 + floor(random() * 5)::int],
+      'ongoing', g.created, g.created, ${anyOf(m.advisers)}, ${anyOf(m.advisers)},
+      ${anyOf(m.advisers)}, ${anyOf(m.activities)}, ${anyOf(m.sectors)}, p.id,
+      (g.created + random() * interval '900 days')::date, floor(random() * 100000000)::bigint
+    from g join bench_company_pick p using (k) join company_company p2 on p2.id = p.id`).count);
+  await sql`analyze investment_investmentproject`;
+  await sql`insert into investment_investmentprojectcode (project_id)
+    select id from investment_investmentproject order by created_on`;
+  await sql`insert into investment_investmentprojectstagelog (investment_project_id, stage_id,
+    created_on) select id, stage_id, created_on from investment_investmentproject`;
+  await sql`
+    insert into investment_investmentproject_client_contacts (investmentproject_id, contact_id)
+    select distinct on (p.id) p.id, k.id from investment_investmentproject p
+    join company_contact k on k.company_id = p.investor_company_id order by p.id, k.id`;
+  await sql`
+    with a as (select id, row_number() over (order by id) as k from company_advisor),
+    p as (select id, 1 + floor(random() * (select count(*) from a))::int as k
+      from investment_investmentproject)
+    insert into investment_investmentprojectteammember (investment_project_id, adviser_id, role)
+    select p.id, a.id, 'Sector adviser' from p join a using (k)`;
+  return { entity: "projects", rows, ms: Math.round(performance.now() - started) };
+}
+
 /**
  * Seeds `sizes` rows into an empty, migrated database (advisers and reference data
  * first). Interactions are skipped, with a note, while
@@ -357,5 +422,6 @@ export async function seedBulk(sql: Sql, sizes: BulkSizes): Promise<BulkStep[]> 
       return rows;
     }),
     await seedInteractions(sql, sizes.interactions),
+    await seedProjects(sql, sizes.projects),
   ];
 }

@@ -77,7 +77,7 @@ if (!existing || existing.comment !== marker || flags.reseed) {
   await prepareDatabase(sql, seeding.log, registry.contributions.afterMigrate);
   const adviserSeeder = seeders.find((s) => s.flag === "advisers")!;
   await adviserSeeder.seed(sql, sizes.advisers, random(42), () => {});
-  for (const step of await seedBulk(sql, sizes)) {
+  for (const step of await seedBulk(sql, { ...sizes, projects: 0 })) {
     log(
       `  ${step.entity}: ${step.rows} rows in ${step.ms} ms${step.note ? ` (${step.note})` : ""}`,
     );

@@ -26,6 +26,10 @@ import { documentsDomain } from "./documents/domain.ts";
 import { genericDocumentDomain } from "./generic_document/domain.ts";
 import { hcsatDomain } from "./hcsat/domain.ts";
 import { pendingDomain } from "./pending/domain.ts";
+import { investmentDomain } from "./investment/domain.ts";
+import { propositionDomain } from "./proposition/domain.ts";
+import { largeCapitalDomain } from "./large_capital/domain.ts";
+import { investmentLeadDomain } from "./investment_lead/domain.ts";
 
 export const domains: Domain[] = [
   healthDomain,
@@ -49,6 +53,10 @@ export const domains: Domain[] = [
   genericDocumentDomain,
   hcsatDomain,
   pendingDomain,
+  investmentDomain,
+  propositionDomain,
+  largeCapitalDomain,
+  investmentLeadDomain,
 ];
 
 export const registry = composeRegistry(domains);

@@ -3,8 +3,8 @@
  * IsAssociatedToInvestmentProjectInteraction* classes). Any one of the `*_all_*` or
  * `*_associated_investmentproject_*` codenames passes the route; holders of only the
  * associated one are limited to interactions of investment projects associated with
- * their team. Investment projects do not exist yet, so no interaction is associated:
- * such callers list nothing, get 403 on existing interactions and cannot create.
+ * their team (src/investment: creator, managers, assurance adviser or a team member in
+ * it); an interaction without a project is never associated.
  */
 import { isUuid } from "../http/drf.ts";
 import type { MiddlewareHandler } from "hono";
@@ -14,6 +14,7 @@ import type { Db } from "../db/pool.ts";
 import type { Fragment } from "../db/fragments.ts";
 import { requireAny } from "../auth/permissions.ts";
 import { type RecordScope, recordScope, requireInScope } from "../auth/scoping.ts";
+import { associatedWithTeam as projectAssociatedWithTeam } from "../investment/queries.ts";
 import { interactionExists } from "./queries.ts";
 
 export type Action = "view" | "add" | "change";
@@ -32,12 +33,17 @@ export const interactionPermission = (action: Action) => {
 export const interactionScope = (caller: Caller, action: Action): RecordScope =>
   recordScope(caller, codenames(action));
 
-/**
- * Association of the interaction aliased `i` with a team: through its investment
- * project, of which none exists yet (an interaction without one is never associated).
- * The investment domain replaces this with its project-association condition.
- */
-export const associatedWithTeam = (sql: Db, _teamId: string): Fragment => sql`false`;
+/** Association of the interaction aliased `i` with a team, through its investment project. */
+export const associatedWithTeam = (sql: Db, teamId: string): Fragment =>
+  sql`exists (select 1 from investment_investmentproject ip
+    where ip.id = i.investment_project_id and ${projectAssociatedWithTeam(sql, "ip", teamId)})`;
+
+/** Whether the interaction's project is associated with the team. */
+async function interactionAssociated(db: Db, id: string, teamId: string): Promise<boolean> {
+  const rows = await db`select 1 from interaction_interaction i
+    where i.id = ${id} and ${associatedWithTeam(db, teamId)}`;
+  return rows.length > 0;
+}
 
 /**
  * For item routes: a restricted caller gets 403 on an existing interaction that is not
@@ -48,8 +54,7 @@ export const interactionObjectScope =
     const scope = interactionScope(c.var.caller, action);
     const id = c.req.param("id");
     if (scope.kind !== "all" && id && isUuid(id) && await interactionExists(c.var.db, id)) {
-      // No interaction can be associated until investment projects exist.
-      await requireInScope(scope, () => false);
+      await requireInScope(scope, (teamId) => interactionAssociated(c.var.db, id, teamId));
     }
     await next();
   };

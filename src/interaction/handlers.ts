@@ -13,11 +13,13 @@ import { registerArchive } from "../core/archive.ts";
 import { companyName } from "../company/queries.ts";
 import { exportExists } from "../company_export/queries.ts";
 import { eventExists } from "../event/queries.ts";
+import { projectExists } from "../investment/queries.ts";
+import { opportunityExists } from "../large_capital/queries.ts";
 import { interactionRoutes } from "./routes.ts";
 import * as q from "./queries.ts";
 import { associatedWithTeam, interactionScope } from "./access.ts";
 import type { ApiVersion } from "./rules.ts";
-import { createInteraction, PENDING_LINKS, updateInteraction } from "./writes.ts";
+import { createInteraction, updateInteraction } from "./writes.ts";
 
 type Routes = (typeof interactionRoutes)[ApiVersion];
 
@@ -49,15 +51,29 @@ function listInteractions(version: ApiVersion): Handler<Routes["list"]> {
     }
     const contactId = query.contacts__id || undefined;
     if (contactId && !isUuid(contactId)) errors.contacts__id = [DRF_MESSAGES.enterValidUuid];
-    // These name entities that do not exist yet, so no value is a valid choice.
-    for (const field of PENDING_LINKS) {
-      if (query[`${field}_id`]) errors[`${field}_id`] = [DRF_MESSAGES.invalidChoice];
+    const investmentProjectId = query.investment_project_id || undefined;
+    if (
+      investmentProjectId &&
+      (!isUuid(investmentProjectId) || !await projectExists(db, investmentProjectId))
+    ) {
+      errors.investment_project_id = [DRF_MESSAGES.invalidChoice];
+    }
+    const opportunityId = query.large_capital_opportunity_id || undefined;
+    if (opportunityId && (!isUuid(opportunityId) || !await opportunityExists(db, opportunityId))) {
+      errors.large_capital_opportunity_id = [DRF_MESSAGES.invalidChoice];
     }
     if (Object.keys(errors).length) throw new ValidationError(errors);
     const page = readPage(c);
     const scope = interactionScope(c.var.caller, "view");
     const result = await q.listInteractions(db, {
-      filters: { companyId, contactId, companyExportId, eventId },
+      filters: {
+        companyId,
+        contactId,
+        companyExportId,
+        eventId,
+        investmentProjectId,
+        largeCapitalOpportunityId: opportunityId,
+      },
       scope: scopeCondition(db, scope, (teamId) => associatedWithTeam(db, teamId)),
       sortby: query.sortby,
       page,

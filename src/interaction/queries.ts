@@ -22,6 +22,8 @@ import { orderBy, parseSortby, type SortChoices } from "../http/sortby.ts";
 import { listPage } from "../http/pagination.ts";
 import { companyExportRef, exportLinkJson } from "../company_export/queries.ts";
 import type { ApiVersion, ExportCountryInput } from "./rules.ts";
+import { projectLinkJson } from "../investment/queries.ts";
+import { opportunityLinkJson } from "../large_capital/queries.ts";
 import { type AdviserActivity, type CompanyInUse, yearsBefore } from "../core/housekeeping.ts";
 
 /** M2M fields of the interaction: field → join table and its target column. */
@@ -67,6 +69,8 @@ export const interactionEntity: VersionedEntity = {
     communication_channel_id: { table: "interaction_communicationchannel" },
     service_delivery_status_id: { table: "interaction_servicedeliverystatus" },
     company_export_id: companyExportRef,
+    investment_project_id: { table: "investment_investmentproject" },
+    large_capital_opportunity_id: { table: "opportunity_largecapitalopportunity" },
     archived_by_id: adviserRef,
   },
   manyToMany: {
@@ -86,14 +90,6 @@ export const interactionEntity: VersionedEntity = {
     },
   },
 };
-
-/**
- * A link to an entity whose table does not exist yet (investment project, large capital
- * opportunity): no id can be stored until it does (the handlers refuse any), so
- * this renders null; the entity's domain replaces it with its `{id, name…}` when it lands.
- */
-const pendingLink = (sql: Db, column: Fragment): Fragment =>
-  sql`(case when ${column} is null then null else jsonb_build_object('id', ${column}) end)`;
 
 /** `{id, name}` list of an M2M field of the interaction aliased `i`. */
 function m2mJson(sql: Db, field: M2MField, order: Fragment): Fragment {
@@ -143,9 +139,12 @@ export function interactionJson(sql: Db, version: ApiVersion): Fragment {
       ref(sql, "interaction_communicationchannel", sql`i.communication_channel_id`),
     ],
     ["grant_amount_offered", sql`i.grant_amount_offered::text`],
-    ["investment_project", pendingLink(sql, sql`i.investment_project_id`)],
+    ["investment_project", projectLinkJson(sql, sql`i.investment_project_id`)],
     ["company_export", exportLinkJson(sql, sql`i.company_export_id`)],
-    ["large_capital_opportunity", pendingLink(sql, sql`i.large_capital_opportunity_id`)],
+    [
+      "large_capital_opportunity",
+      opportunityLinkJson(sql, sql`i.large_capital_opportunity_id`),
+    ],
     ["net_company_receipt", sql`i.net_company_receipt::text`],
     ["service", ref(sql, "metadata_service", sql`i.service_id`)],
     ["service_answers", sql`i.service_answers`],

@@ -92,10 +92,20 @@ async function interactionDocuments(db: Db, wanted: string[]): Promise<SearchDoc
           'team', ${ref(db, "metadata_team", db`p.team_id`)}) order by p.id), '[]'::jsonb)
         from interaction_interactionditparticipant p where p.interaction_id = i.id)`,
     ],
-    // Events and investment projects have no tables yet: no interaction can link one.
     ["event", ref(db, "event_event", db`i.event_id`)],
-    ["investment_project", db`null::jsonb`],
-    ["investment_project_sector", db`null::jsonb`],
+    [
+      "investment_project",
+      db`(select jsonb_build_object('id', ip.id, 'name', ip.name)
+        from investment_investmentproject ip where ip.id = i.investment_project_id)`,
+    ],
+    [
+      "investment_project_sector",
+      sectorDocument(
+        db,
+        db`(select ip.sector_id from investment_investmentproject ip
+        where ip.id = i.investment_project_id)`,
+      ),
+    ],
     ["is_event", db`(case when i.kind = 'service_delivery' then i.event_id is not null end)`],
     ["grant_amount_offered", db`i.grant_amount_offered::float8`],
     ["kind", db`i.kind`],

@@ -7,9 +7,9 @@
 import type postgres from "postgres";
 import type { Db } from "../db/pool.ts";
 import type { Caller } from "../auth/caller.ts";
-import { type FieldErrors, mergeErrors, ValidationError } from "../http/errors.ts";
+import { type FieldErrors, ValidationError } from "../http/errors.ts";
 import { DRF_MESSAGES } from "../http/drf.ts";
-import { doesNotExist, missingReferences, referencesOf } from "../core/references.ts";
+import { missingReferences, referencesOf } from "../core/references.ts";
 import {
   creationStamps,
   modificationStamps,
@@ -19,6 +19,7 @@ import {
 import { recordChanges } from "../core/change_feed.ts";
 import { addExportCountry } from "../company/queries.ts";
 import { lockContact } from "../contact/queries.ts";
+import { projectAssociated } from "../investment/queries.ts";
 import type { InteractionInput } from "./routes.ts";
 import * as q from "./queries.ts";
 import { interactionScope } from "./access.ts";
@@ -40,6 +41,8 @@ const REF_TABLES = {
   company: "company_company",
   company_export: "company_companyexport",
   event: "event_event",
+  investment_project: "investment_investmentproject",
+  large_capital_opportunity: "opportunity_largecapitalopportunity",
   communication_channel: "interaction_communicationchannel",
   service: "metadata_service",
   service_delivery_status: "interaction_servicedeliverystatus",
@@ -51,8 +54,6 @@ const LIST_TABLES = {
   related_trade_agreements: "metadata_tradeagreement",
   export_barrier_types: "metadata_exportbarriertype",
 } as const;
-/** Links to entities whose tables do not exist yet: no id can name an existing row. */
-export const PENDING_LINKS = ["investment_project", "large_capital_opportunity"] as const;
 
 const SCALARS = [
   "kind",
@@ -86,10 +87,6 @@ async function itemErrors(
 /** Field-level checks: referenced rows exist, the service is a leaf, no adviser twice. */
 async function fieldErrors(db: Db, input: InteractionInput): Promise<FieldErrors> {
   const errors = await missingReferences(db, referencesOf(input, REF_TABLES, LIST_TABLES));
-  for (const field of PENDING_LINKS) {
-    const id = input[field];
-    if (id) mergeErrors(errors, { [field]: [doesNotExist(id)] });
-  }
   if (input.service && !errors.service && await q.serviceHasChildren(db, input.service)) {
     errors.service = [messages.service_not_leaf];
   }
@@ -167,12 +164,19 @@ async function validate(
   if (Object.keys(errors).length) throw new ValidationError(errors);
 
   // HasAssociatedInvestmentProjectValidator: a restricted caller creates only on an
-  // associated project. Any project id was refused above (none exists yet).
-  if (
-    checkAssociation && !stored && interactionScope(caller, "add").kind !== "all" &&
-    !input.investment_project
-  ) {
-    throw new ValidationError({ investment_project: [DRF_MESSAGES.required] });
+  // associated project.
+  const addScope = interactionScope(caller, "add");
+  if (checkAssociation && !stored && addScope.kind !== "all") {
+    if (!input.investment_project) {
+      throw new ValidationError({ investment_project: [DRF_MESSAGES.required] });
+    }
+    const associated = addScope.kind === "team" && addScope.teamId !== null &&
+      await projectAssociated(db, input.investment_project, addScope.teamId);
+    if (!associated) {
+      throw new ValidationError({
+        investment_project: [messages.investment_project_not_associated],
+      });
+    }
   }
 
   const nonField: string[] = [];
@@ -224,7 +228,7 @@ async function write(
     const answers = input.service_answers ?? null;
     columns.service_answers = answers === null ? null : db.json(answers as postgres.JSONValue);
   }
-  for (const field of [...Object.keys(REF_TABLES), ...PENDING_LINKS]) {
+  for (const field of Object.keys(REF_TABLES)) {
     const value = input[field as keyof InteractionInput];
     if (value !== undefined) columns[`${field}_id`] = value;
   }

@@ -1,0 +1,29 @@
+/**
+ * Investment projects' manifest: the `/v3/investment…` routes and search; interaction
+ * documents embed their project (name, sector), project documents their companies and
+ * latest interaction; projects are evidence of adviser activity and keep their investor
+ * companies from automatic archiving.
+ */
+import type { Domain } from "../manifest.ts";
+import { registerInvestmentRoutes } from "./handlers.ts";
+import {
+  companiesWithProjects,
+  interactionIdsOfProject,
+  projectAdviserActivity,
+  projectIdsOfCompany,
+  projectOfInteraction,
+} from "./queries.ts";
+import { investmentSearchApp } from "./search.ts";
+
+export const investmentDomain: Domain = {
+  name: "investment",
+  register: registerInvestmentRoutes,
+  searchApps: [investmentSearchApp],
+  embeddings: [
+    { embedded: "investment_project", entity: "interaction", find: interactionIdsOfProject },
+    { embedded: "company", entity: "investment_project", find: projectIdsOfCompany },
+    { embedded: "interaction", entity: "investment_project", find: projectOfInteraction },
+  ],
+  adviserActivity: projectAdviserActivity,
+  companiesInUse: companiesWithProjects,
+};
