@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { call, createAdviser, testApp } from "../helpers/app.ts";
+import { call, createAdviser, HeldQueue, testApp } from "../helpers/app.ts";
 import type { Sql } from "../../src/db/pool.ts";
 
 const LIST_PERMS = [
@@ -23,7 +23,9 @@ async function company(sql: Sql, name: string, archived = false): Promise<string
 }
 
 Deno.test("company lists and their items", async (t) => {
-  const ctx = await testApp();
+  // The search sync job is held so the change-feed rows of each write stay inspectable
+  // (the sync consumes rows of entities with no search app, such as list items).
+  const ctx = await testApp({ deps: { jobs: new HeldQueue() } });
   const { app, sql } = ctx;
   const fixed = new Date("2024-05-01T09:00:00.5Z");
   ctx.deps.now = () => fixed;
