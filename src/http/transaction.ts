@@ -14,6 +14,7 @@ import type { MiddlewareHandler } from "hono";
 import { matchedRoutes } from "hono/route";
 import type { AppEnv } from "./context.ts";
 import type { Db } from "../db/pool.ts";
+import { databaseUnavailable } from "./errors.ts";
 import { errorFields } from "../log.ts";
 
 const READ_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
@@ -69,12 +70,19 @@ export const requestTransaction: MiddlewareHandler<AppEnv> = async (c, next) => 
       c.set("db", tracked(sql, queries));
       await next();
     } else {
+      // When the connection itself was lost, PostgreSQL has rolled back already and the
+      // driver's ROLLBACK on the dead connection may never settle: answer without it.
+      let connectionLost!: () => void;
+      const lost = new Promise<"lost">((resolve) => (connectionLost = () => resolve("lost")));
+      const work = sql.begin(async (tx) => {
+        c.set("db", tracked(tx, queries));
+        await next();
+        if (databaseUnavailable(c.error)) connectionLost();
+        if (c.error || c.res.status >= 400) throw ROLLBACK;
+      });
+      work.catch(() => {});
       try {
-        await sql.begin(async (tx) => {
-          c.set("db", tracked(tx, queries));
-          await next();
-          if (c.error || c.res.status >= 400) throw ROLLBACK;
-        });
+        if (await Promise.race([work, lost]) === "lost") return;
       } catch (error) {
         if (error !== ROLLBACK) throw error;
         return;

@@ -23,7 +23,8 @@ async function company(sql: Sql, name: string, archived = false): Promise<string
 }
 
 Deno.test("company lists and their items", async (t) => {
-  // Jobs are held: the test reads the change rows a write leaves before any sync consumes them.
+  // The search sync job is held so the change-feed rows of each write stay inspectable
+  // (the sync consumes rows of entities with no search app, such as list items).
   const ctx = await testApp({ deps: { jobs: new HeldQueue() } });
   const { app, sql } = ctx;
   const fixed = new Date("2024-05-01T09:00:00.5Z");
