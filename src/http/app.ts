@@ -9,7 +9,6 @@ import type { Context } from "hono";
 import {
   ApiError,
   databaseErrorToApiError,
-  methodNotAllowed,
   notFound,
   ValidationError,
   zodToFieldErrors,
@@ -19,12 +18,17 @@ import type { AppDeps } from "../deps.ts";
 import { requestLog } from "./request_log.ts";
 import { requestTransaction } from "./transaction.ts";
 import { registerDocs } from "./docs.ts";
+import { methodNotAllowedHandler } from "./method_not_allowed.ts";
 import { anonymous } from "../auth/caller.ts";
 
 function renderError(error: Error, c: Context<AppEnv>): Response {
   const mapped = error instanceof ApiError ? error : databaseErrorToApiError(error) ??
     (error instanceof HTTPException && error.status === 400
       ? new ApiError(400, { detail: `JSON parse error - ${error.message}` })
+      : error instanceof HTTPException && error.status === 415
+      ? new ApiError(415, {
+        detail: `Unsupported media type "${c.req.header("content-type") ?? ""}" in request.`,
+      })
       : error instanceof HTTPException
       ? new ApiError(error.status, { detail: error.message })
       : null);
@@ -39,22 +43,6 @@ function renderError(error: Error, c: Context<AppEnv>): Response {
     stack: error.stack,
   });
   return c.json({ detail: "A server error occurred." }, 500);
-}
-
-/** Hono path pattern (`/v4/company/:id`) → a regex over concrete paths. */
-function patternToRegex(path: string): RegExp {
-  const body = path
-    .split("/")
-    .map((
-      part,
-    ) => (part.startsWith(":")
-      ? "[^/]+"
-      : part === "*"
-      ? ".*"
-      : part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))
-    )
-    .join("/");
-  return new RegExp(`^${body}$`);
 }
 
 export function createApp(deps: AppDeps, domains: RouteSet[]): App {
@@ -80,17 +68,13 @@ export function createApp(deps: AppDeps, domains: RouteSet[]): App {
   for (const domain of domains) domain.register?.(app);
   registerDocs(app);
 
-  const routes = app.routes
-    .filter((r) => r.method !== "ALL")
-    .map((r) => ({ method: r.method, regex: patternToRegex(r.path) }));
-  app.notFound((c) => {
-    const allowed = [
-      ...new Set(routes.filter((r) => r.regex.test(c.req.path)).map((r) => r.method)),
-    ];
-    const error = allowed.length && !allowed.includes(c.req.method)
-      ? methodNotAllowed(c.req.method, allowed)
-      : notFound();
-    return c.json(error.body as object, error.status as 404, error.headers);
+  const methodNotAllowed = methodNotAllowedHandler(app);
+  app.notFound(async (c) => {
+    try {
+      return await methodNotAllowed(c) ?? renderError(notFound(), c);
+    } catch (error) {
+      return renderError(error as Error, c);
+    }
   });
   return app;
 }
