@@ -194,6 +194,15 @@ function registerPublicSearch(app: SearchApp, domainApp: App) {
   });
 }
 
+/** The original's global search has no sort choices: any `sortby` is refused. */
+const globalSortby = z.string().optional().superRefine((value, ctx) => {
+  if (value === undefined) return;
+  ctx.addIssue({
+    code: "custom",
+    message: `"${value.split(":")[0]}" is not a valid choice for the sort field.`,
+  });
+}).openapi({ description: "Not supported: global search has no sort choices" });
+
 function registerGlobalSearch(apps: SearchApp[], domainApp: App) {
   const global = apps.filter((a) => a.global);
   if (!global.length) return;
@@ -211,6 +220,7 @@ function registerGlobalSearch(apps: SearchApp[], domainApp: App) {
         entity: z.enum(names).default(fallback as never),
         offset: pageSchema.offset,
         limit: pageSchema.limit,
+        sortby: globalSortby,
       }),
     },
     responses: {
