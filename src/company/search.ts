@@ -43,7 +43,7 @@ import {
   textKeywordTrigram,
   textWithTrigram,
 } from "../search/mapping.ts";
-import { adviser, datetime, jsonObject, ref } from "../core/render.ts";
+import { adviser, documentDatetime, jsonObject, ref } from "../core/render.ts";
 import { address as addressJson } from "./queries.ts";
 import { UNITED_KINGDOM } from "./rules.ts";
 
@@ -90,11 +90,11 @@ async function companyDocuments(db: Db, wanted: string[]): Promise<SearchDocumen
     ["id", db`c.id`],
     ["archived", db`c.archived`],
     ["archived_by", adviser(db, db`c.archived_by_id`)],
-    ["archived_on", datetime(db, db`c.archived_on`)],
+    ["archived_on", documentDatetime(db, db`c.archived_on`)],
     ["archived_reason", db`c.archived_reason`],
     ["business_type", ref(db, "metadata_businesstype", db`c.business_type_id`)],
     ["company_number", db`c.company_number`],
-    ["created_on", datetime(db, db`c.created_on`)],
+    ["created_on", documentDatetime(db, db`c.created_on`)],
     ["description", db`c.description`],
     ["employee_range", ref(db, "metadata_employeerange", db`c.employee_range_id`)],
     [
@@ -106,7 +106,7 @@ async function companyDocuments(db: Db, wanted: string[]): Promise<SearchDocumen
     ["global_headquarters", ref(db, "company_company", db`c.global_headquarters_id`)],
     ["headquarter_type", ref(db, "metadata_headquartertype", db`c.headquarter_type_id`)],
     ["has_name", db`c.name <> ''`],
-    ["modified_on", datetime(db, db`c.modified_on`)],
+    ["modified_on", documentDatetime(db, db`c.modified_on`)],
     ["name", db`c.name`],
     ["reference_code", db`c.reference_code`],
     ["sector", sectorDocument(db, db`c.sector_id`)],
@@ -133,7 +133,7 @@ async function companyDocuments(db: Db, wanted: string[]): Promise<SearchDocumen
     ["vat_number", db`c.vat_number`],
     ["duns_number", db`c.duns_number`],
     ["website", db`c.website`],
-    ["latest_interaction_date", datetime(db, latestInteractionDate(db, db`c.id`))],
+    ["latest_interaction_date", documentDatetime(db, latestInteractionDate(db, db`c.id`))],
     ["export_segment", db`c.export_segment`],
     ["export_sub_segment", db`c.export_sub_segment`],
     ["one_list_tier", ref(db, "company_onelisttier", db`c.one_list_tier_id`)],

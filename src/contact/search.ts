@@ -33,7 +33,7 @@ import {
   text,
   textKeywordTrigram,
 } from "../search/mapping.ts";
-import { adviser, adviserName, datetime, jsonObject, ref } from "../core/render.ts";
+import { adviser, adviserName, documentDatetime, jsonObject, ref } from "../core/render.ts";
 import { exportOrder, sectorDocument, sectorPath } from "../company/search.ts";
 
 /** The contact's own address column, or the company's when the address is shared. */
@@ -58,7 +58,7 @@ async function contactDocuments(db: Db, wanted: string[]): Promise<SearchDocumen
     ["adviser", adviser(db, db`ct.adviser_id`)],
     ["archived", db`ct.archived`],
     ["archived_by", adviser(db, db`ct.archived_by_id`)],
-    ["archived_on", datetime(db, db`ct.archived_on`)],
+    ["archived_on", documentDatetime(db, db`ct.archived_on`)],
     ["archived_reason", db`ct.archived_reason`],
     [
       "company",
@@ -76,12 +76,12 @@ async function contactDocuments(db: Db, wanted: string[]): Promise<SearchDocumen
             from metadata_team t where t.id = a.dit_team_id), '{}'::jsonb))
         from company_advisor a where a.id = ct.created_by_id)`,
     ],
-    ["created_on", datetime(db, db`ct.created_on`)],
+    ["created_on", documentDatetime(db, db`ct.created_on`)],
     ["email", db`ct.email`],
     ["first_name", db`ct.first_name`],
     ["job_title", db`ct.job_title`],
     ["last_name", db`ct.last_name`],
-    ["modified_on", datetime(db, db`ct.modified_on`)],
+    ["modified_on", documentDatetime(db, db`ct.modified_on`)],
     ["name", name],
     ["name_with_title", db`concat_ws(' ', nullif(title.name, ''), nullif(${name}, ''))`],
     ["notes", db`ct.notes`],
@@ -89,7 +89,7 @@ async function contactDocuments(db: Db, wanted: string[]): Promise<SearchDocumen
     ["full_telephone_number", db`ct.full_telephone_number`],
     ["title", ref(db, "metadata_title", db`ct.title_id`)],
     ["valid_email", db`ct.valid_email`],
-    ["consent_data_last_modified", datetime(db, db`ct.consent_data_last_modified`)],
+    ["consent_data_last_modified", documentDatetime(db, db`ct.consent_data_last_modified`)],
   ]);
   const rows = await db<{ doc: SearchDocument }[]>`
     select ${doc} as doc

@@ -45,7 +45,7 @@ import {
   trigramText,
 } from "../search/mapping.ts";
 import { Decimal } from "../search/csv.ts";
-import { adviserName, datetime, jsonObject, ref } from "../core/render.ts";
+import { adviserName, documentDatetime, jsonObject, ref } from "../core/render.ts";
 import { exportOrder, sectorDocument, sectorPath } from "../company/search.ts";
 
 /** `{id, name, trading_names}` of a company (the original's `company_dict`). */
@@ -87,8 +87,8 @@ async function interactionDocuments(db: Db, wanted: string[]): Promise<SearchDoc
         from interaction_interaction_contacts j join company_contact ct on ct.id = j.contact_id
         where j.interaction_id = i.id)`,
     ],
-    ["created_on", datetime(db, db`i.created_on`)],
-    ["date", datetime(db, db`i.date`)],
+    ["created_on", documentDatetime(db, db`i.created_on`)],
+    ["date", documentDatetime(db, db`i.date`)],
     [
       "dit_participants",
       db`(select coalesce(jsonb_agg(jsonb_build_object(
@@ -105,7 +105,7 @@ async function interactionDocuments(db: Db, wanted: string[]): Promise<SearchDoc
     ["is_event", db`(case when i.kind = 'service_delivery' then i.event_id is not null end)`],
     ["grant_amount_offered", db`i.grant_amount_offered::float8`],
     ["kind", db`i.kind`],
-    ["modified_on", datetime(db, db`i.modified_on`)],
+    ["modified_on", documentDatetime(db, db`i.modified_on`)],
     ["net_company_receipt", db`i.net_company_receipt::float8`],
     ["notes", db`i.notes`],
     [

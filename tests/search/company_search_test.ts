@@ -230,11 +230,12 @@ for (const { name: backendName, env, ignore } of backendsUnderTest) {
       assert.deepEqual(names(byName.body), sorted);
       const desc = await search({ sortby: "name:desc", limit: 50 });
       assert.deepEqual(names(desc.body), [...sorted].reverse());
-      await sql`update company_company set modified_on = '2030-01-01' where id = ${bolton}`;
+      await sql`update company_company set modified_on = '2030-01-01T04:04:02.35Z' where id = ${bolton}`;
       await recordChanges(sql, [{ entity: "company", id: bolton }]);
       await settle();
       const recent = await search({ sortby: "modified_on:desc", limit: 1 });
       assert.equal(names(recent.body)[0], "Bolton Engineering");
+      assert.equal(recent.body.results[0].modified_on, "2030-01-01T04:04:02.350000+00:00");
       assert.equal((await search({ sortby: "latest_interaction_date" })).status, 200);
       assert.deepEqual((await search({ sortby: "created_on" })).body, {
         sortby: ['"created_on" is not a valid choice for the sort field.'],
