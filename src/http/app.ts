@@ -51,7 +51,9 @@ export function createApp(deps: AppDeps, domains: RouteSet[]): App {
       if (result.success) return;
       // A malformed path parameter (e.g. a non-UUID id) is an unknown resource, as in DRF.
       if (result.target === "param") throw notFound();
-      throw new ValidationError(zodToFieldErrors(result.error.issues));
+      // The validator passes the data it validated (`data`), which gives lists' lengths.
+      const input = (result as { data?: unknown }).data;
+      throw new ValidationError(zodToFieldErrors(result.error.issues, input));
     },
   });
 

@@ -53,7 +53,7 @@ async function entityQuery(
     if (raw[key] === undefined && fromQuery !== undefined) raw[key] = fromQuery;
   }
   const parsed = entitySearchSchema(app, onlyFilters).safeParse(raw);
-  if (!parsed.success) throw new ValidationError(zodToFieldErrors(parsed.error.issues));
+  if (!parsed.success) throw new ValidationError(zodToFieldErrors(parsed.error.issues, raw));
   const data = parsed.data as Record<string, unknown> & {
     original_query?: string;
     sortby?: string;

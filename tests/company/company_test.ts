@@ -548,12 +548,30 @@ Deno.test("v4 company", async (t) => {
     assert.deepEqual(dup.body, {
       non_field_errors: ["You cannot enter the same country in multiple fields."],
     });
+    // A list of objects: one entry per item (DRF's ListSerializer), not index keys.
     const badStatus = await call(app, "PATCH", path, {
       token,
-      body: { export_countries: [{ country: FRANCE, status: "maybe" }] },
+      body: {
+        export_countries: [
+          { country: FRANCE, status: "currently_exporting" },
+          { country: US, status: "foobar" },
+          "France",
+        ],
+      },
     });
     assert.deepEqual(badStatus.body, {
-      export_countries: { "0": { status: ['"maybe" is not a valid choice.'] } },
+      export_countries: [
+        {},
+        { status: ['"foobar" is not a valid choice.'] },
+        { non_field_errors: ["Invalid data. Expected a dictionary, but got str."] },
+      ],
+    });
+    const one = await call(app, "PATCH", path, {
+      token,
+      body: { export_countries: [{ country: FRANCE, status: "foobar" }] },
+    });
+    assert.deepEqual(one.body, {
+      export_countries: [{ status: ['"foobar" is not a valid choice.'] }],
     });
     const first = await call(app, "PATCH", path, {
       token,
