@@ -8,7 +8,12 @@ import { wordPrefixPattern } from "../http/filter_values.ts";
 import { insertRow, updateRow } from "../db/rows.ts";
 import { cachedFragments, type Fragment, where } from "../db/fragments.ts";
 import { adviser, adviserWithTeam, datetime, jsonObject, ref } from "../core/render.ts";
-import { adviserRef, type VersionedEntity } from "../core/versions.ts";
+import {
+  administrativeAreaRef,
+  adviserRef,
+  sectorRef,
+  type VersionedEntity,
+} from "../core/versions.ts";
 import { orderBy, type SortChoices, type SortTerm } from "../http/sortby.ts";
 import { listPage } from "../http/pagination.ts";
 import { contactsOfCompanyJson } from "../contact/queries.ts";
@@ -26,13 +31,13 @@ export const companyEntity: VersionedEntity = {
   foreignKeys: {
     archived_by_id: adviserRef,
     business_type_id: { table: "metadata_businesstype" },
-    sector_id: { table: "metadata_sector" },
+    sector_id: sectorRef,
     employee_range_id: { table: "metadata_employeerange" },
     turnover_range_id: { table: "metadata_turnoverrange" },
     uk_region_id: { table: "metadata_ukregion" },
-    address_area_id: { table: "metadata_administrativearea" },
+    address_area_id: administrativeAreaRef,
     address_country_id: countryRef,
-    registered_address_area_id: { table: "metadata_administrativearea" },
+    registered_address_area_id: administrativeAreaRef,
     registered_address_country_id: countryRef,
     headquarter_type_id: { table: "metadata_headquartertype" },
     one_list_tier_id: { table: "company_onelisttier" },

@@ -346,6 +346,19 @@ Deno.test("v4 company", async (t) => {
     });
     assert.deepEqual(first.changes, { name: ["Audited", "Audited 2"] });
     assert.equal(latest.user.name, "Ann Lee");
+    // A foreign key shows as the row's str(): a sector by its own segment, "(disabled)"
+    // when disabled.
+    const [child] = await sql<{ id: string; name: string; segment: string }[]>`
+      select id::text, name, segment from metadata_sector
+      where level = 2 and disabled_on is null order by name limit 1`;
+    assert.ok(child.name.includes(" : "));
+    await patch(id, { sector: child.id });
+    await sql`update metadata_sector set disabled_on = now() where id = ${SECTOR}`;
+    const sectors = await call(app, "GET", `/v4/company/${id}/audit?limit=1`, { token });
+    await sql`update metadata_sector set disabled_on = null where id = ${SECTOR}`;
+    assert.deepEqual(sectors.body.results[0].changes, {
+      sector: ["Advanced engineering (disabled)", child.segment],
+    });
     assert.equal(latest.comment, "");
     assert.equal(
       (await call(app, "GET", `/v4/company/${crypto.randomUUID()}/audit`, { token })).status,
