@@ -83,6 +83,29 @@ function exportCountries(sql: Db, status: string): Fragment {
     where e.company_id = c.id and e.status = ${status})`;
 }
 
+/**
+ * `uk_postcode`: a postcode, area, district or sector matched whole, as the original's
+ * postcode search analyzer reads it (lower case; a full postcode sent without its space
+ * spaced as "W1A 1AA") against the tokens its index analyzer keeps.
+ */
+const ukPostcodeMatch = match(
+  ["uk_address_postcode_tokens", "uk_registered_address_postcode_tokens"],
+  singleOrList(str()),
+);
+const ukPostcode: FilterSpec = {
+  ...ukPostcodeMatch,
+  condition: (value, context) =>
+    ukPostcodeMatch.condition(
+      (value as string[]).map((v) =>
+        v.toLowerCase().replace(
+          /^([a-z]{1,2})([0-9][a-z]|[0-9]{1,2})([0-9])([a-z]{2})$/,
+          "$1$2 $3$4",
+        )
+      ),
+      context,
+    ),
+};
+
 /** Documents of these companies (the original's `Company` search model). */
 async function companyDocuments(db: Db, wanted: string[]): Promise<SearchDocument[]> {
   const ukBased = db`coalesce(c.address_country_id = ${UNITED_KINGDOM}::uuid, false)`;
@@ -129,6 +152,15 @@ async function companyDocuments(db: Db, wanted: string[]): Promise<SearchDocumen
     [
       "uk_registered_address_postcode",
       db`case when ${ukBased} then c.registered_address_postcode else '' end`,
+    ],
+    [
+      "uk_address_postcode_tokens",
+      db`case when ${ukBased} then search_postcode_tokens(c.address_postcode) else '[]' end`,
+    ],
+    [
+      "uk_registered_address_postcode_tokens",
+      db`case when ${ukBased} then search_postcode_tokens(c.registered_address_postcode)
+        else '[]' end`,
     ],
     ["vat_number", db`c.vat_number`],
     ["duns_number", db`c.duns_number`],
@@ -266,6 +298,10 @@ export const companySearchApp = defineSearchApp({
     uk_based: boolean(),
     uk_address_postcode: postcode(),
     uk_registered_address_postcode: postcode(),
+    // What the postcode analyzer indexes for each (migration 0101), so both backends
+    // match areas and districts whole.
+    uk_address_postcode_tokens: keyword(),
+    uk_registered_address_postcode_tokens: keyword(),
     vat_number: notIndexed(keyword()),
     duns_number: keyword(),
     website: text(),
@@ -321,10 +357,7 @@ export const companySearchApp = defineSearchApp({
     one_list_group_global_account_manager: ids("one_list_group_global_account_manager.id"),
     latest_interaction_date_after: range("latest_interaction_date", "gte"),
     latest_interaction_date_before: range("latest_interaction_date", "lte"),
-    uk_postcode: match(
-      ["uk_address_postcode", "uk_registered_address_postcode"],
-      singleOrList(str()),
-    ),
+    uk_postcode: ukPostcode,
     export_segment: match("export_segment", singleOrList(str())),
     export_sub_segment: match("export_sub_segment", singleOrList(str())),
     one_list_tier: ids("one_list_tier.id"),
@@ -337,7 +370,12 @@ export const companySearchApp = defineSearchApp({
     name: "name.keyword",
     latest_interaction_date: "latest_interaction_date",
   },
-  excludeFromResults: ["uk_address_postcode", "uk_registered_address_postcode"],
+  excludeFromResults: [
+    "uk_address_postcode",
+    "uk_registered_address_postcode",
+    "uk_address_postcode_tokens",
+    "uk_registered_address_postcode_tokens",
+  ],
   build: companyDocuments,
   export: {
     path: "/v4/search/company/export",

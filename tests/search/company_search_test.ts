@@ -384,6 +384,30 @@ for (const { name: backendName, env, ignore } of backendsUnderTest) {
       assert.equal((await search({ id: nimbleFuzzy })).body.count, 0);
     });
 
+    await t.step("uk_postcode matches whole areas, districts and sectors", async () => {
+      const at = (name: string, postcode: string) =>
+        create(name, {
+          address: { line_1: "1 St", town: "London", postcode, country: { id: UK } },
+        });
+      await at("Postcode W1 2BB", "W1 2BB");
+      await at("Postcode W1A 1AA", "W1A 1AA");
+      await at("Postcode W11 2BQ", "W11 2BQ");
+      await settle();
+      const found = async (uk_postcode: unknown) =>
+        names((await search({ uk_postcode, name: "postcode", sortby: "name" })).body);
+      assert.deepEqual(await found("W1"), ["Postcode W1 2BB", "Postcode W1A 1AA"]);
+      assert.deepEqual(await found("w"), [
+        "Postcode W1 2BB",
+        "Postcode W11 2BQ",
+        "Postcode W1A 1AA",
+      ]);
+      assert.deepEqual(await found("W11"), ["Postcode W11 2BQ"]);
+      assert.deepEqual(await found("W1A"), ["Postcode W1A 1AA"]);
+      assert.deepEqual(await found("W1 2"), ["Postcode W1 2BB"]);
+      assert.deepEqual(await found("w1a1aa"), ["Postcode W1A 1AA"]);
+      assert.deepEqual(await found("W1 2B"), []);
+    });
+
     await t.step("CSV export stops at 5,000 rows (seeded companies)", async () => {
       await seedDatabase(sql, { counts: { companies: 5001 }, seed: 7 });
       await rebuildApp(sql, ctx.backend, companySearchApp);
