@@ -3,6 +3,7 @@
  * against: `create-adviser` prints one JSON object (at least `id`), `add-access-token`
  * prints only the token. Failures go to stderr with a non-zero exit code.
  */
+import { isUuid } from "../http/drf.ts";
 import { parseArgs } from "node:util";
 import type { Command } from "../cli/command.ts";
 import {
@@ -13,8 +14,6 @@ import {
   teamExists,
 } from "./queries.ts";
 import { findAdviserBySsoId, insertLocalToken } from "../auth/queries.ts";
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A failure the operator can fix; printed without a stack trace. */
 class UsageError extends Error {}
@@ -56,7 +55,7 @@ export const createAdviserCommand: Command = {
       const email = values.email?.trim();
       if (!email) throw new UsageError("--email is required");
       const teamId = values["team-id"] ?? null;
-      if (teamId !== null && !UUID.test(teamId)) {
+      if (teamId !== null && !isUuid(teamId)) {
         throw new UsageError(`--team-id must be a UUID, got "${teamId}"`);
       }
       const malformed = values.permission.filter((p) => !/^[a-z0-9_]+\.[a-z0-9_]+$/.test(p));

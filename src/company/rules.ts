@@ -5,6 +5,7 @@
  * answers), then the cross-field check of headquarter type against global headquarters.
  * PATCH checks combine the sent data with the stored row (DRF's DataCombiner).
  */
+import { DRF_MESSAGES } from "../http/drf.ts";
 import { type FieldErrors, mergeErrors, ValidationError } from "../http/errors.ts";
 import type { AddressInput, CompanyInput } from "./routes.ts";
 
@@ -15,8 +16,6 @@ export const GLOBAL_HQ = "43281c5e-92a4-4794-867b-b4d5f801e6f3";
 export const UK_ESTABLISHMENT = "b0730fc6-fcce-4071-bdab-ba8de4f4fc98";
 /** "Tier D - International Trade Adviser Accounts": the regional account manager tier. */
 export const TIER_D_ITA = "1929c808-99b4-4abf-a891-45f2e187b410";
-
-export const REQUIRED = "This field is required.";
 
 /** Fields sourced from D&B: read-only (silently ignored) once a company has a DUNS number. */
 export const DNB_READ_ONLY = [
@@ -85,8 +84,8 @@ export function addressErrors(
   required: boolean,
 ): FieldErrors | null {
   if ((sent.country === UNITED_STATES || sent.country === CANADA)) {
-    if (!sent.area) return { [`${prefix}_area`]: [REQUIRED] };
-    if (!sent.postcode) return { [`${prefix}_postcode`]: [REQUIRED] };
+    if (!sent.area) return { [`${prefix}_area`]: [DRF_MESSAGES.required] };
+    if (!sent.postcode) return { [`${prefix}_postcode`]: [DRF_MESSAGES.required] };
   }
   const value = (part: keyof typeof ADDRESS_COLUMNS) =>
     part in sent ? sent[part] : stored?.[`${prefix}_${ADDRESS_COLUMNS[part]}`];
@@ -94,7 +93,7 @@ export function addressErrors(
   if (!required && parts.every((p) => blank(value(p)))) return null;
   const errors: FieldErrors = {};
   for (const part of ["line_1", "town", "country"] as const) {
-    if (blank(value(part))) errors[part] = [REQUIRED];
+    if (blank(value(part))) errors[part] = [DRF_MESSAGES.required];
   }
   return Object.keys(errors).length ? errors : null;
 }
@@ -182,14 +181,14 @@ export function checkCompanyValidators(
   for (const field of ["sector", "business_type"] as const) {
     if (stored && blank(stored[`${field}_id`])) continue;
     if (stored && !(field in input)) continue;
-    if (blank(input[field])) required[field] = [REQUIRED];
+    if (blank(input[field])) required[field] = [DRF_MESSAGES.required];
   }
   if (Object.keys(required).length) throw new ValidationError(required);
 
   if (combined("business_type") === UK_ESTABLISHMENT) {
     const number = combined("company_number") as string | null;
     const errors: string[] = [];
-    if (!number) errors.push(REQUIRED);
+    if (!number) errors.push(DRF_MESSAGES.required);
     if (number && /[^A-Z0-9]/.test(number)) errors.push(messages.ukEstablishmentCharacters);
     if (number && !number.startsWith("BR")) errors.push(messages.ukEstablishmentPrefix);
     if (errors.length) throw new ValidationError({ company_number: errors });
@@ -197,7 +196,9 @@ export function checkCompanyValidators(
 
   const country = combined("address_country");
   const location: FieldErrors = {};
-  if (country === UNITED_KINGDOM && !combined("uk_region")) location.uk_region = [REQUIRED];
+  if (country === UNITED_KINGDOM && !combined("uk_region")) {
+    location.uk_region = [DRF_MESSAGES.required];
+  }
   if (combined("business_type") === UK_ESTABLISHMENT && country !== UNITED_KINGDOM) {
     location.address_country = [messages.ukEstablishmentNotInUk];
   }
@@ -255,3 +256,22 @@ export const PUBLIC_COMPANY_FIELDS = [
   "export_segment",
   "export_sub_segment",
 ] as const;
+
+/** Public-view fields the company search document does not hold. */
+const NOT_IN_SEARCH_DOCUMENT: readonly string[] = [
+  "is_number_of_employees_estimated",
+  "is_turnover_estimated",
+  "number_of_employees",
+  "one_list_group_tier",
+  "transfer_reason",
+  "transferred_on",
+  "transferred_to",
+  "turnover",
+  "turnover_gbp",
+];
+
+/** The public company search's fields: the public view as the search document has it. */
+export const PUBLIC_SEARCH_FIELDS = [
+  ...PUBLIC_COMPANY_FIELDS.filter((field) => !NOT_IN_SEARCH_DOCUMENT.includes(field)),
+  "is_global_ultimate",
+];

@@ -45,7 +45,7 @@ import {
 } from "../search/mapping.ts";
 import { adviser, documentDatetime, jsonObject, ref } from "../core/render.ts";
 import { address as addressJson } from "./queries.ts";
-import { UNITED_KINGDOM } from "./rules.ts";
+import { PUBLIC_SEARCH_FIELDS, UNITED_KINGDOM } from "./rules.ts";
 
 /** `HeadquarterType.ghq`: filtering on it also finds D&B global ultimates. */
 export const GLOBAL_HQ = "43281c5e-92a4-4794-867b-b4d5f801e6f3";
@@ -401,37 +401,6 @@ export const companySearchApp = defineSearchApp({
     path: "/v4/public/search/company",
     scope: "public_company",
     filters: ["archived", "name"],
-    fields: [
-      "id",
-      "address",
-      "archived",
-      "archived_on",
-      "archived_reason",
-      "business_type",
-      "company_number",
-      "created_on",
-      "description",
-      "duns_number",
-      "employee_range",
-      "export_experience_category",
-      "export_to_countries",
-      "future_interest_countries",
-      "global_headquarters",
-      "headquarter_type",
-      "is_global_ultimate",
-      "modified_on",
-      "name",
-      "reference_code",
-      "registered_address",
-      "sector",
-      "trading_names",
-      "turnover_range",
-      "uk_based",
-      "uk_region",
-      "vat_number",
-      "website",
-      "export_segment",
-      "export_sub_segment",
-    ],
+    fields: PUBLIC_SEARCH_FIELDS,
   },
 });

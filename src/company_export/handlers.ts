@@ -5,14 +5,14 @@
 import { writeMeta } from "../http/write_meta.ts";
 import { callerId } from "../auth/caller.ts";
 import type { Context } from "hono";
-import type { App } from "../http/context.ts";
+import type { App, Handler } from "../http/context.ts";
 import type { Db } from "../db/pool.ts";
 import { type FieldErrors, notFound, ValidationError } from "../http/errors.ts";
 import { paginate, readPage } from "../http/pagination.ts";
 import { parseSortby } from "../http/sortby.ts";
 import { missingReferences, referencesOf } from "../core/references.ts";
 import { archiveObject } from "../core/archive.ts";
-import { recordWrite } from "../core/tracking.ts";
+import { creationStamps, modificationStamps, recordWrite } from "../core/tracking.ts";
 import { parseBoolean, parseUuid } from "../http/filter_values.ts";
 import * as routes from "./routes.ts";
 import type { ExportInput } from "./routes.ts";
@@ -113,72 +113,82 @@ async function readFilters(c: Context, db: Db): Promise<q.ExportFilters> {
   return filters;
 }
 
-export function registerCompanyExportRoutes(app: App) {
-  app.openapi(routes.listExports, async (c) => {
-    const db = c.var.db;
-    const filters = await readFilters(c, db);
-    const page = readPage(c);
-    const result = await q.listExports(db, {
-      adviserId: callerId(c.var.caller)!,
-      filters,
-      sort: parseSortby(c.req.valid("query").sortby, q.exportSortChoices, [
-        "-created_on",
-        "title",
-      ]),
-      page,
-    });
-    return c.json(paginate(c, page, result.count, result.results), 200);
+export const listExports: Handler<typeof routes.listExports> = async (c) => {
+  const db = c.var.db;
+  const filters = await readFilters(c, db);
+  const page = readPage(c);
+  const result = await q.listExports(db, {
+    adviserId: callerId(c.var.caller)!,
+    filters,
+    sort: parseSortby(c.req.valid("query").sortby, q.exportSortChoices, [
+      "-created_on",
+      "title",
+    ]),
+    page,
   });
+  return c.json(paginate(c, page, result.count, result.results), 200);
+};
 
-  app.openapi(routes.createExport, async (c) => {
-    const input = c.req.valid("json");
-    const db = c.var.db;
-    await checkReferences(db, input);
-    const meta = writeMeta(c);
-    const { at, userId: by } = meta;
-    const id = await q.insertExport(db, {
-      ...columns(input),
-      created_on: at,
-      modified_on: at,
-      created_by_id: by,
-      modified_by_id: by,
-    });
-    await saveMembers(db, id, input);
-    await recordWrite(db, q.companyExportEntity, id, meta);
-    return c.json(await loadExport(db, id), 201);
+export const createExport: Handler<typeof routes.createExport> = async (c) => {
+  const input = c.req.valid("json");
+  const db = c.var.db;
+  await checkReferences(db, input);
+  const meta = writeMeta(c);
+  const id = await q.insertExport(db, {
+    ...columns(input),
+    ...creationStamps(meta),
   });
+  await saveMembers(db, id, input);
+  await recordWrite(db, q.companyExportEntity, id, meta);
+  return c.json(await loadExport(db, id), 201);
+};
+
+export const exportOwners: Handler<typeof routes.exportOwners> = async (c) => {
+  return c.json(await q.ownersOfExports(c.var.db, callerId(c.var.caller)!), 200);
+};
+
+export const getExport: Handler<typeof routes.getExport> = async (c) => {
+  return c.json(await loadExport(c.var.db, c.req.valid("param").id), 200);
+};
+
+export const updateExport: Handler<typeof routes.updateExport> = async (c) => {
+  const { id } = c.req.valid("param");
+  const input = c.req.valid("json");
+  const db = c.var.db;
+  if (!await q.lockExport(db, id)) throw notFound("CompanyExport");
+  await checkReferences(db, input);
+  const meta = writeMeta(c);
+  await q.updateExport(db, id, { ...columns(input), ...modificationStamps(meta) });
+  await saveMembers(db, id, input);
+  await recordWrite(db, q.companyExportEntity, id, meta);
+  return c.json(await loadExport(db, id), 200);
+};
+
+export const deleteExport: Handler<typeof routes.deleteExport> = async (c) => {
+  const { id } = c.req.valid("param");
+  const db = c.var.db;
+  if (!await q.lockExport(db, id)) throw notFound("CompanyExport");
+  const meta = writeMeta(c);
+  await archiveObject(db, q.companyExportEntity.table, id, {
+    by: meta.userId,
+    reason: DELETE_REASON,
+    at: meta.at,
+  });
+  await recordWrite(db, q.companyExportEntity, id, meta);
+  return c.body(null, 204);
+};
+
+export function registerCompanyExportRoutes(app: App) {
+  app.openapi(routes.listExports, listExports);
+
+  app.openapi(routes.createExport, createExport);
 
   // Before the detail route, so "owner" is not read as an export id.
-  app.openapi(routes.exportOwners, async (c) => {
-    return c.json(await q.ownersOfExports(c.var.db, callerId(c.var.caller)!), 200);
-  });
+  app.openapi(routes.exportOwners, exportOwners);
 
-  app.openapi(routes.getExport, async (c) => {
-    return c.json(await loadExport(c.var.db, c.req.valid("param").id), 200);
-  });
+  app.openapi(routes.getExport, getExport);
 
-  app.openapi(routes.updateExport, async (c) => {
-    const { id } = c.req.valid("param");
-    const input = c.req.valid("json");
-    const db = c.var.db;
-    if (!await q.lockExport(db, id)) throw notFound("CompanyExport");
-    await checkReferences(db, input);
-    const meta = writeMeta(c);
-    const { at, userId: by } = meta;
-    await q.updateExport(db, id, { ...columns(input), modified_on: at, modified_by_id: by });
-    await saveMembers(db, id, input);
-    await recordWrite(db, q.companyExportEntity, id, meta);
-    return c.json(await loadExport(db, id), 200);
-  });
+  app.openapi(routes.updateExport, updateExport);
 
-  app.openapi(routes.deleteExport, async (c) => {
-    const { id } = c.req.valid("param");
-    const db = c.var.db;
-    if (!await q.lockExport(db, id)) throw notFound("CompanyExport");
-    const meta = writeMeta(c);
-    const { at, userId: by } = meta;
-    await archiveObject(db, q.companyExportEntity.table, id, { by, reason: DELETE_REASON, at });
-    await recordWrite(db, q.companyExportEntity, id, meta);
-    return c.body(null, 204);
-  });
+  app.openapi(routes.deleteExport, deleteExport);
 }

@@ -9,9 +9,8 @@ export const DELETE_REASON = "Archived instead of deleting when DELETE request r
 export const messages = {
   tooManyTeamMembers: `You can only add ${MAX_TEAM_MEMBERS} team members`,
   invalidDate: "Enter a valid date.",
-  invalidModelChoice: "Select a valid choice. That choice is not one of the available choices.",
-  invalidChoice: (value: string) =>
-    `Select a valid choice. ${value} is not one of the available choices.`,
+  invalidModelChoice: DRF_MESSAGES.invalidChoice,
+  invalidChoice: DRF_MESSAGES.invalidChoiceValue,
   invalidPkValue: (value: string) => `“${value}” is not a valid value.`,
 } as const;
 
@@ -23,3 +22,4 @@ export function isIsoDate(value: string): boolean {
   return date.getUTCFullYear() === +m[1] && date.getUTCMonth() === +m[2] - 1 &&
     date.getUTCDate() === +m[3];
 }
+import { DRF_MESSAGES } from "../http/drf.ts";

@@ -2,6 +2,7 @@
  * The original's rules for company lists and pipeline items: choices, messages (verbatim)
  * and the checks PipelineItemSerializer runs after its fields parse.
  */
+import { DRF_MESSAGES } from "../http/drf.ts";
 import type { FieldErrors } from "../http/errors.ts";
 
 export const PIPELINE_STATUSES = ["leads", "in_progress", "win"] as const;
@@ -13,27 +14,27 @@ export const messages = {
   archivedCompanyInPipeline: "An archived company can't be added to the pipeline.",
   deleteNotArchived: "Only archived pipeline item can be deleted.",
   notUpdatable: "field not allowed to be update.",
-  blank: "This field may not be blank.",
-  required: "This field is required.",
+  blank: DRF_MESSAGES.blank,
+  required: DRF_MESSAGES.required,
   invalidUuid: (value: string) => `“${value}” is not a valid UUID.`,
-  invalidChoice: (value: string) =>
-    `Select a valid choice. ${value} is not one of the available choices.`,
-  invalidModelChoice: "Select a valid choice. That choice is not one of the available choices.",
+  invalidChoice: DRF_MESSAGES.invalidChoiceValue,
+  invalidModelChoice: DRF_MESSAGES.invalidChoice,
 } as const;
 
 /** Fields a PATCH may change (PipelineItemSerializer.validate); others are refused. */
-const UPDATABLE = new Set([
-  "status",
+/** Pipeline fields stored as they are sent (the rest are references). */
+export const PIPELINE_SCALARS = [
   "name",
-  "contacts",
-  "sector",
+  "status",
   "potential_value",
   "likelihood_to_win",
   "expected_win_date",
   "archived",
   "archived_on",
   "archived_reason",
-]);
+] as const;
+
+const UPDATABLE = new Set<string>([...PIPELINE_SCALARS, "contacts", "sector"]);
 
 /** Field-level checks: a blank name; an archived company (null when it does not exist). */
 export function pipelineFieldErrors(

@@ -5,11 +5,11 @@
  * and Canadian addresses. A validator reporting a field error answers alone; the
  * archived message is kept only when nothing else fails, as DRF collects it.
  */
+import { DRF_MESSAGES } from "../http/drf.ts";
 import { type FieldErrors, ValidationError } from "../http/errors.ts";
 
 export const UNITED_STATES = "81756b9a-5d95-e211-a939-e4115bead28a";
 export const CANADA = "5daf72a6-5d95-e211-a939-e4115bead28a";
-export const REQUIRED = "This field is required.";
 
 export const messages = {
   archived: "This record has been archived and cannot be edited.",
@@ -61,7 +61,7 @@ export function checkContactValidators(
   if (anyAddress) {
     const errors: FieldErrors = {};
     for (const field of REQUIRED_ADDRESS_FIELDS) {
-      if (blank(combined(field))) errors[field] = [REQUIRED];
+      if (blank(combined(field))) errors[field] = [DRF_MESSAGES.required];
     }
     if (Object.keys(errors).length) throw new ValidationError(errors);
   }
@@ -69,7 +69,7 @@ export function checkContactValidators(
   if (
     options.v4 && (country === UNITED_STATES || country === CANADA) && !combined("address_area")
   ) {
-    throw new ValidationError({ address_area: [REQUIRED] });
+    throw new ValidationError({ address_area: [DRF_MESSAGES.required] });
   }
   if (options.archived) throw new ValidationError({ non_field_errors: [messages.archived] });
 }

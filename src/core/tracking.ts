@@ -46,3 +46,18 @@ export async function recordWrite(
 export function systemWriteMeta(deps: AppDeps, at: Date = deps.now()): WriteMeta {
   return { userId: null, at, embeddings: deps.contributions.embeddings };
 }
+
+/** The created and modified columns of a row a write creates. */
+export function creationStamps(meta: WriteMeta) {
+  return {
+    created_on: meta.at,
+    modified_on: meta.at,
+    created_by_id: meta.userId,
+    modified_by_id: meta.userId,
+  };
+}
+
+/** The modified columns of a row a write changes. */
+export function modificationStamps(meta: WriteMeta) {
+  return { modified_on: meta.at, modified_by_id: meta.userId };
+}

@@ -6,6 +6,7 @@
  * versions newest first, naming foreign keys and M2M members by the referenced rows'
  * names, so any domain gets an audit log by describing its table once.
  */
+import { isUuid } from "../http/drf.ts";
 import type postgres from "postgres";
 import type { Db } from "../db/pool.ts";
 import type { Fragment } from "../db/fragments.ts";
@@ -176,9 +177,7 @@ async function resolveNames(
 ): Promise<Map<RefTable, Map<string, string>>> {
   const resolved = new Map<RefTable, Map<string, string>>();
   for (const [ref, ids] of wanted) {
-    const valid = [...ids].filter((id) =>
-      /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)
-    );
+    const valid = [...ids].filter((id) => isUuid(id));
     const names = new Map<string, string>();
     if (valid.length) {
       const name = ref.name ? ref.name(db) : db`r.name || ${disabledSuffix(db)}`;

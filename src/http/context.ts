@@ -3,7 +3,7 @@
  * request's database handle (a transaction on writes), the caller, and a hook to run
  * work after the request's transaction commits.
  */
-import type { OpenAPIHono } from "@hono/zod-openapi";
+import type { OpenAPIHono, RouteConfig, RouteHandler } from "@hono/zod-openapi";
 import type { MiddlewareHandler } from "hono";
 import type { Db } from "../db/pool.ts";
 import type { Caller } from "../auth/caller.ts";
@@ -23,6 +23,9 @@ export interface AppVariables {
 
 export type AppEnv = { Variables: AppVariables };
 export type App = OpenAPIHono<AppEnv>;
+
+/** A route's handler, typed by its `createRoute` declaration: `Handler<typeof routes.detail>`. */
+export type Handler<R extends RouteConfig> = RouteHandler<R, AppEnv>;
 
 /**
  * What the app factory takes from each domain manifest (src/manifest.ts): middleware and

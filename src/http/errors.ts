@@ -3,6 +3,7 @@
  * 401/403/404/405, `{"field": ["message"]}` (nested, lists by index) for 400.
  * Handlers and rules throw these; the app's error handler renders them.
  */
+import { DRF_MESSAGES } from "./drf.ts";
 import { z } from "zod";
 
 /**
@@ -106,8 +107,8 @@ export function drfMessage(issue: RawIssue): string | undefined {
   const input = issue.input;
   switch (issue.code) {
     case "invalid_type":
-      if (input === undefined) return "This field is required.";
-      if (input === null) return "This field may not be null.";
+      if (input === undefined) return DRF_MESSAGES.required;
+      if (input === null) return DRF_MESSAGES.notNull;
       return typeNames[issue.expected]?.replace("{type}", received(input));
     case "too_big":
       if (issue.origin === "string") {
@@ -120,18 +121,18 @@ export function drfMessage(issue: RawIssue): string | undefined {
     case "too_small":
       if (issue.origin === "string") {
         return issue.minimum === 1
-          ? "This field may not be blank."
+          ? DRF_MESSAGES.blank
           : `Ensure this field has at least ${issue.minimum} characters.`;
       }
       if (issue.origin === "array") return "This list may not be empty.";
       return `Ensure this value is greater than or equal to ${issue.minimum}.`;
     case "invalid_value":
       // DRF checks for a missing or null value before the choices.
-      if (input === undefined) return "This field is required.";
-      if (input === null) return "This field may not be null.";
-      return `"${String(input)}" is not a valid choice.`;
+      if (input === undefined) return DRF_MESSAGES.required;
+      if (input === null) return DRF_MESSAGES.notNull;
+      return DRF_MESSAGES.notAValidChoice(input);
     case "invalid_format":
-      if (issue.format === "uuid") return "Must be a valid UUID.";
+      if (issue.format === "uuid") return DRF_MESSAGES.invalidUuid;
       if (issue.format === "email") return "Enter a valid email address.";
       if (issue.format === "date") {
         return "Date has wrong format. Use one of these formats instead: YYYY-MM-DD.";
@@ -236,14 +237,14 @@ export function databaseErrorToApiError(error: unknown): ApiError | null {
   switch (pg.code) {
     case "23503": // foreign_key_violation: a referenced object does not exist
       return new ValidationError({
-        [field]: [`Invalid pk "${key?.[2] ?? ""}" - object does not exist.`],
+        [field]: [DRF_MESSAGES.invalidPk(key?.[2] ?? "")],
       });
     case "23505": // unique_violation
       return new ValidationError({
         [field]: [`An object with this ${field.replaceAll("_", " ")} already exists.`],
       });
     case "23502": // not_null_violation
-      return new ValidationError({ [field]: ["This field may not be null."] });
+      return new ValidationError({ [field]: [DRF_MESSAGES.notNull] });
     case "22P02": // invalid_text_representation (e.g. a malformed uuid that slipped through)
     case "22007": // invalid_datetime_format
     case "22008": // datetime_field_overflow

@@ -2,9 +2,8 @@
  * Zod building blocks shared by every domain's routes, so a nested reference or a JSON
  * body reads and fails the same way everywhere, in DRF's words.
  */
+import { DRF_MESSAGES, isUuid } from "./drf.ts";
 import { z } from "@hono/zod-openapi";
-
-const UUID_RE = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;
 
 function pythonType(value: unknown): string {
   if (value === null) return "NoneType";
@@ -25,13 +24,13 @@ function canonicalUuid(value: string): string {
 function reference(allowNull: boolean) {
   return z.unknown().transform((value, ctx): string | null => {
     if (value === undefined) {
-      ctx.addIssue({ code: "custom", message: "This field is required." });
+      ctx.addIssue({ code: "custom", message: DRF_MESSAGES.required });
       return z.NEVER;
     }
     // DRF's RelatedField reads "" as null.
     if (value === null || value === "") {
       if (allowNull) return null;
-      ctx.addIssue({ code: "custom", message: "This field may not be null." });
+      ctx.addIssue({ code: "custom", message: DRF_MESSAGES.notNull });
       return z.NEVER;
     }
     let id: unknown = value;
@@ -48,8 +47,8 @@ function reference(allowNull: boolean) {
       });
       return z.NEVER;
     }
-    if (typeof id !== "string" || !UUID_RE.test(id.trim())) {
-      ctx.addIssue({ code: "custom", message: "Must be a valid UUID." });
+    if (typeof id !== "string" || !isUuid(id.trim())) {
+      ctx.addIssue({ code: "custom", message: DRF_MESSAGES.invalidUuid });
       return z.NEVER;
     }
     return canonicalUuid(id.trim());
@@ -107,8 +106,8 @@ export function decimalField(options: { maxDigits: number; decimalPlaces: number
       ctx.addIssue({ code: "custom", message });
       return z.NEVER;
     };
-    if (value === undefined) return fail("This field is required.");
-    if (value === null) return fail("This field may not be null.");
+    if (value === undefined) return fail(DRF_MESSAGES.required);
+    if (value === null) return fail(DRF_MESSAGES.notNull);
     if (typeof value !== "string" && typeof value !== "number") {
       return fail("A valid number is required.");
     }
@@ -147,8 +146,8 @@ export function integerField(options: { min?: number; max?: number } = {}) {
       ctx.addIssue({ code: "custom", message });
       return z.NEVER;
     };
-    if (value === undefined) return fail("This field is required.");
-    if (value === null) return fail("This field may not be null.");
+    if (value === undefined) return fail(DRF_MESSAGES.required);
+    if (value === null) return fail(DRF_MESSAGES.notNull);
     const text = typeof value === "number" || typeof value === "string"
       ? String(value).trim().replace(/\.0*$/, "")
       : "";

@@ -6,6 +6,7 @@
  * their team. Investment projects do not exist yet, so no interaction is associated:
  * such callers list nothing, get 403 on existing interactions and cannot create.
  */
+import { isUuid } from "../http/drf.ts";
 import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "../http/context.ts";
 import type { Caller } from "../auth/caller.ts";
@@ -14,8 +15,6 @@ import type { Fragment } from "../db/fragments.ts";
 import { requireAny } from "../auth/permissions.ts";
 import { type RecordScope, recordScope, requireInScope } from "../auth/scoping.ts";
 import { interactionExists } from "./queries.ts";
-
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export type Action = "view" | "add" | "change";
 
@@ -48,7 +47,7 @@ export const interactionObjectScope =
   (action: Action): MiddlewareHandler<AppEnv> => async (c, next) => {
     const scope = interactionScope(c.var.caller, action);
     const id = c.req.param("id");
-    if (scope.kind !== "all" && id && UUID_RE.test(id) && await interactionExists(c.var.db, id)) {
+    if (scope.kind !== "all" && id && isUuid(id) && await interactionExists(c.var.db, id)) {
       // No interaction can be associated until investment projects exist.
       await requireInScope(scope, () => false);
     }

@@ -1,4 +1,5 @@
 /** Routes and Zod schemas of `/v3/interaction…` and `/v4/interaction…`. */
+import { DRF_MESSAGES } from "../http/drf.ts";
 import { createRoute, z } from "@hono/zod-openapi";
 import { bearer } from "../auth/authenticate.ts";
 import { pageQuery, paginatedSchema } from "../http/pagination.ts";
@@ -19,7 +20,6 @@ import {
   messages,
   parseAmount,
   parseInteractionDate,
-  REQUIRED,
   STATUSES,
   THEMES,
 } from "./rules.ts";
@@ -123,7 +123,11 @@ function createBody<T extends z.ZodRawShape>(fields: z.ZodObject<T>, required: s
   return oneCompanyField(
     fields.required(mask as never).refine(
       (body) => isObject(body) && ("company" in body || "companies" in body),
-      { path: ["company"], message: REQUIRED, when: (payload) => isObject(payload.value) },
+      {
+        path: ["company"],
+        message: DRF_MESSAGES.required,
+        when: (payload) => isObject(payload.value),
+      },
     ),
   );
 }

@@ -6,6 +6,7 @@
  * date and decimal parsing of the fields. Nothing here touches the database: callers
  * pass the stored row and the facts they looked up, so every rule is testable alone.
  */
+import { DRF_MESSAGES } from "../http/drf.ts";
 import type { FieldErrors } from "../http/errors.ts";
 
 export type ApiVersion = "v3" | "v4";
@@ -29,11 +30,9 @@ export const EXPORT_COUNTRY_STATUSES = [
 /** metadata_exportbarriertype "Other": choosing it makes export_barrier_notes required. */
 export const EXPORT_BARRIER_OTHER = "8ef83315-2b0f-4d5e-98da-a16f8b2217a6";
 
-export const REQUIRED = "This field is required.";
-
 /** The serializer's messages, keyed as its `default_error_messages`. */
 export const messages = {
-  required: REQUIRED,
+  required: DRF_MESSAGES.required,
   invalid_for_investment: "This value can't be selected for investment interactions.",
   invalid_for_non_service_delivery: "This field is only valid for service deliveries.",
   invalid_for_service_delivery: "This field is not valid for service deliveries.",

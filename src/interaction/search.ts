@@ -307,6 +307,15 @@ const TAG_COLUMNS = Object.fromEntries(
   ]),
 );
 
+/** A contact or adviser as the document holds them: searchable by name. */
+const person = () =>
+  object({
+    id: keyword(),
+    first_name: notIndexed(text()),
+    last_name: notIndexed(text()),
+    name: textWithTrigram(),
+  });
+
 export const interactionSearchApp = defineSearchApp({
   name: "interaction",
   path: "/v3/search/interaction",
@@ -321,21 +330,11 @@ export const interactionSearchApp = defineSearchApp({
     company_sector: sector(),
     company_one_list_group_tier: idNameNotIndexed(),
     communication_channel: idNameNotIndexed(),
-    contacts: object({
-      id: keyword(),
-      first_name: notIndexed(text()),
-      last_name: notIndexed(text()),
-      name: textWithTrigram(),
-    }),
+    contacts: person(),
     created_on: date(),
     date: date(),
     dit_participants: object({
-      adviser: object({
-        id: keyword(),
-        first_name: notIndexed(text()),
-        last_name: notIndexed(text()),
-        name: textWithTrigram(),
-      }),
+      adviser: person(),
       team: object({ id: keyword(), name: textWithTrigram() }),
     }),
     event: idNamePartial(),

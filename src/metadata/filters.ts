@@ -3,6 +3,7 @@
  * ignored (empty ones, unknown booleans) and which filters a request switches on. How a
  * raw value is read lives in src/http/filter_values.ts, shared with every list.
  */
+import { DRF_MESSAGES } from "../http/drf.ts";
 import type { Filter } from "./registry.ts";
 import {
   autocompletePatterns,
@@ -22,8 +23,8 @@ export type ActiveFilter =
 /** What django-filter says when a value does not parse. */
 export const filterMessages = {
   number: "Enter a number.",
-  uuid: "Enter a valid UUID.",
-  choice: "Select a valid choice. That choice is not one of the available choices.",
+  uuid: DRF_MESSAGES.enterValidUuid,
+  choice: DRF_MESSAGES.invalidChoice,
 } as const;
 
 /**

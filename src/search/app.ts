@@ -9,6 +9,7 @@
  * and composite fields are ORed, a `null` list item means "missing", `_exists` tests
  * presence, `_after`/`_start` are `>=` and `_before`/`_end` are `<=`.
  */
+import { UUID_RE } from "../http/drf.ts";
 import { z } from "zod";
 import type { Caller } from "../auth/caller.ts";
 import type { HawkScope } from "../config.ts";
@@ -150,7 +151,7 @@ const UUID_MESSAGE = "Must be a valid UUID.";
 /** A UUID, lower-cased as the original's StringUUIDField returns it. */
 export const uuid = () =>
   z.string({ error: "Must be a valid UUID." }).regex(
-    /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i,
+    UUID_RE,
     UUID_MESSAGE,
   ).transform((v) => {
     const hex = v.replaceAll("-", "").toLowerCase();

@@ -1,18 +1,6 @@
 import assert from "node:assert/strict";
+import { ADVISER_KEYS } from "../helpers/shapes.ts";
 import { call, createAdviser, testApp } from "../helpers/app.ts";
-
-const ADVISER_KEYS = [
-  "contact_email",
-  "dit_team",
-  "email",
-  "first_name",
-  "id",
-  "is_active",
-  "last_login",
-  "last_name",
-  "name",
-  "telephone_number",
-];
 
 Deno.test("GET /adviser/ and /adviser/{id}/", async (t) => {
   const ctx = await testApp();

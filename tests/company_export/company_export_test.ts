@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { ADVISER_KEYS } from "../helpers/shapes.ts";
 import { call, createAdviser, testApp } from "../helpers/app.ts";
 import type { Sql } from "../../src/db/pool.ts";
 
@@ -251,18 +252,7 @@ Deno.test("company export pipeline", async (t) => {
     const res = await call(app, "GET", "/v4/export/owner", { token: user.token });
     assert.equal(res.status, 200);
     assert.deepEqual(res.body.map((a: { id: string }) => a.id), [user.id, colleague.id]);
-    assert.deepEqual(Object.keys(res.body[0]).sort(), [
-      "contact_email",
-      "dit_team",
-      "email",
-      "first_name",
-      "id",
-      "is_active",
-      "last_login",
-      "last_name",
-      "name",
-      "telephone_number",
-    ]);
+    assert.deepEqual(Object.keys(res.body[0]).sort(), ADVISER_KEYS);
     assert.deepEqual(Object.keys(res.body[0].dit_team).sort(), [
       "country",
       "disabled_on",

@@ -153,17 +153,7 @@ export async function freshDatabase(): Promise<TestDatabase> {
   }
   if (IN_CI) throw new Error(`CI=true but PostgreSQL does not answer at ${ADMIN_URL}`);
   embeddedDump ??= embeddedTemplate();
-  const server = await startEmbedded("memory://", { loadDataDir: await embeddedDump });
-  const sql = connect(server.url, { max: 1 });
-  return {
-    sql,
-    url: server.url,
-    embedded: true,
-    close: async () => {
-      await sql.end({ timeout: 1 });
-      await server.stop();
-    },
-  };
+  return await inMemoryDatabase(await embeddedDump);
 }
 
 /** An empty database (no migrations, no reference data), e.g. to test the migration runner. */
@@ -177,7 +167,12 @@ export async function emptyDatabase(): Promise<TestDatabase> {
     }
   }
   if (IN_CI) throw new Error(`CI=true but PostgreSQL does not answer at ${ADMIN_URL}`);
-  const server = await startEmbedded("memory://");
+  return await inMemoryDatabase();
+}
+
+/** An in-memory embedded database, restored from `dump` when given. */
+async function inMemoryDatabase(dump?: Blob): Promise<TestDatabase> {
+  const server = await startEmbedded("memory://", { loadDataDir: dump });
   const sql = connect(server.url, { max: 1 });
   return {
     sql,

@@ -2,6 +2,7 @@
  * A Hawk client for tests: signs requests as the original's clients (mohawk senders)
  * do, and checks `Server-Authorization` as Data Hub's own Hawk client does.
  */
+import assert from "node:assert/strict";
 import { hawkMac, type HawkResource, payloadHash } from "../../src/auth/hawk.ts";
 
 export interface HawkSignOptions {
@@ -59,4 +60,16 @@ export async function expectedServerAuthorization(
   const hash = await payloadHash(new TextEncoder().encode(body), contentType);
   const mac = await hawkMac(key, "response", { ...request, hash, ext: undefined });
   return `Hawk mac="${mac}", hash="${hash}"`;
+}
+
+/** Asserts that `res` carries the `Server-Authorization` Data Hub's Hawk client expects. */
+export async function assertSignedResponse(
+  res: { text: string; headers: Headers },
+  key: string,
+  request: HawkResource,
+) {
+  assert.equal(
+    res.headers.get("server-authorization"),
+    await expectedServerAuthorization(key, request, res.text, res.headers.get("content-type")),
+  );
 }
