@@ -530,3 +530,22 @@ export async function subsidiaryIds(db: Db, id: string): Promise<string[]> {
     select id::text from company_company where global_headquarters_id = ${id}`;
   return rows.map((r) => r.id);
 }
+
+/** A company's King's Awards, latest first, as the original's KingsAwardRecipientSerializer. */
+export async function kingsAwards(db: Db, companyId: string) {
+  return await db<
+    {
+      id: string;
+      company: { id: string; name: string };
+      year_awarded: number;
+      category: string;
+      citation: string;
+      year_expired: number;
+    }[]
+  >`
+    select k.id, jsonb_build_object('name', c.name, 'id', c.id) as company, k.year_awarded,
+           k.category, k.citation, k.year_expired
+    from company_activity_kingsawardrecipient k join company_company c on c.id = k.company_id
+    where k.company_id = ${companyId}
+    order by k.year_awarded desc, k.category`;
+}

@@ -266,14 +266,31 @@ export const companyExportWins = createRoute({
   responses: unimplemented,
 });
 
+export const KINGS_AWARD_CATEGORIES = [
+  "International Trade (Export)",
+  "Innovation (Technology)",
+  "Export and Technology (Combined)",
+  "Sustainable Development (Environmental Achievement)",
+  "Promoting Opportunity (Through Social Mobility)",
+] as const;
+
+const kingsAward = z.object({
+  id: z.uuid(),
+  company: z.object({ id: z.uuid(), name: z.string() }),
+  year_awarded: z.number().int(),
+  category: z.enum(KINGS_AWARD_CATEGORIES),
+  citation: z.string(),
+  year_expired: z.number().int(),
+}).openapi("KingsAward");
+
 export const kingsAwards = createRoute({
   method: "get",
   path: "/v4/company/{id}/kings-awards",
   tags,
-  summary: "King's Awards (not implemented)",
+  summary: "The company's King's Awards for Enterprise, latest first",
   middleware: [bearer, requireAll("company.view_company")],
   request: { params: idParam },
-  responses: unimplemented,
+  responses: { 200: jsonResponse("King's Awards", z.array(kingsAward)) },
 });
 
 export const publicCompany = createRoute({

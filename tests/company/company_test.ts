@@ -616,12 +616,45 @@ Deno.test("v4 company", async (t) => {
     ]);
   });
 
+  await t.step(
+    "King's Awards: latest first; [] when none; 404 for an unknown company",
+    async () => {
+      const path = `/v4/company/${companyId}/kings-awards`;
+      assert.deepEqual((await call(app, "GET", path, { token })).body, []);
+      const [older, newer] = await sql<{ id: string }[]>`
+      insert into company_activity_kingsawardrecipient
+        (company_id, year_awarded, category, citation, year_expired)
+      values (${companyId}, 2019, 'Innovation (Technology)', 'For a new widget', 2024),
+             (${companyId}, 2023, 'International Trade (Export)', '', 2028)
+      returning id`;
+      const res = await call(app, "GET", path, { token });
+      assert.equal(res.status, 200);
+      const [company] = await sql`select id, name from company_company where id = ${companyId}`;
+      assert.deepEqual(res.body, [
+        {
+          id: newer.id,
+          company: { id: companyId, name: company.name },
+          year_awarded: 2023,
+          category: "International Trade (Export)",
+          citation: "",
+          year_expired: 2028,
+        },
+        {
+          id: older.id,
+          company: { id: companyId, name: company.name },
+          year_awarded: 2019,
+          category: "Innovation (Technology)",
+          citation: "For a new widget",
+          year_expired: 2024,
+        },
+      ]);
+      const unknown = `/v4/company/${crypto.randomUUID()}/kings-awards`;
+      assert.equal((await call(app, "GET", unknown, { token })).status, 404);
+      assert.equal((await call(app, "GET", path, { token: viewer.token })).status, 200);
+    },
+  );
+
   await t.step("unimplemented routes answer 501 after their permission check", async () => {
-    const kings = await call(app, "GET", `/v4/company/${companyId}/kings-awards`, { token });
-    assert.equal(kings.status, 501);
-    assert.deepEqual(kings.body, {
-      detail: "Cannot process request due to functionality that is unimplemented.",
-    });
     const wins = await call(app, "GET", `/v4/company/${companyId}/export-win`, { token });
     assert.equal(wins.status, 403);
   });
