@@ -46,6 +46,73 @@ import {
 import { adviser, documentDatetime, jsonObject, ref } from "../core/render.ts";
 import { address as addressJson } from "./queries.ts";
 import { PUBLIC_SEARCH_FIELDS, UNITED_KINGDOM } from "./rules.ts";
+import { IdName, NestedAdviser } from "../http/schemas.ts";
+import { z } from "@hono/zod-openapi";
+
+// Response schemas (named components of the OpenAPI document).
+
+export const CompanySearchResult = z.object({
+  id: z.guid(),
+  name: z.string(),
+  sector: z.object({
+    id: z.guid(),
+    name: z.string(),
+    ancestors: z.array(z.object({
+      id: z.guid(),
+    })),
+  }),
+  address: z.object({
+    area: IdName.nullable(),
+    town: z.string(),
+    county: z.string(),
+    line_1: z.string(),
+    line_2: z.string(),
+    country: IdName,
+    postcode: z.string(),
+  }),
+  adviser: z.array(NestedAdviser),
+  website: z.unknown(),
+  archived: z.boolean(),
+  has_name: z.boolean(),
+  uk_based: z.boolean(),
+  uk_region: IdName.nullable(),
+  created_on: z.string().openapi({ format: "date-time" }),
+  vat_number: z.string(),
+  archived_by: NestedAdviser.nullable(),
+  archived_on: z.string().openapi({ format: "date-time" }).nullable(),
+  description: z.unknown(),
+  duns_number: z.string().nullable(),
+  modified_on: z.string().openapi({ format: "date-time" }),
+  business_type: IdName,
+  one_list_tier: IdName.nullable(),
+  trading_names: z.array(z.string()),
+  company_number: z.string().nullable(),
+  employee_range: IdName.nullable(),
+  export_segment: z.string(),
+  reference_code: z.string(),
+  turnover_range: IdName.nullable(),
+  archived_reason: z.string().nullable(),
+  headquarter_type: IdName.nullable(),
+  export_sub_segment: z.string(),
+  is_global_ultimate: z.boolean(),
+  registered_address: z.object({
+    area: IdName,
+    town: z.string(),
+    county: z.string(),
+    line_1: z.string(),
+    line_2: z.string(),
+    country: IdName,
+    postcode: z.string(),
+  }).nullable(),
+  export_to_countries: z.array(IdName),
+  global_headquarters: IdName.nullable(),
+  number_of_employees: z.number().int().nullable(),
+  latest_interaction_date: z.string().openapi({ format: "date-time" }).nullable(),
+  future_interest_countries: z.array(IdName),
+  export_experience_category: IdName.nullable(),
+  global_ultimate_duns_number: z.string().nullable(),
+  one_list_group_global_account_manager: NestedAdviser.nullable(),
+}).openapi("CompanySearchResult");
 
 /** `HeadquarterType.ghq`: filtering on it also finds D&B global ultimates. */
 export const GLOBAL_HQ = "43281c5e-92a4-4794-867b-b4d5f801e6f3";
@@ -261,6 +328,7 @@ async function companyExportRows(
 }
 
 export const companySearchApp = defineSearchApp({
+  result: CompanySearchResult,
   name: "company",
   path: "/v4/search/company",
   plural: "Companies",

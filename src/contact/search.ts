@@ -35,6 +35,61 @@ import {
 } from "../search/mapping.ts";
 import { adviser, adviserName, documentDatetime, jsonObject, ref } from "../core/render.ts";
 import { exportOrder, sectorDocument, sectorPath } from "../company/search.ts";
+import { IdName, NestedAdviser } from "../http/schemas.ts";
+import { z } from "@hono/zod-openapi";
+
+// Response schemas (named components of the OpenAPI document).
+
+export const ContactSearchResult = z.object({
+  id: z.guid(),
+  name: z.string(),
+  email: z.string(),
+  notes: z.unknown(),
+  title: IdName.nullable(),
+  adviser: NestedAdviser,
+  company: z.object({
+    id: z.guid(),
+    name: z.string(),
+    trading_names: z.array(z.string()),
+  }),
+  primary: z.boolean(),
+  archived: z.boolean(),
+  address_1: z.string(),
+  address_2: z.string().nullable(),
+  job_title: z.string().nullable(),
+  last_name: z.string(),
+  created_by: z.object({
+    id: z.guid(),
+    name: z.string(),
+    dit_team: IdName,
+    last_name: z.string(),
+    first_name: z.string(),
+  }),
+  created_on: z.string().openapi({ format: "date-time" }).nullable(),
+  first_name: z.string(),
+  archived_by: NestedAdviser.nullable(),
+  archived_on: z.string().nullable(),
+  modified_on: z.string().openapi({ format: "date-time" }),
+  valid_email: z.unknown(),
+  address_area: IdName.nullable(),
+  address_town: z.string(),
+  address_county: z.string().nullable(),
+  company_sector: z.object({
+    id: z.guid(),
+    name: z.string(),
+    ancestors: z.array(z.object({
+      id: z.guid(),
+    })),
+  }),
+  address_country: IdName,
+  archived_reason: z.unknown(),
+  name_with_title: z.string(),
+  address_postcode: z.string().nullable(),
+  company_uk_region: IdName,
+  full_telephone_number: z.string(),
+  address_same_as_company: z.boolean(),
+  consent_data_last_modified: z.string().nullable(),
+}).openapi("ContactSearchResult");
 
 /** The contact's own address column, or the company's when the address is shared. */
 const shared = (db: Db, column: string): Fragment =>
@@ -159,6 +214,7 @@ async function contactExportRows(
 }
 
 export const contactSearchApp = defineSearchApp({
+  result: ContactSearchResult,
   name: "contact",
   path: "/v3/search/contact",
   plural: "Contacts",

@@ -18,6 +18,7 @@ import type { AppDeps } from "../deps.ts";
 import { requestLog } from "./request_log.ts";
 import { requestTransaction } from "./transaction.ts";
 import { registerDocs } from "./docs.ts";
+import { declareErrorResponses } from "./contract.ts";
 import { methodNotAllowedHandler } from "./method_not_allowed.ts";
 import { anonymous } from "../auth/caller.ts";
 
@@ -68,6 +69,7 @@ export function createApp(deps: AppDeps, domains: RouteSet[]): App {
 
   for (const domain of domains) for (const m of domain.middleware ?? []) app.use("*", m);
   for (const domain of domains) domain.register?.(app);
+  declareErrorResponses(app);
   registerDocs(app);
 
   const methodNotAllowed = methodNotAllowedHandler(app);

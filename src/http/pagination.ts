@@ -175,12 +175,16 @@ export function paginateByNumber<T>(
   return { count, next, previous, results };
 }
 
-/** Schema of the envelope around `item`, for the OpenAPI document. */
-export function paginatedSchema<T extends z.ZodType>(item: T) {
-  return z.object({
+/**
+ * Schema of the envelope around `item`, for the OpenAPI document; named (a component
+ * referenced with `$ref`) when given a `name`, e.g. "PaginatedCompanies".
+ */
+export function paginatedSchema<T extends z.ZodType>(item: T, name?: string) {
+  const envelope = z.object({
     count: z.number().int(),
     next: z.string().nullable(),
     previous: z.string().nullable(),
     results: z.array(item),
   });
+  return name ? envelope.openapi(name) : envelope;
 }

@@ -47,6 +47,55 @@ import {
 import { Decimal } from "../search/csv.ts";
 import { adviserName, documentDatetime, jsonObject, ref } from "../core/render.ts";
 import { exportOrder, sectorDocument, sectorPath } from "../company/search.ts";
+import { IdName, NestedAdviser } from "../http/schemas.ts";
+import { z } from "@hono/zod-openapi";
+
+// Response schemas (named components of the OpenAPI document).
+
+export const InteractionSearchResult = z.object({
+  id: z.guid(),
+  date: z.string().openapi({ format: "date-time" }),
+  kind: z.string(),
+  event: IdName.nullable(),
+  notes: z.string(),
+  company: z.object({
+    id: z.guid(),
+    name: z.string(),
+    trading_names: z.array(z.string()),
+  }),
+  service: IdName,
+  subject: z.string(),
+  contacts: z.array(NestedAdviser),
+  is_event: z.boolean().nullable(),
+  companies: z.array(z.object({
+    id: z.guid(),
+    name: z.string(),
+    trading_names: z.array(z.string()),
+  })),
+  created_on: z.string().openapi({ format: "date-time" }).nullable(),
+  modified_on: z.string().openapi({ format: "date-time" }),
+  policy_areas: z.array(IdName),
+  company_sector: z.object({
+    id: z.guid(),
+    name: z.string(),
+    ancestors: z.array(z.object({
+      id: z.guid(),
+    })),
+  }),
+  dit_participants: z.array(z.object({
+    team: IdName,
+    adviser: NestedAdviser,
+  })),
+  investment_project: IdName.nullable(),
+  policy_issue_types: z.array(IdName),
+  net_company_receipt: z.number().nullable(),
+  grant_amount_offered: z.unknown(),
+  communication_channel: IdName.nullable(),
+  service_delivery_status: IdName.nullable(),
+  investment_project_sector: z.unknown(),
+  company_one_list_group_tier: IdName.nullable(),
+  was_policy_feedback_provided: z.boolean(),
+}).openapi("InteractionSearchResult");
 
 /** `{id, name, trading_names}` of a company (the original's `company_dict`). */
 const companyDocument = (db: Db, id: Fragment): Fragment =>
@@ -317,6 +366,7 @@ const person = () =>
   });
 
 export const interactionSearchApp = defineSearchApp({
+  result: InteractionSearchResult,
   name: "interaction",
   path: "/v3/search/interaction",
   plural: "Interactions",
