@@ -63,7 +63,7 @@ export const ExportOwner = z.object({
     id: z.guid(),
     name: z.string(),
     role: z.guid(),
-    tags: z.array(z.unknown()),
+    tags: z.array(z.string()),
     country: z.guid(),
     uk_region: IdName.nullable(),
     disabled_on: z.string().nullable(),
@@ -71,7 +71,7 @@ export const ExportOwner = z.object({
   is_active: z.boolean(),
   last_name: z.string(),
   first_name: z.string(),
-  last_login: z.unknown(),
+  last_login: z.string().nullable(),
   contact_email: z.string(),
   telephone_number: z.string(),
 }).openapi("ExportOwner");

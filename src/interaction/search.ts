@@ -89,7 +89,7 @@ export const InteractionSearchResult = z.object({
   investment_project: IdName.nullable(),
   policy_issue_types: z.array(IdName),
   net_company_receipt: z.number().nullable(),
-  grant_amount_offered: z.unknown(),
+  grant_amount_offered: z.number().nullable(),
   communication_channel: IdName.nullable(),
   service_delivery_status: IdName.nullable(),
   investment_project_sector: z.unknown(),
