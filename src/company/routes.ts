@@ -3,10 +3,17 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { bearer, hawk } from "../auth/authenticate.ts";
 import { crud, requireAll } from "../auth/permissions.ts";
 import { pageQuery, paginatedSchema } from "../http/pagination.ts";
-import { idParam, jsonBody, jsonResponse, nestedRef, nullableRef } from "../http/schemas.ts";
+import {
+  IdName,
+  idParam,
+  jsonBody,
+  jsonResponse,
+  NestedAdviser,
+  nestedRef,
+  nullableRef,
+} from "../http/schemas.ts";
 import { archiveRoutes } from "../core/archive.ts";
 import { auditRoute } from "../core/audit.ts";
-import { IdName, NestedAdviser } from "../http/schemas.ts";
 import { detailSchema } from "../http/contract.ts";
 
 // Response schemas (named components of the OpenAPI document).

@@ -8,6 +8,7 @@ import { bearer } from "../auth/authenticate.ts";
 import { pageQuery, paginatedSchema } from "../http/pagination.ts";
 import {
   decimalField,
+  IdName,
   idParam,
   jsonBody,
   jsonResponse,
@@ -15,7 +16,6 @@ import {
   refList,
 } from "../http/schemas.ts";
 import { EXPORT_STATUSES, MAX_TEAM_MEMBERS, messages } from "./rules.ts";
-import { IdName } from "../http/schemas.ts";
 
 // Response schemas (named components of the OpenAPI document).
 

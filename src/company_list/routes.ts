@@ -8,6 +8,7 @@ import { crud, requireAll } from "../auth/permissions.ts";
 import { pageQuery, paginatedSchema } from "../http/pagination.ts";
 import {
   decimalField,
+  IdName,
   idParam,
   jsonBody,
   jsonResponse,
@@ -17,7 +18,6 @@ import {
 } from "../http/schemas.ts";
 import { archiveRoutes } from "../core/archive.ts";
 import { LIKELIHOODS, PIPELINE_STATUSES } from "./rules.ts";
-import { IdName } from "../http/schemas.ts";
 
 // Response schemas (named components of the OpenAPI document).
 

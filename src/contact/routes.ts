@@ -6,10 +6,16 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { bearer } from "../auth/authenticate.ts";
 import { crud } from "../auth/permissions.ts";
 import { pageQuery, paginatedSchema } from "../http/pagination.ts";
-import { idParam, jsonBody, jsonResponse, nullableRef } from "../http/schemas.ts";
+import {
+  IdName,
+  idParam,
+  jsonBody,
+  jsonResponse,
+  NestedAdviser,
+  nullableRef,
+} from "../http/schemas.ts";
 import { archiveRoutes } from "../core/archive.ts";
 import { auditRoute } from "../core/audit.ts";
-import { IdName, NestedAdviser } from "../http/schemas.ts";
 
 // Response schemas (named components of the OpenAPI document).
 

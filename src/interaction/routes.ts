@@ -4,9 +4,11 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { bearer } from "../auth/authenticate.ts";
 import { pageQuery, paginatedSchema } from "../http/pagination.ts";
 import {
+  IdName,
   idParam,
   jsonBody,
   jsonResponse,
+  NestedAdviser,
   nestedRef,
   nullableRef,
   refList,
@@ -23,7 +25,6 @@ import {
   THEMES,
 } from "./rules.ts";
 import { interactionObjectScope, interactionPermission } from "./access.ts";
-import { IdName, NestedAdviser } from "../http/schemas.ts";
 
 // Response schemas (named components of the OpenAPI document).
 

@@ -5,9 +5,15 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { bearer } from "../auth/authenticate.ts";
 import { pageQuery, paginatedSchema } from "../http/pagination.ts";
-import { integerField, jsonBody, jsonResponse, nestedRef } from "../http/schemas.ts";
+import {
+  IdName,
+  integerField,
+  jsonBody,
+  jsonResponse,
+  NestedAdviser,
+  nestedRef,
+} from "../http/schemas.ts";
 import { archiveRoutes } from "../core/archive.ts";
-import { IdName, NestedAdviser } from "../http/schemas.ts";
 
 // Response schemas (named components of the OpenAPI document).
 
