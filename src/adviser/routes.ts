@@ -8,7 +8,7 @@ import { crud } from "../auth/permissions.ts";
 import { pageQuery, paginatedSchema } from "../http/pagination.ts";
 
 export const Adviser = z.object({
-  id: z.uuid(),
+  id: z.guid(),
   name: z.string(),
   is_active: z.boolean(),
   last_login: z.string().nullable(),
@@ -18,12 +18,12 @@ export const Adviser = z.object({
   contact_email: z.string(),
   telephone_number: z.string(),
   dit_team: z.object({
-    id: z.uuid(),
+    id: z.guid(),
     name: z.string(),
     disabled_on: z.string().nullable(),
-    role: z.uuid().nullable(),
-    uk_region: z.uuid().nullable(),
-    country: z.uuid().nullable(),
+    role: z.guid().nullable(),
+    uk_region: z.guid().nullable(),
+    country: z.guid().nullable(),
     tags: z.array(z.string()),
   }).nullable().openapi({ description: "The team at depth 1: related ids, not objects" }),
 }).openapi("Adviser");
@@ -65,7 +65,7 @@ export const getAdviserRoute = createRoute({
   summary: "One adviser (needs company.view_advisor)",
   middleware: guards,
   security: [{ bearer: [] }],
-  request: { params: z.object({ id: z.uuid() }) },
+  request: { params: z.object({ id: z.guid() }) },
   responses: {
     200: { description: "The adviser", content: { "application/json": { schema: Adviser } } },
     404: { description: "No such adviser" },

@@ -13,6 +13,19 @@ import {
 } from "../search/app.ts";
 import { boolean, idName, keyword, text, textKeywordTrigram } from "../search/mapping.ts";
 import type { Db } from "../db/pool.ts";
+import { IdName } from "../http/schemas.ts";
+import { z } from "@hono/zod-openapi";
+
+// Response schemas (named components of the OpenAPI document).
+
+export const AdviserSearchResult = z.object({
+  id: z.guid(),
+  name: z.string(),
+  dit_team: IdName.nullable(),
+  is_active: z.boolean(),
+  last_name: z.string(),
+  first_name: z.string(),
+}).openapi("AdviserSearchResult");
 
 /** Documents `{id, first_name, last_name, name, is_active, dit_team}` of these advisers. */
 function adviserDocuments(db: Db, ids: string[]): Promise<SearchDocument[]> {
@@ -28,6 +41,7 @@ function adviserDocuments(db: Db, ids: string[]): Promise<SearchDocument[]> {
 }
 
 export const adviserSearchApp = defineSearchApp({
+  result: AdviserSearchResult,
   name: "adviser",
   path: "/v4/search/adviser",
   plural: "Advisers",

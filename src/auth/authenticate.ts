@@ -19,6 +19,7 @@ import { HawkFail, type HawkVerified, serverAuthorization, verifyHawkRequest } f
 import type { Db } from "../db/pool.ts";
 import { withTimeout } from "../redis.ts";
 import { errorFields } from "../log.ts";
+import { authenticator } from "../http/method_not_allowed.ts";
 
 /** The bearer token of the request, or a 401 in the original's wording. */
 export function bearerToken(header: string | undefined): string {
@@ -57,7 +58,7 @@ async function adviserForToken(c: Context<AppEnv>, db: Db, token: string) {
 }
 
 /** Authenticates an adviser by bearer token; 401 when missing, unknown, expired or inactive. */
-export const bearer: MiddlewareHandler<AppEnv> = async (c, next) => {
+export const bearer: MiddlewareHandler<AppEnv> = authenticator(async (c, next) => {
   const token = bearerToken(c.req.header("authorization"));
   const db = c.var.db;
   const { found, introspected } = await adviserForToken(c, db, token);
@@ -74,7 +75,7 @@ export const bearer: MiddlewareHandler<AppEnv> = async (c, next) => {
   }
   c.set("caller", { kind: "adviser", adviser, permissions });
   await next();
-};
+});
 
 /** The challenge Hawk routes answer with: the first authenticator of the original's views. */
 const PAAS_CHALLENGE = { "WWW-Authenticate": "PaaS IP" };
@@ -184,14 +185,15 @@ async function hawkFlow(c: Context<AppEnv>, next: Next, scope: HawkScope) {
 }
 
 /** Hawk with `scope` (403, signed, when the client lacks it); responses are signed. */
-export const hawk = (scope: HawkScope): MiddlewareHandler<AppEnv> => (c, next) =>
-  hawkFlow(c, next, scope);
+export const hawk = (scope: HawkScope): MiddlewareHandler<AppEnv> =>
+  authenticator((c, next) => hawkFlow(c, next, scope));
 
 /**
  * Hawk with `scope`, or any valid adviser bearer token (an extension: lets signed-in
  * users read what M2M clients read). The Authorization scheme picks the path.
  */
-export const hawkOrBearer = (scope: HawkScope): MiddlewareHandler<AppEnv> => (c, next) => {
-  const scheme = c.req.header("authorization")?.split(" ", 1)[0].toLowerCase();
-  return scheme === "hawk" ? hawkFlow(c, next, scope) : bearer(c, next);
-};
+export const hawkOrBearer = (scope: HawkScope): MiddlewareHandler<AppEnv> =>
+  authenticator((c, next) => {
+    const scheme = c.req.header("authorization")?.split(" ", 1)[0].toLowerCase();
+    return scheme === "hawk" ? hawkFlow(c, next, scope) : bearer(c, next);
+  });

@@ -176,6 +176,13 @@ export const publicCompany: Handler<typeof routes.publicCompany> = async (c) => 
   return c.json(Object.fromEntries(PUBLIC_COMPANY_FIELDS.map((f) => [f, record[f]])), 200);
 };
 
+export const kingsAwards: Handler<typeof routes.kingsAwards> = async (c) => {
+  const { id } = c.req.valid("param");
+  const db = c.var.db;
+  if (!await q.companyName(db, id)) throw notFound("Company");
+  return c.json(await q.kingsAwards(db, id), 200);
+};
+
 const notBuiltYet = () => {
   throw notImplemented();
 };
@@ -201,6 +208,6 @@ export function registerCompanyRoutes(app: App) {
   app.openapi(routes.updateOneListCoreTeam, updateOneListCoreTeam);
   app.openapi(routes.updateExportDetail, updateExportDetail);
   app.openapi(routes.companyExportWins, notBuiltYet);
-  app.openapi(routes.kingsAwards, notBuiltYet);
+  app.openapi(routes.kingsAwards, kingsAwards);
   app.openapi(routes.publicCompany, publicCompany);
 }

@@ -8,7 +8,12 @@ import { wordPrefixPattern } from "../http/filter_values.ts";
 import { insertRow, updateRow } from "../db/rows.ts";
 import { cachedFragments, type Fragment, where } from "../db/fragments.ts";
 import { adviser, adviserWithTeam, datetime, jsonObject, ref } from "../core/render.ts";
-import { adviserRef, type VersionedEntity } from "../core/versions.ts";
+import {
+  administrativeAreaRef,
+  adviserRef,
+  sectorRef,
+  type VersionedEntity,
+} from "../core/versions.ts";
 import { orderBy, type SortChoices, type SortTerm } from "../http/sortby.ts";
 import { listPage } from "../http/pagination.ts";
 import { contactsOfCompanyJson } from "../contact/queries.ts";
@@ -26,13 +31,13 @@ export const companyEntity: VersionedEntity = {
   foreignKeys: {
     archived_by_id: adviserRef,
     business_type_id: { table: "metadata_businesstype" },
-    sector_id: { table: "metadata_sector" },
+    sector_id: sectorRef,
     employee_range_id: { table: "metadata_employeerange" },
     turnover_range_id: { table: "metadata_turnoverrange" },
     uk_region_id: { table: "metadata_ukregion" },
-    address_area_id: { table: "metadata_administrativearea" },
+    address_area_id: administrativeAreaRef,
     address_country_id: countryRef,
-    registered_address_area_id: { table: "metadata_administrativearea" },
+    registered_address_area_id: administrativeAreaRef,
     registered_address_country_id: countryRef,
     headquarter_type_id: { table: "metadata_headquartertype" },
     one_list_tier_id: { table: "company_onelisttier" },
@@ -524,4 +529,23 @@ export async function subsidiaryIds(db: Db, id: string): Promise<string[]> {
   const rows = await db<{ id: string }[]>`
     select id::text from company_company where global_headquarters_id = ${id}`;
   return rows.map((r) => r.id);
+}
+
+/** A company's King's Awards, latest first, as the original's KingsAwardRecipientSerializer. */
+export async function kingsAwards(db: Db, companyId: string) {
+  return await db<
+    {
+      id: string;
+      company: { id: string; name: string };
+      year_awarded: number;
+      category: string;
+      citation: string;
+      year_expired: number;
+    }[]
+  >`
+    select k.id, jsonb_build_object('name', c.name, 'id', c.id) as company, k.year_awarded,
+           k.category, k.citation, k.year_expired
+    from company_activity_kingsawardrecipient k join company_company c on c.id = k.company_id
+    where k.company_id = ${companyId}
+    order by k.year_awarded desc, k.category`;
 }

@@ -4,15 +4,198 @@ import { bearer, hawk } from "../auth/authenticate.ts";
 import { crud, requireAll } from "../auth/permissions.ts";
 import { pageQuery, paginatedSchema } from "../http/pagination.ts";
 import {
+  IdName,
   idParam,
   jsonBody,
-  jsonObject,
   jsonResponse,
+  NestedAdviser,
   nestedRef,
   nullableRef,
 } from "../http/schemas.ts";
 import { archiveRoutes } from "../core/archive.ts";
 import { auditRoute } from "../core/audit.ts";
+import { detailSchema } from "../http/contract.ts";
+
+// Response schemas (named components of the OpenAPI document).
+
+export const Company = z.object({
+  id: z.guid(),
+  name: z.string(),
+  sector: IdName.nullable(),
+  address: z.object({
+    area: IdName.nullable(),
+    town: z.string(),
+    county: z.string(),
+    line_1: z.string(),
+    line_2: z.string(),
+    country: IdName,
+    postcode: z.string(),
+  }).nullable(),
+  website: z.string().nullable(),
+  archived: z.boolean(),
+  contacts: z.array(z.object({
+    id: z.guid(),
+    name: z.string(),
+    email: z.string(),
+    notes: z.string().nullable(),
+    title: IdName.nullable(),
+    adviser: NestedAdviser.nullable(),
+    company: IdName,
+    primary: z.boolean(),
+    archived: z.boolean(),
+    address_1: z.string().nullable(),
+    address_2: z.string().nullable(),
+    job_title: z.string().nullable(),
+    last_name: z.string(),
+    created_on: z.string().openapi({ format: "date-time" }).nullable(),
+    first_name: z.string(),
+    archived_by: NestedAdviser.nullable(),
+    archived_on: z.string().nullable(),
+    modified_on: z.string().openapi({ format: "date-time" }).nullable(),
+    valid_email: z.boolean().nullable(),
+    address_area: IdName.nullable(),
+    address_town: z.string().nullable(),
+    consent_data: z.unknown(),
+    address_county: z.string().nullable(),
+    address_country: IdName.nullable(),
+    archived_reason: z.string().nullable(),
+    address_postcode: z.string().nullable(),
+    full_telephone_number: z.string(),
+    address_same_as_company: z.boolean(),
+    consent_data_last_modified: z.string().nullable(),
+    archived_documents_url_path: z.string().optional(),
+    consent_data_management_url: z.string().nullable(),
+  })),
+  strategy: z.string(),
+  turnover: z.number().int().nullable(),
+  uk_based: z.boolean().nullable(),
+  uk_region: IdName.nullable(),
+  created_on: z.string().openapi({ format: "date-time" }),
+  vat_number: z.string(),
+  archived_by: NestedAdviser.nullable(),
+  archived_on: z.string().openapi({ format: "date-time" }).nullable(),
+  description: z.string().nullable(),
+  duns_number: z.string().nullable(),
+  modified_by: NestedAdviser.nullable(),
+  modified_on: z.string().openapi({ format: "date-time" }).nullable(),
+  turnover_gbp: z.number().nullable(),
+  business_type: IdName.nullable(),
+  trading_names: z.array(z.string()),
+  company_number: z.string().nullable(),
+  employee_range: IdName.nullable(),
+  export_segment: z.string(),
+  reference_code: z.string(),
+  transferred_by: NestedAdviser.nullable(),
+  transferred_on: z.string().nullable(),
+  transferred_to: IdName.nullable(),
+  turnover_range: IdName.nullable(),
+  archived_reason: z.string().nullable(),
+  dnb_modified_on: z.string().nullable(),
+  transfer_reason: z.string(),
+  export_potential: z.string().nullable(),
+  headquarter_type: IdName.nullable(),
+  export_sub_segment: z.string(),
+  is_global_ultimate: z.boolean(),
+  is_in_adviser_list: z.boolean().optional(),
+  is_out_of_business: z.boolean(),
+  registered_address: z.object({
+    area: IdName.nullable(),
+    town: z.string(),
+    county: z.string(),
+    line_1: z.string(),
+    line_2: z.string(),
+    country: IdName,
+    postcode: z.string(),
+  }).nullable(),
+  export_to_countries: z.array(IdName),
+  global_headquarters: IdName.nullable(),
+  number_of_employees: z.number().int().nullable(),
+  one_list_group_tier: IdName.nullable(),
+  great_profile_status: z.string().nullable(),
+  is_turnover_estimated: z.boolean().nullable(),
+  is_global_headquarters: z.boolean(),
+  global_ultimate_country: z.unknown(),
+  last_modified_potential: z.string().nullable(),
+  future_interest_countries: z.array(IdName),
+  pending_dnb_investigation: z.boolean(),
+  export_experience_category: IdName.nullable(),
+  global_ultimate_duns_number: z.string(),
+  is_number_of_employees_estimated: z.boolean().nullable(),
+  one_list_group_global_account_manager: z.object({
+    id: z.guid(),
+    name: z.string(),
+    dit_team: IdName.nullable(),
+    last_name: z.string(),
+    first_name: z.string(),
+    contact_email: z.string(),
+  }).nullable(),
+  export_countries: z.array(z.object({
+    status: z.string(),
+    country: IdName,
+  })).optional(),
+  archived_documents_url_path: z.string().optional(),
+}).openapi("Company");
+
+export const CoreTeamMember = z.object({
+  adviser: z.object({
+    id: z.guid(),
+    name: z.string(),
+    dit_team: IdName.nullable(),
+    last_name: z.string(),
+    first_name: z.string(),
+    contact_email: z.string(),
+  }),
+  is_global_account_manager: z.boolean(),
+}).openapi("CoreTeamMember");
+
+export const PublicCompany = z.object({
+  address: z.object({
+    area: IdName.nullable(),
+    town: z.string(),
+    county: z.string(),
+    line_1: z.string(),
+    line_2: z.string(),
+    country: IdName,
+    postcode: z.string(),
+  }),
+  archived: z.boolean(),
+  archived_on: z.string().nullable(),
+  archived_reason: z.string().nullable(),
+  business_type: IdName,
+  company_number: z.string().nullable(),
+  created_on: z.string().openapi({ format: "date-time" }),
+  description: z.string().nullable(),
+  duns_number: z.string().nullable(),
+  employee_range: IdName.nullable(),
+  export_experience_category: IdName.nullable(),
+  export_to_countries: z.array(IdName),
+  future_interest_countries: z.array(IdName),
+  global_headquarters: IdName.nullable(),
+  headquarter_type: IdName.nullable(),
+  id: z.guid(),
+  is_number_of_employees_estimated: z.boolean().nullable(),
+  is_turnover_estimated: z.boolean().nullable(),
+  modified_on: z.string().openapi({ format: "date-time" }),
+  name: z.string(),
+  number_of_employees: z.number().int().nullable(),
+  one_list_group_tier: IdName.nullable(),
+  reference_code: z.string(),
+  registered_address: Company.shape.registered_address,
+  sector: IdName,
+  trading_names: z.array(z.string()),
+  transfer_reason: z.string(),
+  transferred_on: z.string().nullable(),
+  transferred_to: IdName.nullable(),
+  turnover: z.number().int().nullable(),
+  turnover_gbp: z.number().nullable(),
+  turnover_range: IdName.nullable(),
+  uk_based: z.boolean(),
+  uk_region: IdName,
+  vat_number: z.string(),
+  website: z.string().nullable(),
+  export_segment: z.string(),
+  export_sub_segment: z.string(),
+}).openapi("PublicCompany");
 
 const tags = ["company"];
 const companyCrud = [bearer, crud("company.company")];
@@ -89,7 +272,9 @@ export const listCompanies = createRoute({
       sortby: z.string().optional(),
     }),
   },
-  responses: { 200: jsonResponse("A page of companies", paginatedSchema(jsonObject)) },
+  responses: {
+    200: jsonResponse("A page of companies", paginatedSchema(Company, "PaginatedCompanies")),
+  },
 });
 
 export const createCompany = createRoute({
@@ -99,7 +284,7 @@ export const createCompany = createRoute({
   summary: "Create a company (flagged pending D&B investigation)",
   middleware: companyCrud,
   request: { body: jsonBody(companyCreateBody) },
-  responses: { 201: jsonResponse("The company") },
+  responses: { 201: jsonResponse("The company", Company) },
 });
 
 export const getCompany = createRoute({
@@ -109,7 +294,7 @@ export const getCompany = createRoute({
   summary: "One company",
   middleware: companyCrud,
   request: { params: idParam },
-  responses: { 200: jsonResponse("The company") },
+  responses: { 200: jsonResponse("The company", Company) },
 });
 
 export const updateCompany = createRoute({
@@ -119,10 +304,11 @@ export const updateCompany = createRoute({
   summary: "Update a company (D&B fields are read-only once it has a DUNS number)",
   middleware: companyCrud,
   request: { params: idParam, body: jsonBody(companyUpdateBody) },
-  responses: { 200: jsonResponse("The company") },
+  responses: { 200: jsonResponse("The company", Company) },
 });
 
 export const companyArchive = archiveRoutes("/v4/company/{id}", {
+  schema: Company,
   tag: "company",
   middleware: companyCrud,
 });
@@ -205,7 +391,7 @@ export const oneListGroupCoreTeam = createRoute({
   summary: "Core team of the company's group (unpaginated)",
   middleware: companyCrud,
   request: { params: idParam },
-  responses: { 200: jsonResponse("The core team", z.array(jsonObject)) },
+  responses: { 200: jsonResponse("The core team", z.array(CoreTeamMember)) },
 });
 
 export const updateOneListCoreTeam = createRoute({
@@ -254,7 +440,7 @@ export const updateExportDetail = createRoute({
   responses: noContent,
 });
 
-const unimplemented = { 501: jsonResponse("Not implemented in this re-build") };
+const unimplemented = { 501: jsonResponse("Not implemented in this re-build", detailSchema) };
 
 export const companyExportWins = createRoute({
   method: "get",
@@ -266,14 +452,31 @@ export const companyExportWins = createRoute({
   responses: unimplemented,
 });
 
+export const KINGS_AWARD_CATEGORIES = [
+  "International Trade (Export)",
+  "Innovation (Technology)",
+  "Export and Technology (Combined)",
+  "Sustainable Development (Environmental Achievement)",
+  "Promoting Opportunity (Through Social Mobility)",
+] as const;
+
+const kingsAward = z.object({
+  id: z.guid(),
+  company: z.object({ id: z.guid(), name: z.string() }),
+  year_awarded: z.number().int(),
+  category: z.enum(KINGS_AWARD_CATEGORIES),
+  citation: z.string(),
+  year_expired: z.number().int(),
+}).openapi("KingsAward");
+
 export const kingsAwards = createRoute({
   method: "get",
   path: "/v4/company/{id}/kings-awards",
   tags,
-  summary: "King's Awards (not implemented)",
+  summary: "The company's King's Awards for Enterprise, latest first",
   middleware: [bearer, requireAll("company.view_company")],
   request: { params: idParam },
-  responses: unimplemented,
+  responses: { 200: jsonResponse("King's Awards", z.array(kingsAward)) },
 });
 
 export const publicCompany = createRoute({
@@ -285,9 +488,9 @@ export const publicCompany = createRoute({
   security: [{ hawk: [] }],
   request: { params: idParam },
   responses: {
-    200: jsonResponse("The company without personal data"),
-    401: jsonResponse("Missing or invalid Hawk credentials"),
-    403: jsonResponse("The client lacks the public_company scope"),
-    404: jsonResponse("No such company"),
+    200: jsonResponse("The company without personal data", PublicCompany),
+    401: jsonResponse("Missing or invalid Hawk credentials", detailSchema),
+    403: jsonResponse("The client lacks the public_company scope", detailSchema),
+    404: jsonResponse("No such company", detailSchema),
   },
 });

@@ -43,9 +43,76 @@ import {
   textKeywordTrigram,
   textWithTrigram,
 } from "../search/mapping.ts";
-import { adviser, datetime, jsonObject, ref } from "../core/render.ts";
+import { adviser, documentDatetime, jsonObject, ref } from "../core/render.ts";
 import { address as addressJson } from "./queries.ts";
 import { PUBLIC_SEARCH_FIELDS, UNITED_KINGDOM } from "./rules.ts";
+import { IdName, NestedAdviser } from "../http/schemas.ts";
+import { z } from "@hono/zod-openapi";
+
+// Response schemas (named components of the OpenAPI document).
+
+export const CompanySearchResult = z.object({
+  id: z.guid(),
+  name: z.string(),
+  sector: z.object({
+    id: z.guid(),
+    name: z.string(),
+    ancestors: z.array(z.object({
+      id: z.guid(),
+    })),
+  }),
+  address: z.object({
+    area: IdName.nullable(),
+    town: z.string(),
+    county: z.string(),
+    line_1: z.string(),
+    line_2: z.string(),
+    country: IdName,
+    postcode: z.string(),
+  }),
+  adviser: z.array(NestedAdviser),
+  website: z.string().nullable(),
+  archived: z.boolean(),
+  has_name: z.boolean(),
+  uk_based: z.boolean(),
+  uk_region: IdName.nullable(),
+  created_on: z.string().openapi({ format: "date-time" }),
+  vat_number: z.string(),
+  archived_by: NestedAdviser.nullable(),
+  archived_on: z.string().openapi({ format: "date-time" }).nullable(),
+  description: z.string().nullable(),
+  duns_number: z.string().nullable(),
+  modified_on: z.string().openapi({ format: "date-time" }),
+  business_type: IdName,
+  one_list_tier: IdName.nullable(),
+  trading_names: z.array(z.string()),
+  company_number: z.string().nullable(),
+  employee_range: IdName.nullable(),
+  export_segment: z.string(),
+  reference_code: z.string(),
+  turnover_range: IdName.nullable(),
+  archived_reason: z.string().nullable(),
+  headquarter_type: IdName.nullable(),
+  export_sub_segment: z.string(),
+  is_global_ultimate: z.boolean(),
+  registered_address: z.object({
+    area: IdName,
+    town: z.string(),
+    county: z.string(),
+    line_1: z.string(),
+    line_2: z.string(),
+    country: IdName,
+    postcode: z.string(),
+  }).nullable(),
+  export_to_countries: z.array(IdName),
+  global_headquarters: IdName.nullable(),
+  number_of_employees: z.number().int().nullable(),
+  latest_interaction_date: z.string().openapi({ format: "date-time" }).nullable(),
+  future_interest_countries: z.array(IdName),
+  export_experience_category: IdName.nullable(),
+  global_ultimate_duns_number: z.string().nullable(),
+  one_list_group_global_account_manager: NestedAdviser.nullable(),
+}).openapi("CompanySearchResult");
 
 /** `HeadquarterType.ghq`: filtering on it also finds D&B global ultimates. */
 export const GLOBAL_HQ = "43281c5e-92a4-4794-867b-b4d5f801e6f3";
@@ -83,6 +150,29 @@ function exportCountries(sql: Db, status: string): Fragment {
     where e.company_id = c.id and e.status = ${status})`;
 }
 
+/**
+ * `uk_postcode`: a postcode, area, district or sector matched whole, as the original's
+ * postcode search analyzer reads it (lower case; a full postcode sent without its space
+ * spaced as "W1A 1AA") against the tokens its index analyzer keeps.
+ */
+const ukPostcodeMatch = match(
+  ["uk_address_postcode_tokens", "uk_registered_address_postcode_tokens"],
+  singleOrList(str()),
+);
+const ukPostcode: FilterSpec = {
+  ...ukPostcodeMatch,
+  condition: (value, context) =>
+    ukPostcodeMatch.condition(
+      (value as string[]).map((v) =>
+        v.toLowerCase().replace(
+          /^([a-z]{1,2})([0-9][a-z]|[0-9]{1,2})([0-9])([a-z]{2})$/,
+          "$1$2 $3$4",
+        )
+      ),
+      context,
+    ),
+};
+
 /** Documents of these companies (the original's `Company` search model). */
 async function companyDocuments(db: Db, wanted: string[]): Promise<SearchDocument[]> {
   const ukBased = db`coalesce(c.address_country_id = ${UNITED_KINGDOM}::uuid, false)`;
@@ -90,11 +180,11 @@ async function companyDocuments(db: Db, wanted: string[]): Promise<SearchDocumen
     ["id", db`c.id`],
     ["archived", db`c.archived`],
     ["archived_by", adviser(db, db`c.archived_by_id`)],
-    ["archived_on", datetime(db, db`c.archived_on`)],
+    ["archived_on", documentDatetime(db, db`c.archived_on`)],
     ["archived_reason", db`c.archived_reason`],
     ["business_type", ref(db, "metadata_businesstype", db`c.business_type_id`)],
     ["company_number", db`c.company_number`],
-    ["created_on", datetime(db, db`c.created_on`)],
+    ["created_on", documentDatetime(db, db`c.created_on`)],
     ["description", db`c.description`],
     ["employee_range", ref(db, "metadata_employeerange", db`c.employee_range_id`)],
     [
@@ -106,7 +196,7 @@ async function companyDocuments(db: Db, wanted: string[]): Promise<SearchDocumen
     ["global_headquarters", ref(db, "company_company", db`c.global_headquarters_id`)],
     ["headquarter_type", ref(db, "metadata_headquartertype", db`c.headquarter_type_id`)],
     ["has_name", db`c.name <> ''`],
-    ["modified_on", datetime(db, db`c.modified_on`)],
+    ["modified_on", documentDatetime(db, db`c.modified_on`)],
     ["name", db`c.name`],
     ["reference_code", db`c.reference_code`],
     ["sector", sectorDocument(db, db`c.sector_id`)],
@@ -130,10 +220,19 @@ async function companyDocuments(db: Db, wanted: string[]): Promise<SearchDocumen
       "uk_registered_address_postcode",
       db`case when ${ukBased} then c.registered_address_postcode else '' end`,
     ],
+    [
+      "uk_address_postcode_tokens",
+      db`case when ${ukBased} then search_postcode_tokens(c.address_postcode) else '[]' end`,
+    ],
+    [
+      "uk_registered_address_postcode_tokens",
+      db`case when ${ukBased} then search_postcode_tokens(c.registered_address_postcode)
+        else '[]' end`,
+    ],
     ["vat_number", db`c.vat_number`],
     ["duns_number", db`c.duns_number`],
     ["website", db`c.website`],
-    ["latest_interaction_date", datetime(db, latestInteractionDate(db, db`c.id`))],
+    ["latest_interaction_date", documentDatetime(db, latestInteractionDate(db, db`c.id`))],
     ["export_segment", db`c.export_segment`],
     ["export_sub_segment", db`c.export_sub_segment`],
     ["one_list_tier", ref(db, "company_onelisttier", db`c.one_list_tier_id`)],
@@ -235,6 +334,7 @@ export const companyDocument = (db: Db, id: Fragment): Fragment =>
     from company_company co where co.id = ${id})`;
 
 export const companySearchApp = defineSearchApp({
+  result: CompanySearchResult,
   name: "company",
   path: "/v4/search/company",
   plural: "Companies",
@@ -272,6 +372,10 @@ export const companySearchApp = defineSearchApp({
     uk_based: boolean(),
     uk_address_postcode: postcode(),
     uk_registered_address_postcode: postcode(),
+    // What the postcode analyzer indexes for each (migration 0101), so both backends
+    // match areas and districts whole.
+    uk_address_postcode_tokens: keyword(),
+    uk_registered_address_postcode_tokens: keyword(),
     vat_number: notIndexed(keyword()),
     duns_number: keyword(),
     website: text(),
@@ -327,10 +431,7 @@ export const companySearchApp = defineSearchApp({
     one_list_group_global_account_manager: ids("one_list_group_global_account_manager.id"),
     latest_interaction_date_after: range("latest_interaction_date", "gte"),
     latest_interaction_date_before: range("latest_interaction_date", "lte"),
-    uk_postcode: match(
-      ["uk_address_postcode", "uk_registered_address_postcode"],
-      singleOrList(str()),
-    ),
+    uk_postcode: ukPostcode,
     export_segment: match("export_segment", singleOrList(str())),
     export_sub_segment: match("export_sub_segment", singleOrList(str())),
     one_list_tier: ids("one_list_tier.id"),
@@ -343,7 +444,12 @@ export const companySearchApp = defineSearchApp({
     name: "name.keyword",
     latest_interaction_date: "latest_interaction_date",
   },
-  excludeFromResults: ["uk_address_postcode", "uk_registered_address_postcode"],
+  excludeFromResults: [
+    "uk_address_postcode",
+    "uk_registered_address_postcode",
+    "uk_address_postcode_tokens",
+    "uk_registered_address_postcode_tokens",
+  ],
   build: companyDocuments,
   export: {
     path: "/v4/search/company/export",

@@ -7,7 +7,7 @@ import type { Db } from "../db/pool.ts";
 import { insertRow, updateRow } from "../db/rows.ts";
 import { type Fragment, where } from "../db/fragments.ts";
 import { adviserName, datetime, jsonObject, ref } from "../core/render.ts";
-import { adviserRef, type RefTable, type VersionedEntity } from "../core/versions.ts";
+import { adviserRef, type RefTable, sectorRef, type VersionedEntity } from "../core/versions.ts";
 import { orderBy, type SortChoices, type SortTerm } from "../http/sortby.ts";
 import { listPage, type Page } from "../http/pagination.ts";
 
@@ -19,7 +19,7 @@ export const companyExportEntity: VersionedEntity = {
     owner_id: adviserRef,
     estimated_export_value_years_id: { table: "company_exportyear" },
     destination_country_id: { table: "metadata_country" },
-    sector_id: { table: "metadata_sector" },
+    sector_id: sectorRef,
     exporter_experience_id: { table: "company_exportexperience" },
     archived_by_id: adviserRef,
   },

@@ -8,16 +8,75 @@ import { bearer } from "../auth/authenticate.ts";
 import { pageQuery, paginatedSchema } from "../http/pagination.ts";
 import {
   decimalField,
+  IdName,
   idParam,
   isoDate,
   isoDateTime,
   jsonBody,
-  jsonObject,
   jsonResponse,
   nestedRef,
   refList,
 } from "../http/schemas.ts";
 import { EXPORT_STATUSES, MAX_TEAM_MEMBERS, messages } from "./rules.ts";
+
+// Response schemas (named components of the OpenAPI document).
+
+export const CompanyExport = z.object({
+  id: z.guid(),
+  notes: z.string(),
+  owner: z.object({
+    id: z.guid(),
+    name: z.string(),
+    dit_team: IdName.nullable(),
+    last_name: z.string(),
+    first_name: z.string(),
+  }),
+  title: z.string(),
+  sector: IdName.nullable(),
+  status: z.string(),
+  company: IdName,
+  archived: z.boolean(),
+  contacts: z.array(z.object({
+    id: z.guid(),
+    name: z.string(),
+    email: z.string(),
+  })),
+  created_by: z.guid().nullable(),
+  created_on: z.string().openapi({ format: "date-time" }),
+  archived_by: z.guid().nullable(),
+  archived_on: z.string().openapi({ format: "date-time" }).nullable(),
+  modified_by: z.guid().nullable(),
+  modified_on: z.string().openapi({ format: "date-time" }).nullable(),
+  team_members: z.array(IdName),
+  archived_reason: z.string().nullable(),
+  export_potential: z.string(),
+  estimated_win_date: z.string().nullable(),
+  destination_country: IdName.nullable(),
+  exporter_experience: IdName.nullable(),
+  estimated_export_value_years: IdName.nullable(),
+  estimated_export_value_amount: z.string().nullable(),
+}).openapi("CompanyExport");
+
+export const ExportOwner = z.object({
+  id: z.guid(),
+  name: z.string(),
+  email: z.string(),
+  dit_team: z.object({
+    id: z.guid(),
+    name: z.string(),
+    role: z.guid(),
+    tags: z.array(z.string()),
+    country: z.guid(),
+    uk_region: IdName.nullable(),
+    disabled_on: z.string().nullable(),
+  }).nullable(),
+  is_active: z.boolean(),
+  last_name: z.string(),
+  first_name: z.string(),
+  last_login: z.string().nullable(),
+  contact_email: z.string(),
+  telephone_number: z.string(),
+}).openapi("ExportOwner");
 
 const tags = ["export"];
 const middleware = [bearer];
@@ -83,7 +142,12 @@ export const listExports = createRoute({
       }),
     }),
   },
-  responses: { 200: jsonResponse("A page of exports", paginatedSchema(jsonObject)) },
+  responses: {
+    200: jsonResponse(
+      "A page of exports",
+      paginatedSchema(CompanyExport, "PaginatedCompanyExports"),
+    ),
+  },
 });
 
 export const createExport = createRoute({
@@ -93,7 +157,7 @@ export const createExport = createRoute({
   summary: "Create an export",
   middleware,
   request: { body: jsonBody(exportCreateBody) },
-  responses: { 201: jsonResponse("The export") },
+  responses: { 201: jsonResponse("The export", CompanyExport) },
 });
 
 export const exportOwners = createRoute({
@@ -102,7 +166,7 @@ export const exportOwners = createRoute({
   tags,
   summary: "Owners of the caller's exports (unpaginated)",
   middleware,
-  responses: { 200: jsonResponse("Advisers", z.array(jsonObject)) },
+  responses: { 200: jsonResponse("Advisers", z.array(ExportOwner)) },
 });
 
 export const getExport = createRoute({
@@ -112,7 +176,7 @@ export const getExport = createRoute({
   summary: "One export",
   middleware,
   request: { params: idParam },
-  responses: { 200: jsonResponse("The export") },
+  responses: { 200: jsonResponse("The export", CompanyExport) },
 });
 
 export const updateExport = createRoute({
@@ -122,7 +186,7 @@ export const updateExport = createRoute({
   summary: "Update an export",
   middleware,
   request: { params: idParam, body: jsonBody(exportUpdateBody) },
-  responses: { 200: jsonResponse("The export") },
+  responses: { 200: jsonResponse("The export", CompanyExport) },
 });
 
 export const deleteExport = createRoute({

@@ -7,7 +7,7 @@ import type { Db } from "../db/pool.ts";
 import { insertRow, updateRow } from "../db/rows.ts";
 import { type Fragment, where } from "../db/fragments.ts";
 import { adviserName, datetime, jsonObject } from "../core/render.ts";
-import { adviserRef, type VersionedEntity } from "../core/versions.ts";
+import { adviserRef, sectorRef, type VersionedEntity } from "../core/versions.ts";
 import { orderBy, type SortChoices, type SortTerm } from "../http/sortby.ts";
 import { listPage, type Page } from "../http/pagination.ts";
 import { latestInteractionOfCompany } from "../interaction/queries.ts";
@@ -33,7 +33,7 @@ export const pipelineItemEntity: VersionedEntity = {
   foreignKeys: {
     company_id: { table: "company_company" },
     adviser_id: adviserRef,
-    sector_id: { table: "metadata_sector" },
+    sector_id: sectorRef,
     archived_by_id: adviserRef,
   },
   manyToMany: {

@@ -8,11 +8,11 @@ import { crud, requireAll } from "../auth/permissions.ts";
 import { pageQuery, paginatedSchema } from "../http/pagination.ts";
 import {
   decimalField,
+  IdName,
   idParam,
   isoDate,
   isoDateTime,
   jsonBody,
-  jsonObject,
   jsonResponse,
   nestedRef,
   nullableRef,
@@ -20,6 +20,60 @@ import {
 } from "../http/schemas.ts";
 import { archiveRoutes } from "../core/archive.ts";
 import { LIKELIHOODS, PIPELINE_STATUSES } from "./rules.ts";
+
+// Response schemas (named components of the OpenAPI document).
+
+export const CompanyList = z.object({
+  id: z.guid(),
+  name: z.string(),
+  created_on: z.string().openapi({ format: "date-time" }),
+  item_count: z.number().int().optional(),
+}).openapi("CompanyList");
+
+export const CompanyListItem = z.object({
+  company: z.object({
+    id: z.guid(),
+    name: z.string(),
+    archived: z.boolean(),
+    trading_names: z.array(z.string()),
+  }),
+  created_on: z.string().openapi({ format: "date-time" }),
+  latest_interaction: z.object({
+    id: z.guid(),
+    date: z.string(),
+    subject: z.string(),
+    created_on: z.string().openapi({ format: "date-time" }),
+    dit_participants: z.array(z.object({
+      team: IdName,
+      adviser: IdName,
+    })),
+  }).nullable(),
+}).openapi("CompanyListItem");
+
+export const PipelineItem = z.object({
+  id: z.guid(),
+  name: z.string(),
+  sector: z.object({
+    id: z.guid(),
+    segment: z.string(),
+  }).nullable(),
+  status: z.string(),
+  company: z.object({
+    id: z.guid(),
+    name: z.string(),
+    turnover: z.number().int(),
+    export_potential: z.string(),
+  }),
+  archived: z.boolean(),
+  contacts: z.array(IdName),
+  created_on: z.string().openapi({ format: "date-time" }),
+  archived_on: z.string().openapi({ format: "date-time" }).nullable(),
+  modified_on: z.string().openapi({ format: "date-time" }),
+  archived_reason: z.string().nullable(),
+  potential_value: z.string().nullable(),
+  expected_win_date: z.string().nullable(),
+  likelihood_to_win: z.number().int().nullable(),
+}).openapi("PipelineItem");
 
 const noContent = { 204: { description: "Done" } };
 const listCrud = [bearer, crud("company_list.companylist")];
@@ -49,7 +103,9 @@ export const listCompanyLists = createRoute({
       sortby: z.string().optional(),
     }),
   },
-  responses: { 200: jsonResponse("A page of lists", paginatedSchema(jsonObject)) },
+  responses: {
+    200: jsonResponse("A page of lists", paginatedSchema(CompanyList, "PaginatedCompanyLists")),
+  },
 });
 
 export const createCompanyList = createRoute({
@@ -59,7 +115,7 @@ export const createCompanyList = createRoute({
   summary: "Create a list for the caller",
   middleware: listCrud,
   request: { body: jsonBody(z.object({ name: listName })) },
-  responses: { 201: jsonResponse("The list (without item_count, as the original)") },
+  responses: { 201: jsonResponse("The list (without item_count, as the original)", CompanyList) },
 });
 
 export const getCompanyList = createRoute({
@@ -69,7 +125,7 @@ export const getCompanyList = createRoute({
   summary: "One of the caller's lists",
   middleware: listCrud,
   request: { params: idParam },
-  responses: { 200: jsonResponse("The list") },
+  responses: { 200: jsonResponse("The list", CompanyList) },
 });
 
 export const updateCompanyList = createRoute({
@@ -79,7 +135,7 @@ export const updateCompanyList = createRoute({
   summary: "Rename one of the caller's lists",
   middleware: listCrud,
   request: { params: idParam, body: jsonBody(z.object({ name: listName }).partial()) },
-  responses: { 200: jsonResponse("The list") },
+  responses: { 200: jsonResponse("The list", CompanyList) },
 });
 
 export const deleteCompanyList = createRoute({
@@ -102,7 +158,12 @@ export const listItems = createRoute({
   summary: "Companies in one of the caller's lists",
   middleware: itemPermissions("view"),
   request: { params: listParam, query: pageQuery.extend({ sortby: z.string().optional() }) },
-  responses: { 200: jsonResponse("A page of list items", paginatedSchema(jsonObject)) },
+  responses: {
+    200: jsonResponse(
+      "A page of list items",
+      paginatedSchema(CompanyListItem, "PaginatedCompanyListItems"),
+    ),
+  },
 });
 
 export const addItem = createRoute({
@@ -172,7 +233,12 @@ export const listPipelineItems = createRoute({
   summary: "The caller's pipeline (default order -created_on)",
   middleware: pipelineCrud,
   request: { query: pipelineQuery },
-  responses: { 200: jsonResponse("A page of pipeline items", paginatedSchema(jsonObject)) },
+  responses: {
+    200: jsonResponse(
+      "A page of pipeline items",
+      paginatedSchema(PipelineItem, "PaginatedPipelineItems"),
+    ),
+  },
 });
 
 export const createPipelineItem = createRoute({
@@ -182,7 +248,7 @@ export const createPipelineItem = createRoute({
   summary: "Add a company to the caller's pipeline",
   middleware: pipelineCrud,
   request: { body: jsonBody(pipelineCreateBody) },
-  responses: { 201: jsonResponse("The pipeline item") },
+  responses: { 201: jsonResponse("The pipeline item", PipelineItem) },
 });
 
 export const getPipelineItem = createRoute({
@@ -192,7 +258,7 @@ export const getPipelineItem = createRoute({
   summary: "One of the caller's pipeline items",
   middleware: pipelineCrud,
   request: { params: idParam },
-  responses: { 200: jsonResponse("The pipeline item") },
+  responses: { 200: jsonResponse("The pipeline item", PipelineItem) },
 });
 
 export const updatePipelineItem = createRoute({
@@ -202,7 +268,7 @@ export const updatePipelineItem = createRoute({
   summary: "Update one of the caller's pipeline items (the company cannot change)",
   middleware: pipelineCrud,
   request: { params: idParam, body: jsonBody(pipelineUpdateBody) },
-  responses: { 200: jsonResponse("The pipeline item") },
+  responses: { 200: jsonResponse("The pipeline item", PipelineItem) },
 });
 
 export const deletePipelineItem = createRoute({
@@ -216,6 +282,7 @@ export const deletePipelineItem = createRoute({
 });
 
 export const pipelineArchive = archiveRoutes("/v4/pipeline-item/{id}", {
+  schema: PipelineItem,
   tag: "pipeline-item",
   middleware: pipelineCrud,
 });

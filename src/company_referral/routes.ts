@@ -2,15 +2,9 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { bearer } from "../auth/authenticate.ts";
 import { crud, requireAll } from "../auth/permissions.ts";
+import { InteractionV3 } from "../interaction/routes.ts";
 import { pageQuery, paginatedSchema } from "../http/pagination.ts";
-import {
-  idParam,
-  jsonBody,
-  jsonObject,
-  jsonResponse,
-  nestedRef,
-  nullableRef,
-} from "../http/schemas.ts";
+import { idParam, jsonBody, jsonResponse, nestedRef, nullableRef } from "../http/schemas.ts";
 
 const tags = ["company-referral"];
 const middleware = [bearer, crud("company_referral.companyreferral")];
@@ -85,6 +79,7 @@ export const completeReferral = createRoute({
   tags,
   summary: "Complete a referral: create its interaction (the v3 interaction body)",
   middleware: [bearer, requireAll("company_referral.change_companyreferral")],
-  request: { params: idParam, body: jsonBody(jsonObject) },
-  responses: { 201: jsonResponse("The interaction created") },
+  // The body is a v3 interaction's; it is validated once the referral's company is set.
+  request: { params: idParam, body: jsonBody(z.record(z.string(), z.unknown())) },
+  responses: { 201: jsonResponse("The interaction created", InteractionV3) },
 });

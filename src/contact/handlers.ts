@@ -7,7 +7,15 @@ import type { Db } from "../db/pool.ts";
 import { type Caller, hasPermission } from "../auth/caller.ts";
 import { ApiError, notFound, ValidationError } from "../http/errors.ts";
 import { DRF_MESSAGES, isUuid } from "../http/drf.ts";
-import { paginate, paginateByNumber, readPage, readPageNumber } from "../http/pagination.ts";
+import {
+  lastPageNumber,
+  numberedPage,
+  type Page,
+  paginate,
+  paginateByNumber,
+  readPage,
+  readPageNumber,
+} from "../http/pagination.ts";
 import { parseSortby } from "../http/sortby.ts";
 import { writeMeta } from "../http/write_meta.ts";
 import { registerArchive } from "../core/archive.ts";
@@ -55,16 +63,24 @@ function listContacts(version: Version): Handler<Routes["list"]> {
       throw new ValidationError({ company_id: [DRF_MESSAGES.invalidChoice] });
     }
     const archived = ARCHIVED_VALUES[query.archived ?? ""];
-    const numbered = version === "v4" ? readPageNumber(c, V4_PAGE_SIZE) : null;
+    let numbered = version === "v4" ? readPageNumber(c, V4_PAGE_SIZE) : null;
     if (numbered && Number.isNaN(numbered.page)) throw invalidPage();
     const page = numbered ?? readPage(c);
-    const result = await q.listContacts(db, {
-      filters: { companyId: companyId || undefined, email: query.email, archived },
-      sort: parseSortby(query.sortby, q.contactSortChoices, ["-created_on"]),
-      page,
-      view: view(c.var.caller),
-    });
+    const list = (page: Page) =>
+      q.listContacts(db, {
+        filters: { companyId: companyId || undefined, email: query.email, archived },
+        sort: parseSortby(query.sortby, q.contactSortChoices, ["-created_on"]),
+        page,
+        view: view(c.var.caller),
+      });
+    let result = await list(page);
     if (!numbered) return c.json(paginate(c, page, result.count, result.results), 200);
+    // `page=last`: the first page told the count; fetch the last.
+    const last = lastPageNumber(result.count, V4_PAGE_SIZE);
+    if (numbered.last && last > 1) {
+      numbered = { ...numberedPage(last, V4_PAGE_SIZE), last: true };
+      result = await list(numbered);
+    }
     if (numbered.page > 1 && !result.results.length) throw invalidPage();
     return c.json(paginateByNumber(c, numbered, result.count, result.results), 200);
   };

@@ -6,7 +6,7 @@ import type { Db } from "../db/pool.ts";
 import { insertRow, updateRow } from "../db/rows.ts";
 import { type Fragment, where } from "../db/fragments.ts";
 import { adviser, adviserName, datetime, jsonObject, ref } from "../core/render.ts";
-import { adviserRef, type VersionedEntity } from "../core/versions.ts";
+import { administrativeAreaRef, adviserRef, type VersionedEntity } from "../core/versions.ts";
 import { orderBy, type SortChoices, type SortTerm } from "../http/sortby.ts";
 import { listPage } from "../http/pagination.ts";
 import type { AdviserActivity } from "../core/housekeeping.ts";
@@ -20,7 +20,7 @@ export const contactEntity: VersionedEntity = {
     company_id: { table: "company_company" },
     adviser_id: adviserRef,
     address_country_id: { table: "metadata_country" },
-    address_area_id: { table: "metadata_administrativearea" },
+    address_area_id: administrativeAreaRef,
     archived_by_id: adviserRef,
     transferred_to_id: {
       table: "company_contact",

@@ -6,9 +6,86 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { bearer } from "../auth/authenticate.ts";
 import { crud } from "../auth/permissions.ts";
 import { pageQuery, paginatedSchema } from "../http/pagination.ts";
-import { idParam, jsonBody, jsonObject, jsonResponse, nullableRef } from "../http/schemas.ts";
+import {
+  IdName,
+  idParam,
+  jsonBody,
+  jsonResponse,
+  NestedAdviser,
+  nullableRef,
+} from "../http/schemas.ts";
 import { archiveRoutes } from "../core/archive.ts";
 import { auditRoute } from "../core/audit.ts";
+
+// Response schemas (named components of the OpenAPI document).
+
+export const ContactV3 = z.object({
+  id: z.guid(),
+  name: z.string(),
+  email: z.string(),
+  notes: z.string().nullable(),
+  title: IdName.nullable(),
+  adviser: NestedAdviser,
+  company: IdName,
+  primary: z.boolean(),
+  archived: z.boolean(),
+  address_1: z.string().nullable(),
+  address_2: z.string().nullable(),
+  job_title: z.string().nullable(),
+  last_name: z.string(),
+  created_on: z.string().openapi({ format: "date-time" }),
+  first_name: z.string(),
+  archived_by: NestedAdviser.nullable(),
+  archived_on: z.string().openapi({ format: "date-time" }).nullable(),
+  modified_on: z.string().openapi({ format: "date-time" }),
+  valid_email: z.boolean().nullable(),
+  address_area: IdName.nullable(),
+  address_town: z.string().nullable(),
+  consent_data: z.unknown(),
+  address_county: z.string().nullable(),
+  address_country: IdName.nullable(),
+  archived_reason: z.string().nullable(),
+  address_postcode: z.string().nullable(),
+  full_telephone_number: z.string(),
+  address_same_as_company: z.boolean(),
+  consent_data_last_modified: z.string().nullable(),
+  archived_documents_url_path: z.string(),
+  consent_data_management_url: z.string().nullable(),
+}).openapi("ContactV3");
+
+export const Contact = z.object({
+  id: z.guid(),
+  name: z.string(),
+  email: z.string(),
+  notes: z.string().nullable(),
+  title: IdName.nullable(),
+  adviser: NestedAdviser.nullable(),
+  company: IdName,
+  primary: z.boolean(),
+  archived: z.boolean(),
+  address_1: z.string().nullable(),
+  address_2: z.string().nullable(),
+  job_title: z.string().nullable(),
+  last_name: z.string(),
+  created_on: z.string().openapi({ format: "date-time" }),
+  first_name: z.string(),
+  archived_by: NestedAdviser.nullable(),
+  archived_on: z.string().nullable(),
+  modified_on: z.string().openapi({ format: "date-time" }).nullable(),
+  valid_email: z.boolean().nullable(),
+  address_area: IdName.nullable(),
+  address_town: z.string().nullable(),
+  consent_data: z.unknown(),
+  address_county: z.string().nullable(),
+  address_country: IdName.nullable(),
+  archived_reason: z.string().nullable(),
+  address_postcode: z.string().nullable(),
+  full_telephone_number: z.string(),
+  address_same_as_company: z.boolean(),
+  consent_data_last_modified: z.string().nullable(),
+  consent_data_management_url: z.string().nullable(),
+  archived_documents_url_path: z.string().optional(),
+}).openapi("Contact");
 
 const tags = ["contact"];
 const contactCrud = [bearer, crud("company.contact")];
@@ -52,6 +129,8 @@ const listQuery = z.object({
 
 function routesFor(version: "v3" | "v4") {
   const base = `/${version}/contact`;
+  const contact = version === "v3" ? ContactV3 : Contact;
+  const page = version === "v3" ? "PaginatedContactsV3" : "PaginatedContacts";
   const query = version === "v3"
     ? pageQuery.extend(listQuery.shape)
     : listQuery.extend({ page: z.string().optional() });
@@ -63,7 +142,7 @@ function routesFor(version: "v3" | "v4") {
       summary: `List contacts (${version === "v3" ? "limit/offset" : "?page=, 300 a page"})`,
       middleware: contactCrud,
       request: { query },
-      responses: { 200: jsonResponse("A page of contacts", paginatedSchema(jsonObject)) },
+      responses: { 200: jsonResponse("A page of contacts", paginatedSchema(contact, page)) },
     }),
     create: createRoute({
       method: "post",
@@ -72,7 +151,7 @@ function routesFor(version: "v3" | "v4") {
       summary: "Create a contact (the caller becomes its adviser)",
       middleware: contactCrud,
       request: { body: jsonBody(contactCreateBody) },
-      responses: { 201: jsonResponse("The contact") },
+      responses: { 201: jsonResponse("The contact", contact) },
     }),
     detail: createRoute({
       method: "get",
@@ -81,7 +160,7 @@ function routesFor(version: "v3" | "v4") {
       summary: "One contact",
       middleware: contactCrud,
       request: { params: idParam },
-      responses: { 200: jsonResponse("The contact") },
+      responses: { 200: jsonResponse("The contact", contact) },
     }),
     update: createRoute({
       method: "patch",
@@ -90,7 +169,7 @@ function routesFor(version: "v3" | "v4") {
       summary: "Update a contact (not while archived)",
       middleware: contactCrud,
       request: { params: idParam, body: jsonBody(contactUpdateBody) },
-      responses: { 200: jsonResponse("The contact") },
+      responses: { 200: jsonResponse("The contact", contact) },
     }),
   };
 }
@@ -98,6 +177,7 @@ function routesFor(version: "v3" | "v4") {
 export const v3 = routesFor("v3");
 export const v4 = routesFor("v4");
 export const contactArchive = archiveRoutes("/v3/contact/{id}", {
+  schema: ContactV3,
   tag: "contact",
   middleware: contactCrud,
 });

@@ -33,8 +33,63 @@ import {
   text,
   textKeywordTrigram,
 } from "../search/mapping.ts";
-import { adviser, adviserName, datetime, jsonObject, ref } from "../core/render.ts";
+import { adviser, adviserName, documentDatetime, jsonObject, ref } from "../core/render.ts";
 import { exportOrder, sectorDocument, sectorPath } from "../company/search.ts";
+import { IdName, NestedAdviser } from "../http/schemas.ts";
+import { z } from "@hono/zod-openapi";
+
+// Response schemas (named components of the OpenAPI document).
+
+export const ContactSearchResult = z.object({
+  id: z.guid(),
+  name: z.string(),
+  email: z.string(),
+  notes: z.string().nullable(),
+  title: IdName.nullable(),
+  adviser: NestedAdviser,
+  company: z.object({
+    id: z.guid(),
+    name: z.string(),
+    trading_names: z.array(z.string()),
+  }),
+  primary: z.boolean(),
+  archived: z.boolean(),
+  address_1: z.string(),
+  address_2: z.string().nullable(),
+  job_title: z.string().nullable(),
+  last_name: z.string(),
+  created_by: z.object({
+    id: z.guid(),
+    name: z.string(),
+    dit_team: IdName,
+    last_name: z.string(),
+    first_name: z.string(),
+  }),
+  created_on: z.string().openapi({ format: "date-time" }).nullable(),
+  first_name: z.string(),
+  archived_by: NestedAdviser.nullable(),
+  archived_on: z.string().nullable(),
+  modified_on: z.string().openapi({ format: "date-time" }),
+  valid_email: z.boolean().nullable(),
+  address_area: IdName.nullable(),
+  address_town: z.string(),
+  address_county: z.string().nullable(),
+  company_sector: z.object({
+    id: z.guid(),
+    name: z.string(),
+    ancestors: z.array(z.object({
+      id: z.guid(),
+    })),
+  }),
+  address_country: IdName,
+  archived_reason: z.string().nullable(),
+  name_with_title: z.string(),
+  address_postcode: z.string().nullable(),
+  company_uk_region: IdName,
+  full_telephone_number: z.string(),
+  address_same_as_company: z.boolean(),
+  consent_data_last_modified: z.string().nullable(),
+}).openapi("ContactSearchResult");
 
 /** The contact's own address column, or the company's when the address is shared. */
 const shared = (db: Db, column: string): Fragment =>
@@ -58,7 +113,7 @@ async function contactDocuments(db: Db, wanted: string[]): Promise<SearchDocumen
     ["adviser", adviser(db, db`ct.adviser_id`)],
     ["archived", db`ct.archived`],
     ["archived_by", adviser(db, db`ct.archived_by_id`)],
-    ["archived_on", datetime(db, db`ct.archived_on`)],
+    ["archived_on", documentDatetime(db, db`ct.archived_on`)],
     ["archived_reason", db`ct.archived_reason`],
     [
       "company",
@@ -76,12 +131,12 @@ async function contactDocuments(db: Db, wanted: string[]): Promise<SearchDocumen
             from metadata_team t where t.id = a.dit_team_id), '{}'::jsonb))
         from company_advisor a where a.id = ct.created_by_id)`,
     ],
-    ["created_on", datetime(db, db`ct.created_on`)],
+    ["created_on", documentDatetime(db, db`ct.created_on`)],
     ["email", db`ct.email`],
     ["first_name", db`ct.first_name`],
     ["job_title", db`ct.job_title`],
     ["last_name", db`ct.last_name`],
-    ["modified_on", datetime(db, db`ct.modified_on`)],
+    ["modified_on", documentDatetime(db, db`ct.modified_on`)],
     ["name", name],
     ["name_with_title", db`concat_ws(' ', nullif(title.name, ''), nullif(${name}, ''))`],
     ["notes", db`ct.notes`],
@@ -89,7 +144,7 @@ async function contactDocuments(db: Db, wanted: string[]): Promise<SearchDocumen
     ["full_telephone_number", db`ct.full_telephone_number`],
     ["title", ref(db, "metadata_title", db`ct.title_id`)],
     ["valid_email", db`ct.valid_email`],
-    ["consent_data_last_modified", datetime(db, db`ct.consent_data_last_modified`)],
+    ["consent_data_last_modified", documentDatetime(db, db`ct.consent_data_last_modified`)],
   ]);
   const rows = await db<{ doc: SearchDocument }[]>`
     select ${doc} as doc
@@ -159,6 +214,7 @@ async function contactExportRows(
 }
 
 export const contactSearchApp = defineSearchApp({
+  result: ContactSearchResult,
   name: "contact",
   path: "/v3/search/contact",
   plural: "Contacts",

@@ -13,7 +13,7 @@ import type { App, AppEnv } from "../http/context.ts";
 import type { Db } from "../db/pool.ts";
 import type { Caller } from "../auth/caller.ts";
 import { notFound } from "../http/errors.ts";
-import { idParam, jsonBody, jsonObject } from "../http/schemas.ts";
+import { idParam, jsonBody } from "../http/schemas.ts";
 import type { VersionedEntity } from "./versions.ts";
 import { recordWrite } from "./tracking.ts";
 
@@ -24,12 +24,17 @@ export const archiveBody = z.object({
 /** The two routes under `path` (an item path such as `/v4/company/{id}`). */
 export function archiveRoutes(
   path: string,
-  options: { tag: string; middleware: MiddlewareHandler<AppEnv>[] },
+  options: {
+    tag: string;
+    middleware: MiddlewareHandler<AppEnv>[];
+    /** The object as its detail route renders it. */
+    schema: z.ZodType;
+  },
 ) {
   const ok = {
     200: {
       description: "The object, as its detail route renders it",
-      content: { "application/json": { schema: jsonObject } },
+      content: { "application/json": { schema: options.schema } },
     },
   };
   return {

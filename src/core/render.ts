@@ -69,3 +69,10 @@ export function jsonObject(sql: Db, pairs: [string, Fragment | null][]): Fragmen
 
 /** Renders a timestamp column as the API does (ISO, UTC, `Z`). */
 export const datetime = (sql: Db, column: Fragment): Fragment => sql`api_datetime(${column})`;
+
+/**
+ * Renders a timestamp column as the original's search documents hold it (Python's
+ * isoformat: UTC as `+00:00`), for search results.
+ */
+export const documentDatetime = (sql: Db, column: Fragment): Fragment =>
+  sql`search_datetime(${column})`;

@@ -14,9 +14,28 @@ import type { Fragment } from "../db/fragments.ts";
 /** A table a foreign key or M2M member points at, and how to name its rows. */
 export interface RefTable {
   table: string;
-  /** The display name of the row aliased `r`; default `r.name`. */
+  /**
+   * The display name of the row aliased `r` (the model's `str()`); default the name,
+   * with " (disabled)" when the row has a `disabled_on` set, as BaseConstantModel's.
+   */
   name?: (sql: Db) => Fragment;
 }
+
+const disabledSuffix = (sql: Db) =>
+  sql`case when to_jsonb(r)->>'disabled_on' is not null then ' (disabled)' else '' end`;
+
+/** A sector is named by its own segment (not its full path), as `str(sector)`. */
+export const sectorRef: RefTable = {
+  table: "metadata_sector",
+  name: (sql) => sql`r.segment || ${disabledSuffix(sql)}`,
+};
+
+/** An administrative area is named with its country, as `str(area)`. */
+export const administrativeAreaRef: RefTable = {
+  table: "metadata_administrativearea",
+  name: (sql) =>
+    sql`r.name || ' (' || (select c.name from metadata_country c where c.id = r.country_id) || ')'`,
+};
 
 export interface ManyToMany {
   /** The join table, e.g. `company_company_export_to_countries`. */
@@ -161,7 +180,7 @@ async function resolveNames(
     const valid = [...ids].filter((id) => isUuid(id));
     const names = new Map<string, string>();
     if (valid.length) {
-      const name = ref.name ? ref.name(db) : db`r.name`;
+      const name = ref.name ? ref.name(db) : db`r.name || ${disabledSuffix(db)}`;
       const rows = await db<{ id: string; name: string }[]>`
         select r.id::text as id, ${name} as name from ${db(ref.table)} r
         where r.id = any(${valid}::uuid[])`;

@@ -8,7 +8,10 @@ import type { MiddlewareHandler } from "hono";
 import { bearer } from "../auth/authenticate.ts";
 import { requireAll } from "../auth/permissions.ts";
 import type { AppEnv } from "../http/context.ts";
-import { integerField, jsonBody, jsonObject, jsonResponse, nestedRef } from "../http/schemas.ts";
+import { integerField, jsonBody, jsonResponse, nestedRef } from "../http/schemas.ts";
+
+/** A D&B record part passed through as dnb-service sends it. */
+const dnbObject = z.record(z.string(), z.unknown());
 import { websiteError, withScheme } from "../company/rules.ts";
 import { dunsErrors } from "./rules.ts";
 
@@ -104,7 +107,7 @@ const latestInteraction = z.object({
 });
 const searchResults = z.looseObject({
   results: z.array(z.object({
-    dnb_company: jsonObject,
+    dnb_company: dnbObject,
     datahub_company: z.object({
       id: z.string(),
       latest_interaction: latestInteraction.nullable().optional(),
@@ -137,8 +140,8 @@ const companySchema = z.looseObject({
   name: z.string(),
   duns_number: z.string().nullable(),
   trading_names: z.array(z.string()),
-  address: jsonObject.nullable(),
-  registered_address: jsonObject.nullable(),
+  address: dnbObject.nullable(),
+  registered_address: dnbObject.nullable(),
   global_ultimate_duns_number: z.string(),
   dnb_modified_on: z.string().nullable(),
   pending_dnb_investigation: z.boolean(),
@@ -196,7 +199,7 @@ const changeRequest = z.looseObject({
   duns_number: z.string().optional(),
   status: z.string().optional(),
   created_on: z.string().nullable().optional(),
-  changes: jsonObject.optional(),
+  changes: dnbObject.optional(),
 });
 
 export const postChangeRequest = createRoute({
@@ -284,13 +287,13 @@ const treeNode = z.looseObject({
   id: z.string().nullable(),
   name: z.unknown(),
   hierarchy: z.unknown(),
-  subsidiaries: z.array(jsonObject).optional(),
+  subsidiaries: z.array(dnbObject).optional(),
 });
 const familyTree = z.object({
   ultimate_global_company: z.union([treeNode, z.object({})]),
   ultimate_global_companies_count: z.number().int(),
   family_tree_companies_count: z.number().int(),
-  manually_verified_subsidiaries: z.array(jsonObject),
+  manually_verified_subsidiaries: z.array(dnbObject),
   reduced_tree: z.boolean(),
 });
 

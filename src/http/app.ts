@@ -9,7 +9,6 @@ import type { Context } from "hono";
 import {
   ApiError,
   databaseErrorToApiError,
-  methodNotAllowed,
   notFound,
   ValidationError,
   zodToFieldErrors,
@@ -20,6 +19,8 @@ import { requestLog } from "./request_log.ts";
 import { requestTransaction } from "./transaction.ts";
 import { requestGuard } from "./request_guard.ts";
 import { registerDocs } from "./docs.ts";
+import { declareErrorResponses } from "./contract.ts";
+import { methodNotAllowedHandler } from "./method_not_allowed.ts";
 import { anonymous } from "../auth/caller.ts";
 import { errorFields } from "../log.ts";
 
@@ -27,6 +28,10 @@ function renderError(error: Error, c: Context<AppEnv>): Response {
   const mapped = error instanceof ApiError ? error : databaseErrorToApiError(error) ??
     (error instanceof HTTPException && error.status === 400
       ? new ApiError(400, { detail: `JSON parse error - ${error.message}` })
+      : error instanceof HTTPException && error.status === 415
+      ? new ApiError(415, {
+        detail: `Unsupported media type "${c.req.header("content-type") ?? ""}" in request.`,
+      })
       : error instanceof HTTPException
       ? new ApiError(error.status, { detail: error.message })
       : null);
@@ -42,29 +47,15 @@ function renderError(error: Error, c: Context<AppEnv>): Response {
   return c.json({ detail: "A server error occurred." }, 500);
 }
 
-/** Hono path pattern (`/v4/company/:id`) → a regex over concrete paths. */
-function patternToRegex(path: string): RegExp {
-  const body = path
-    .split("/")
-    .map((
-      part,
-    ) => (part.startsWith(":")
-      ? "[^/]+"
-      : part === "*"
-      ? ".*"
-      : part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))
-    )
-    .join("/");
-  return new RegExp(`^${body}$`);
-}
-
 export function createApp(deps: AppDeps, domains: RouteSet[]): App {
   const app: App = new OpenAPIHono<AppEnv>({
     defaultHook: (result) => {
       if (result.success) return;
       // A malformed path parameter (e.g. a non-UUID id) is an unknown resource, as in DRF.
       if (result.target === "param") throw notFound();
-      throw new ValidationError(zodToFieldErrors(result.error.issues));
+      // The validator passes the data it validated (`data`), which gives lists' lengths.
+      const input = (result as { data?: unknown }).data;
+      throw new ValidationError(zodToFieldErrors(result.error.issues, input));
     },
   });
 
@@ -80,19 +71,16 @@ export function createApp(deps: AppDeps, domains: RouteSet[]): App {
 
   for (const domain of domains) for (const m of domain.middleware ?? []) app.use("*", m);
   for (const domain of domains) domain.register?.(app);
+  declareErrorResponses(app);
   registerDocs(app);
 
-  const routes = app.routes
-    .filter((r) => r.method !== "ALL")
-    .map((r) => ({ method: r.method, regex: patternToRegex(r.path) }));
-  app.notFound((c) => {
-    const allowed = [
-      ...new Set(routes.filter((r) => r.regex.test(c.req.path)).map((r) => r.method)),
-    ];
-    const error = allowed.length && !allowed.includes(c.req.method)
-      ? methodNotAllowed(c.req.method, allowed)
-      : notFound();
-    return c.json(error.body as object, error.status as 404, error.headers);
+  const methodNotAllowed = methodNotAllowedHandler(app);
+  app.notFound(async (c) => {
+    try {
+      return await methodNotAllowed(c) ?? renderError(notFound(), c);
+    } catch (error) {
+      return renderError(error as Error, c);
+    }
   });
   return app;
 }

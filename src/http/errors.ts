@@ -6,8 +6,11 @@
 import { DRF_MESSAGES } from "./drf.ts";
 import { z } from "zod";
 
-/** A DRF validation body: field → messages, nested objects nest, list items by index. */
-export type FieldErrors = { [field: string]: string[] | FieldErrors };
+/**
+ * A DRF validation body: field → messages, nested objects nest, plain list items by
+ * index, lists of objects as one entry per item.
+ */
+export type FieldErrors = { [field: string]: string[] | FieldErrors | FieldErrors[] };
 
 export class ApiError extends Error {
   constructor(
@@ -65,7 +68,7 @@ export function mergeErrors(target: FieldErrors, source: FieldErrors): FieldErro
   for (const [key, value] of Object.entries(source)) {
     const existing = target[key];
     if (Array.isArray(value)) {
-      target[key] = Array.isArray(existing) ? [...existing, ...value] : value;
+      target[key] = Array.isArray(existing) ? [...existing, ...value] as string[] : value;
     } else {
       target[key] = mergeErrors(existing && !Array.isArray(existing) ? existing : {}, value);
     }
@@ -148,12 +151,29 @@ export function drfMessage(issue: RawIssue): string | undefined {
 
 z.config({ customError: (issue) => drfMessage(issue as RawIssue) });
 
-/** Turns Zod issues into a DRF body: nested objects nest, list items by index. */
-export function zodToFieldErrors(issues: readonly z.core.$ZodIssue[]): FieldErrors {
+/**
+ * Turns Zod issues into a DRF body: nested objects nest. A list of objects (a nested
+ * serializer with `many=True`) gets a list with one entry per item (`{}` for a fine one),
+ * as DRF's ListSerializer gives; a list of plain values keeps index keys, as its
+ * ListField. `input` (the data validated) gives the lists' lengths.
+ */
+export function zodToFieldErrors(
+  issues: readonly z.core.$ZodIssue[],
+  input?: unknown,
+): FieldErrors {
   const errors: FieldErrors = {};
+  const objectLists = new Set<string>();
   for (const issue of issues) {
-    const path = issue.path.map(String);
     if (issue.code === "unrecognized_keys") continue;
+    const path = issue.path.map(String);
+    issue.path.forEach((segment, i) => {
+      if (typeof segment !== "number") return;
+      const itemNotObject = i === issue.path.length - 1 && issue.code === "invalid_type" &&
+        issue.expected === "object";
+      if (i < issue.path.length - 1 || itemNotObject) {
+        objectLists.add(JSON.stringify(path.slice(0, i)));
+      }
+    });
     const message = issue.message;
     if (path.length === 0) {
       mergeErrors(errors, { non_field_errors: [message] });
@@ -163,7 +183,35 @@ export function zodToFieldErrors(issues: readonly z.core.$ZodIssue[]): FieldErro
     for (let i = path.length - 2; i >= 0; i--) node = { [path[i]]: node };
     mergeErrors(errors, node);
   }
-  return errors;
+  return objectLists.size ? listsOfItems(errors, [], objectLists, input) as FieldErrors : errors;
+}
+
+/** Rewrites the index-keyed errors of lists of objects as DRF's one-entry-per-item lists. */
+function listsOfItems(
+  node: FieldErrors,
+  path: string[],
+  objectLists: Set<string>,
+  input: unknown,
+): FieldErrors | FieldErrors[] {
+  const at = (key: string) =>
+    input && typeof input === "object" ? (input as Record<string, unknown>)[key] : undefined;
+  if (objectLists.has(JSON.stringify(path))) {
+    const indices = Object.keys(node).map(Number);
+    const length = Array.isArray(input) ? input.length : Math.max(...indices) + 1;
+    return Array.from({ length }, (_, i) => {
+      const item = node[String(i)];
+      if (item === undefined) return {};
+      if (Array.isArray(item)) return { non_field_errors: item as string[] };
+      return listsOfItems(item, [...path, String(i)], objectLists, at(String(i))) as FieldErrors;
+    });
+  }
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(node)) {
+    out[key] = Array.isArray(value)
+      ? value
+      : listsOfItems(value, [...path, key], objectLists, at(key));
+  }
+  return out as FieldErrors;
 }
 
 interface PgError {

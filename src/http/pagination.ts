@@ -133,9 +133,13 @@ export function paginate<T>(c: Context, page: Page, count: number, results: T[])
 /**
  * Page-number pages (`?page=`), used by v4 contacts (300 a page). A malformed page
  * (here) or one past the last (in {@link paginateByNumber}) gives DRF's 404 "Invalid
- * page.". DRF's `page=last` is read as page 1: the count is not known yet.
+ * page.". DRF's `page=last` is `last`: page 1 until the count is known, then
+ * {@link numberedPage} of {@link lastPageNumber}.
  */
-export function readPageNumber(c: Context, pageSize: number): Page & { page: number } {
+export function readPageNumber(
+  c: Context,
+  pageSize: number,
+): Page & { page: number; last: boolean } {
   const raw = c.req.query("page");
   const page = raw === undefined || raw === "last"
     ? 1
@@ -143,8 +147,17 @@ export function readPageNumber(c: Context, pageSize: number): Page & { page: num
     ? Number(raw)
     : 0;
   if (page < 1 || !Number.isSafeInteger(page * pageSize)) throw invalidPage();
+  return { ...numberedPage(page, pageSize), last: raw === "last" };
+}
+
+/** Page `page` of `pageSize` rows. */
+export function numberedPage(page: number, pageSize: number): Page & { page: number } {
   return { page, limit: pageSize, offset: (page - 1) * pageSize };
 }
+
+/** The number of the last page of `count` rows (1 for none). */
+export const lastPageNumber = (count: number, pageSize: number) =>
+  Math.max(1, Math.ceil(count / pageSize));
 
 const invalidPage = () => new ApiError(404, { detail: "Invalid page." });
 
@@ -156,7 +169,7 @@ export function paginateByNumber<T>(
   results: T[],
 ): Paginated<T> {
   const url = absoluteUrl(c);
-  const pages = Math.max(1, Math.ceil(count / page.limit));
+  const pages = lastPageNumber(count, page.limit);
   if (page.page > pages) throw invalidPage();
   const next = page.page < pages ? withParams(url, { page: page.page + 1 }) : null;
   const previous = page.page <= 1
@@ -167,12 +180,16 @@ export function paginateByNumber<T>(
   return { count, next, previous, results };
 }
 
-/** Schema of the envelope around `item`, for the OpenAPI document. */
-export function paginatedSchema<T extends z.ZodType>(item: T) {
-  return z.object({
+/**
+ * Schema of the envelope around `item`, for the OpenAPI document; named (a component
+ * referenced with `$ref`) when given a `name`, e.g. "PaginatedCompanies".
+ */
+export function paginatedSchema<T extends z.ZodType>(item: T, name?: string) {
+  const envelope = z.object({
     count: z.number().int(),
     next: z.string().nullable(),
     previous: z.string().nullable(),
     results: z.array(item),
   });
+  return name ? envelope.openapi(name) : envelope;
 }

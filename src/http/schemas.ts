@@ -81,9 +81,6 @@ export function jsonBody<T extends z.ZodType>(schema: T, description?: string) {
   };
 }
 
-/** Loose object schema for documenting responses built in SQL. */
-export const jsonObject = z.record(z.string(), z.unknown()).openapi({ type: "object" });
-
 /**
  * A `{id}` path parameter: a malformed UUID is a 404, as the original's uuid converter.
  * `guid`, not `uuid`: the reference data's ids predate RFC 4122 version bits.
@@ -165,8 +162,22 @@ export function integerField(options: { min?: number; max?: number } = {}) {
   }).openapi({ type: "integer" }) as unknown as z.ZodType<number, unknown>;
 }
 
-/** An OpenAPI JSON response: `description`, and the body's schema (any object by default). */
-export const jsonResponse = (description: string, schema: z.ZodType = jsonObject) => ({
+/**
+ * `{id, name}`: a nested reference as responses render it. `guid`, not `uuid`: the
+ * reference data's ids predate RFC 4122 version bits.
+ */
+export const IdName = z.object({ id: z.guid(), name: z.string() }).openapi("IdName");
+
+/** `{id, name, first_name, last_name}`: a nested adviser (the original's NestedAdviserField). */
+export const NestedAdviser = z.object({
+  id: z.guid(),
+  name: z.string(),
+  first_name: z.string(),
+  last_name: z.string(),
+}).openapi("NestedAdviser");
+
+/** An OpenAPI JSON response: `description`, and the body's schema. */
+export const jsonResponse = (description: string, schema: z.ZodType) => ({
   description,
   content: { "application/json": { schema } },
 });

@@ -4,10 +4,11 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { bearer } from "../auth/authenticate.ts";
 import { pageQuery, paginatedSchema } from "../http/pagination.ts";
 import {
+  IdName,
   idParam,
   jsonBody,
-  jsonObject,
   jsonResponse,
+  NestedAdviser,
   nestedRef,
   nullableRef,
   refList,
@@ -24,6 +25,123 @@ import {
   THEMES,
 } from "./rules.ts";
 import { interactionObjectScope, interactionPermission } from "./access.ts";
+
+// Response schemas (named components of the OpenAPI document).
+
+export const InteractionV3 = z.object({
+  id: z.guid(),
+  date: z.string(),
+  kind: z.string(),
+  event: IdName.nullable(),
+  notes: z.string(),
+  theme: z.string().nullable(),
+  status: z.string(),
+  company: IdName,
+  service: IdName,
+  subject: z.string(),
+  archived: z.boolean(),
+  contacts: z.array(z.object({
+    id: z.guid(),
+    name: z.string(),
+    job_title: z.string().nullable(),
+    last_name: z.string(),
+    first_name: z.string(),
+  })),
+  is_event: z.boolean().nullable(),
+  companies: z.array(IdName),
+  created_by: NestedAdviser,
+  created_on: z.string().openapi({ format: "date-time" }),
+  archived_by: NestedAdviser.nullable(),
+  archived_on: z.string().nullable(),
+  modified_by: NestedAdviser,
+  modified_on: z.string().openapi({ format: "date-time" }),
+  company_export: z.object({
+    id: z.guid(),
+    title: z.string(),
+  }).nullable(),
+  archived_reason: z.string().nullable(),
+  service_answers: z.unknown(),
+  company_referral: z.unknown(),
+  dit_participants: z.array(z.object({
+    team: IdName.nullable(),
+    adviser: NestedAdviser,
+  })),
+  export_countries: z.array(z.object({ status: z.string(), country: IdName })),
+  investment_project: IdName.nullable(),
+  net_company_receipt: z.string().nullable(),
+  grant_amount_offered: z.string().nullable(),
+  communication_channel: IdName,
+  policy_feedback_notes: z.string(),
+  service_delivery_status: IdName.nullable(),
+  related_trade_agreements: z.array(IdName),
+  were_countries_discussed: z.boolean().nullable(),
+  large_capital_opportunity: IdName.nullable(),
+  archived_documents_url_path: z.string(),
+  was_policy_feedback_provided: z.boolean(),
+}).openapi("InteractionV3");
+
+export const Interaction = z.object({
+  id: z.guid(),
+  date: z.string(),
+  kind: z.string(),
+  event: IdName.nullable(),
+  notes: z.string(),
+  theme: z.string().nullable(),
+  status: z.string(),
+  company: IdName,
+  service: IdName.nullable(),
+  subject: z.string(),
+  archived: z.boolean(),
+  contacts: z.array(z.object({
+    id: z.guid(),
+    name: z.string(),
+    job_title: z.string().nullable(),
+    last_name: z.string(),
+    first_name: z.string(),
+  })),
+  is_event: z.boolean().nullable(),
+  companies: z.array(IdName),
+  created_by: NestedAdviser,
+  created_on: z.string().openapi({ format: "date-time" }),
+  archived_by: NestedAdviser.nullable(),
+  archived_on: z.string().openapi({ format: "date-time" }).nullable(),
+  modified_by: NestedAdviser,
+  modified_on: z.string().openapi({ format: "date-time" }),
+  company_export: z.object({
+    id: z.guid(),
+    title: z.string(),
+  }).nullable(),
+  archived_reason: z.string().nullable(),
+  service_answers: z.object({
+    "054b29fe-c14b-463d-8177-c378d3a819aa": z.object({
+      "2a8db035-f8fe-4700-9769-d980754b90af": z.object({}),
+    }),
+  }).nullable(),
+  company_referral: z.unknown(),
+  dit_participants: z.array(z.object({
+    team: IdName.nullable(),
+    adviser: NestedAdviser,
+  })),
+  export_countries: z.array(z.object({
+    status: z.string(),
+    country: IdName,
+  })),
+  investment_project: IdName.nullable(),
+  net_company_receipt: z.string().nullable(),
+  export_barrier_notes: z.string(),
+  export_barrier_types: z.array(IdName),
+  grant_amount_offered: z.string().nullable(),
+  communication_channel: IdName.nullable(),
+  policy_feedback_notes: z.string(),
+  service_delivery_status: IdName.nullable(),
+  related_trade_agreements: z.array(IdName),
+  were_countries_discussed: z.boolean().nullable(),
+  large_capital_opportunity: IdName.nullable(),
+  archived_documents_url_path: z.string(),
+  has_related_trade_agreements: z.boolean().nullable(),
+  helped_remove_export_barrier: z.boolean().nullable(),
+  was_policy_feedback_provided: z.boolean(),
+}).openapi("Interaction");
 
 /** `YYYY-MM-DD` (or `YYYY/MM/DD`) → midnight UTC. */
 const dateField = z.string().transform((value, ctx) => {
@@ -166,6 +284,8 @@ const listQuery = pageQuery.extend({
 function versionRoutes(version: ApiVersion) {
   const tags = [`interaction (${version})`];
   const base = `/${version}/interaction`;
+  const interaction = version === "v3" ? InteractionV3 : Interaction;
+  const page = version === "v3" ? "PaginatedInteractionsV3" : "PaginatedInteractions";
   return {
     list: createRoute({
       method: "get",
@@ -174,7 +294,9 @@ function versionRoutes(version: ApiVersion) {
       summary: "List interactions (filters, sortby)",
       middleware: [bearer, interactionPermission("view")],
       request: { query: listQuery },
-      responses: { 200: jsonResponse("A page of interactions", paginatedSchema(jsonObject)) },
+      responses: {
+        200: jsonResponse("A page of interactions", paginatedSchema(interaction, page)),
+      },
     }),
     create: createRoute({
       method: "post",
@@ -183,7 +305,7 @@ function versionRoutes(version: ApiVersion) {
       summary: "Record an interaction or service delivery",
       middleware: [bearer, interactionPermission("add")],
       request: { body: jsonBody(bodies[version].create) },
-      responses: { 201: jsonResponse("The interaction") },
+      responses: { 201: jsonResponse("The interaction", interaction) },
     }),
     get: createRoute({
       method: "get",
@@ -192,7 +314,7 @@ function versionRoutes(version: ApiVersion) {
       summary: "One interaction",
       middleware: [bearer, interactionPermission("view"), interactionObjectScope("view")],
       request: { params: idParam },
-      responses: { 200: jsonResponse("The interaction") },
+      responses: { 200: jsonResponse("The interaction", interaction) },
     }),
     update: createRoute({
       method: "patch",
@@ -201,9 +323,10 @@ function versionRoutes(version: ApiVersion) {
       summary: "Update an interaction (sent fields merged with the stored ones for the rules)",
       middleware: [bearer, interactionPermission("change"), interactionObjectScope("change")],
       request: { params: idParam, body: jsonBody(bodies[version].update) },
-      responses: { 200: jsonResponse("The interaction") },
+      responses: { 200: jsonResponse("The interaction", interaction) },
     }),
     archive: archiveRoutes(`${base}/{id}`, {
+      schema: interaction,
       tag: tags[0],
       middleware: [bearer, interactionPermission("change"), interactionObjectScope("change")],
     }),

@@ -45,8 +45,57 @@ import {
   trigramText,
 } from "../search/mapping.ts";
 import { Decimal } from "../search/csv.ts";
-import { adviserName, datetime, jsonObject, ref } from "../core/render.ts";
+import { adviserName, documentDatetime, jsonObject, ref } from "../core/render.ts";
 import { companyDocument, exportOrder, sectorDocument, sectorPath } from "../company/search.ts";
+import { IdName, NestedAdviser } from "../http/schemas.ts";
+import { z } from "@hono/zod-openapi";
+
+// Response schemas (named components of the OpenAPI document).
+
+export const InteractionSearchResult = z.object({
+  id: z.guid(),
+  date: z.string().openapi({ format: "date-time" }),
+  kind: z.string(),
+  event: IdName.nullable(),
+  notes: z.string(),
+  company: z.object({
+    id: z.guid(),
+    name: z.string(),
+    trading_names: z.array(z.string()),
+  }),
+  service: IdName,
+  subject: z.string(),
+  contacts: z.array(NestedAdviser),
+  is_event: z.boolean().nullable(),
+  companies: z.array(z.object({
+    id: z.guid(),
+    name: z.string(),
+    trading_names: z.array(z.string()),
+  })),
+  created_on: z.string().openapi({ format: "date-time" }).nullable(),
+  modified_on: z.string().openapi({ format: "date-time" }),
+  policy_areas: z.array(IdName),
+  company_sector: z.object({
+    id: z.guid(),
+    name: z.string(),
+    ancestors: z.array(z.object({
+      id: z.guid(),
+    })),
+  }),
+  dit_participants: z.array(z.object({
+    team: IdName,
+    adviser: NestedAdviser,
+  })),
+  investment_project: IdName.nullable(),
+  policy_issue_types: z.array(IdName),
+  net_company_receipt: z.number().nullable(),
+  grant_amount_offered: z.number().nullable(),
+  communication_channel: IdName.nullable(),
+  service_delivery_status: IdName.nullable(),
+  investment_project_sector: z.unknown(),
+  company_one_list_group_tier: IdName.nullable(),
+  was_policy_feedback_provided: z.boolean(),
+}).openapi("InteractionSearchResult");
 
 /** `{id, name}` list of an M2M lookup of the interaction `i`, by name. */
 const m2mRefs = (db: Db, table: string, target: string, lookup: string): Fragment =>
@@ -81,8 +130,8 @@ async function interactionDocuments(db: Db, wanted: string[]): Promise<SearchDoc
         from interaction_interaction_contacts j join company_contact ct on ct.id = j.contact_id
         where j.interaction_id = i.id)`,
     ],
-    ["created_on", datetime(db, db`i.created_on`)],
-    ["date", datetime(db, db`i.date`)],
+    ["created_on", documentDatetime(db, db`i.created_on`)],
+    ["date", documentDatetime(db, db`i.date`)],
     [
       "dit_participants",
       db`(select coalesce(jsonb_agg(jsonb_build_object(
@@ -109,7 +158,7 @@ async function interactionDocuments(db: Db, wanted: string[]): Promise<SearchDoc
     ["is_event", db`(case when i.kind = 'service_delivery' then i.event_id is not null end)`],
     ["grant_amount_offered", db`i.grant_amount_offered::float8`],
     ["kind", db`i.kind`],
-    ["modified_on", datetime(db, db`i.modified_on`)],
+    ["modified_on", documentDatetime(db, db`i.modified_on`)],
     ["net_company_receipt", db`i.net_company_receipt::float8`],
     ["notes", db`i.notes`],
     [
@@ -321,6 +370,7 @@ const person = () =>
   });
 
 export const interactionSearchApp = defineSearchApp({
+  result: InteractionSearchResult,
   name: "interaction",
   path: "/v3/search/interaction",
   plural: "Interactions",

@@ -115,7 +115,8 @@ async function fieldErrors(db: Db, input: InteractionInput): Promise<FieldErrors
 function storedFacts(stored: q.StoredInteraction | null): Omit<Facts, "creating"> {
   return {
     kind: stored?.kind ?? null,
-    status: stored?.status ?? null,
+    // The serializer's default: a new interaction is complete unless it says otherwise.
+    status: stored ? stored.status : "complete",
     theme: stored?.theme ?? null,
     communication_channel: stored?.communication_channel_id ?? null,
     service: stored?.service_id ?? null,

@@ -238,7 +238,7 @@ export const projectRoutes = {
       ),
     },
   }),
-  archive: archiveRoutes(item, { tag: tags[0], middleware: changeScope }),
+  archive: archiveRoutes(item, { tag: tags[0], middleware: changeScope, schema: project }),
 };
 
 const teamBase = "/v3/investment/{project_pk}/team-member";

@@ -17,7 +17,7 @@ const metadataSecurity: Record<string, string[]>[] = [{ hawk: [] }, { bearer: []
 
 const columnSchemas: Record<ColumnType | "strings", () => z.ZodType> = {
   string: () => z.string(),
-  uuid: () => z.uuid(),
+  uuid: () => z.guid(),
   integer: () => z.int(),
   number: () => z.number(),
   boolean: () => z.boolean(),
@@ -25,9 +25,9 @@ const columnSchemas: Record<ColumnType | "strings", () => z.ZodType> = {
   strings: () => z.array(z.string()),
 };
 
-const related = z.object({ id: z.uuid(), name: z.string() }).nullable();
+const related = z.object({ id: z.guid(), name: z.string() }).nullable();
 
-const disableable = { disabled_on: z.string().nullable(), id: z.uuid(), name: z.string() };
+const disableable = { disabled_on: z.string().nullable(), id: z.guid(), name: z.string() };
 const serviceQuestion = z.object({
   ...disableable,
   answer_options: z.array(z.object(disableable)),

@@ -6,15 +6,36 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { bearer } from "../auth/authenticate.ts";
 import { pageQuery, paginatedSchema } from "../http/pagination.ts";
 import {
+  IdName,
   integerField,
   isoDate,
   isoDateTime,
   jsonBody,
-  jsonObject,
   jsonResponse,
+  NestedAdviser,
   nestedRef,
 } from "../http/schemas.ts";
 import { archiveRoutes } from "../core/archive.ts";
+
+// Response schemas (named components of the OpenAPI document).
+
+export const Objective = z.object({
+  id: z.guid(),
+  detail: z.string(),
+  company: IdName,
+  subject: z.string(),
+  archived: z.boolean(),
+  progress: z.number().int(),
+  created_on: z.string().openapi({ format: "date-time" }),
+  archived_by: NestedAdviser.nullable(),
+  archived_on: z.string().openapi({ format: "date-time" }).nullable(),
+  has_blocker: z.boolean(),
+  modified_by: NestedAdviser,
+  modified_on: z.string().openapi({ format: "date-time" }),
+  target_date: z.string(),
+  archived_reason: z.string().nullable(),
+  blocker_description: z.string(),
+}).openapi("Objective");
 
 const tags = ["objective"];
 const middleware = [bearer];
@@ -54,7 +75,9 @@ export const listObjectives = createRoute({
     params: companyParam,
     query: pageQuery.extend({ archived: z.string().optional(), sortby: z.string().optional() }),
   },
-  responses: { 200: jsonResponse("A page of objectives", paginatedSchema(jsonObject)) },
+  responses: {
+    200: jsonResponse("A page of objectives", paginatedSchema(Objective, "PaginatedObjectives")),
+  },
 });
 
 export const createObjective = createRoute({
@@ -64,7 +87,7 @@ export const createObjective = createRoute({
   summary: "Create an objective (the company comes from the body, as the original)",
   middleware,
   request: { params: companyParam, body: jsonBody(objectiveCreateBody) },
-  responses: { 201: jsonResponse("The objective") },
+  responses: { 201: jsonResponse("The objective", Objective) },
 });
 
 export const countObjectives = createRoute({
@@ -89,7 +112,7 @@ export const getObjective = createRoute({
   summary: "One objective (found by its id alone, as the original)",
   middleware,
   request: { params: objectiveParams },
-  responses: { 200: jsonResponse("The objective") },
+  responses: { 200: jsonResponse("The objective", Objective) },
 });
 
 export const updateObjective = createRoute({
@@ -99,10 +122,14 @@ export const updateObjective = createRoute({
   summary: "Update an objective",
   middleware,
   request: { params: objectiveParams, body: jsonBody(objectiveUpdateBody) },
-  responses: { 200: jsonResponse("The objective") },
+  responses: { 200: jsonResponse("The objective", Objective) },
 });
 
 /** Only `archive`: the original has no unarchive route for objectives. */
 export const objectiveArchive = {
-  archive: archiveRoutes("/v4/company/objective/{id}", { tag: "objective", middleware }).archive,
+  archive: archiveRoutes("/v4/company/objective/{id}", {
+    tag: "objective",
+    middleware,
+    schema: Objective,
+  }).archive,
 };

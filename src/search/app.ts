@@ -113,6 +113,11 @@ export interface SearchApp {
   defaultSort?: string;
   /** Document keys never returned (the original's `fields_to_exclude`). */
   excludeFromResults?: string[];
+  /**
+   * A result as returned (the document without its excluded keys): the OpenAPI schema of
+   * the app's search results, checked against every response in the tests.
+   */
+  result?: z.ZodObject;
   /** Builds the documents of these ids; ids without a row are simply absent. */
   build(db: Db, ids: string[]): Promise<SearchDocument[]>;
   /** Row-level restriction for a permitted caller (`{none: true}` hides all); none by default. */

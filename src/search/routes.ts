@@ -31,10 +31,17 @@ import {
 import { searchBackend } from "./engine.ts";
 import { csvFilename, csvResponse, EXPORT_MAX_ROWS } from "./csv.ts";
 
-const resultsSchema = z.object({
-  count: z.number().int(),
-  results: z.array(z.record(z.string(), z.unknown())),
-});
+/** An app's result schema (a loose object for an app that declares none). */
+const resultOf = (app: SearchApp): z.ZodType => app.result ?? z.record(z.string(), z.unknown());
+
+/** `{count, results}` of `result`s, named after the app, e.g. "CompanySearchResults". */
+function resultsSchema(result: z.ZodType, name?: string) {
+  const schema = z.object({ count: z.number().int(), results: z.array(result) });
+  return name ? schema.openapi(name) : schema;
+}
+
+const componentName = (app: SearchApp) =>
+  app.name.split(/[-_]/).map((w) => w[0].toUpperCase() + w.slice(1)).join("");
 
 function permitted(caller: Caller, app: SearchApp) {
   return app.viewPermissions.some((p) => hasPermission(caller, p));
@@ -56,7 +63,7 @@ async function entityQuery(
     if (raw[key] === undefined && fromQuery !== undefined) raw[key] = fromQuery;
   }
   const parsed = entitySearchSchema(app, onlyFilters).safeParse(raw);
-  if (!parsed.success) throw new ValidationError(zodToFieldErrors(parsed.error.issues));
+  if (!parsed.success) throw new ValidationError(zodToFieldErrors(parsed.error.issues, raw));
   const data = parsed.data as Record<string, unknown> & {
     original_query?: string;
     sortby?: string;
@@ -100,7 +107,11 @@ function registerEntitySearch(app: SearchApp, domainApp: App) {
     responses: {
       200: {
         description: "Matching documents",
-        content: { "application/json": { schema: resultsSchema } },
+        content: {
+          "application/json": {
+            schema: resultsSchema(resultOf(app), `${componentName(app)}SearchResults`),
+          },
+        },
       },
     },
   });
@@ -177,7 +188,22 @@ function registerPublicSearch(app: SearchApp, domainApp: App) {
     responses: {
       200: {
         description: "Matching documents (whitelisted fields only), Hawk-signed",
-        content: { "application/json": { schema: resultsSchema } },
+        content: {
+          "application/json": {
+            schema: resultsSchema(
+              app.result
+                ? app.result.pick(
+                  Object.fromEntries(declared.fields.map((f) => [f, true])) as
+                    & Record<
+                      string,
+                      true
+                    >
+                    & Record<number, never>,
+                )
+                : resultOf(app),
+            ),
+          },
+        },
       },
     },
   });
@@ -197,6 +223,15 @@ function registerPublicSearch(app: SearchApp, domainApp: App) {
   });
 }
 
+/** The original's global search has no sort choices: any `sortby` is refused. */
+const globalSortby = z.string().optional().superRefine((value, ctx) => {
+  if (value === undefined) return;
+  ctx.addIssue({
+    code: "custom",
+    message: `"${value.split(":")[0]}" is not a valid choice for the sort field.`,
+  });
+}).openapi({ description: "Not supported: global search has no sort choices" });
+
 function registerGlobalSearch(apps: SearchApp[], domainApp: App) {
   const global = apps.filter((a) => a.global);
   if (!global.length) return;
@@ -214,6 +249,7 @@ function registerGlobalSearch(apps: SearchApp[], domainApp: App) {
         entity: z.enum(names).default(fallback as never),
         offset: pageSchema.offset,
         limit: pageSchema.limit,
+        sortby: globalSortby,
       }),
     },
     responses: {
@@ -221,9 +257,15 @@ function registerGlobalSearch(apps: SearchApp[], domainApp: App) {
         description: "Hits of `entity`, and counts of every entity the caller may view",
         content: {
           "application/json": {
-            schema: resultsSchema.extend({
+            schema: z.object({
+              count: z.number().int(),
+              results: z.array(
+                global.length > 1
+                  ? z.union(global.map(resultOf) as [z.ZodType, z.ZodType, ...z.ZodType[]])
+                  : resultOf(global[0]),
+              ),
               aggregations: z.array(z.object({ count: z.number().int(), entity: z.string() })),
-            }),
+            }).openapi("GlobalSearchResults"),
           },
         },
       },

@@ -146,5 +146,6 @@ export const statusComplete = statusRoute("complete");
 
 /** Only `archive`: the original has no unarchive route for tasks. */
 export const taskArchive = {
-  archive: archiveRoutes("/v4/task/{id}", { tag: "task", middleware }).archive,
+  archive: archiveRoutes("/v4/task/{id}", { tag: "task", middleware, schema: taskSchema })
+    .archive,
 };

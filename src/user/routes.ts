@@ -2,11 +2,11 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { bearer } from "../auth/authenticate.ts";
 
-const IdName = z.object({ id: z.uuid(), name: z.string() }).nullable();
+const IdName = z.object({ id: z.guid(), name: z.string() }).nullable();
 
 export const WhoAmI = z.object({
-  id: z.uuid(),
-  sso_user_id: z.uuid().nullable(),
+  id: z.guid(),
+  sso_user_id: z.guid().nullable(),
   name: z.string(),
   last_login: z.string().nullable(),
   first_name: z.string(),
@@ -15,7 +15,7 @@ export const WhoAmI = z.object({
   contact_email: z.string(),
   telephone_number: z.string(),
   dit_team: z.object({
-    id: z.uuid(),
+    id: z.guid(),
     name: z.string(),
     disabled_on: z.string().nullable(),
     role: IdName,

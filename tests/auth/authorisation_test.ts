@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { createRoute } from "@hono/zod-openapi";
+import { createRoute, z } from "@hono/zod-openapi";
+import { jsonResponse } from "../../src/http/schemas.ts";
 import type { Caller } from "../../src/auth/caller.ts";
 import { permittedFields, permittedFieldsOfAll } from "../../src/auth/fields.ts";
 import { recordScope, requireInScope, scopeCondition } from "../../src/auth/scoping.ts";
@@ -107,7 +108,8 @@ Deno.test("all versus associated record scoping", async (t) => {
 const matrixRoutes = {
   name: "matrix-test",
   register(app: App) {
-    const ok = { 200: { description: "ok" }, 201: { description: "created" } };
+    const body = z.object({ ok: z.boolean() });
+    const ok = { 200: jsonResponse("ok", body), 201: jsonResponse("created", body) };
     app.openapi(
       createRoute({
         method: "get",

@@ -13,6 +13,7 @@ import { createApp } from "../../src/http/app.ts";
 import { registry } from "../../src/domains.ts";
 import { loadConfig } from "../../src/config.ts";
 import type { App } from "../../src/http/context.ts";
+import { jsonResponse } from "../../src/http/schemas.ts";
 import { call, createAdviser, testApp } from "../helpers/app.ts";
 import { assertSignedResponse, hawkHeader } from "../helpers/hawk.ts";
 import { redisTest, testRedis } from "../helpers/redis.ts";
@@ -134,7 +135,7 @@ const testRoutes = {
         method: "get",
         path: "/v4/hawk-test",
         middleware: [hawk("metadata")],
-        responses: { 200: { description: "ok" } },
+        responses: { 200: jsonResponse("ok", z.object({ ok: z.boolean(), caller: z.string() })) },
       }),
       (c) => c.json({ ok: true, caller: c.var.caller.kind }, 200),
     );
@@ -146,7 +147,9 @@ const testRoutes = {
         request: {
           body: { content: { "application/json": { schema: z.object({ a: z.number() }) } } },
         },
-        responses: { 200: { description: "ok" } },
+        responses: {
+          200: jsonResponse("ok", z.object({ received: z.object({ a: z.number() }) })),
+        },
       }),
       (c) => c.json({ received: c.req.valid("json") }, 200),
     );
@@ -155,7 +158,7 @@ const testRoutes = {
         method: "get",
         path: "/v4/either-test",
         middleware: [hawkOrBearer("metadata")],
-        responses: { 200: { description: "ok" } },
+        responses: { 200: jsonResponse("ok", z.object({ caller: z.string() })) },
       }),
       (c) => c.json({ caller: c.var.caller.kind }, 200),
     );

@@ -346,6 +346,19 @@ Deno.test("v4 company", async (t) => {
     });
     assert.deepEqual(first.changes, { name: ["Audited", "Audited 2"] });
     assert.equal(latest.user.name, "Ann Lee");
+    // A foreign key shows as the row's str(): a sector by its own segment, "(disabled)"
+    // when disabled.
+    const [child] = await sql<{ id: string; name: string; segment: string }[]>`
+      select id::text, name, segment from metadata_sector
+      where level = 2 and disabled_on is null order by name limit 1`;
+    assert.ok(child.name.includes(" : "));
+    await patch(id, { sector: child.id });
+    await sql`update metadata_sector set disabled_on = now() where id = ${SECTOR}`;
+    const sectors = await call(app, "GET", `/v4/company/${id}/audit?limit=1`, { token });
+    await sql`update metadata_sector set disabled_on = null where id = ${SECTOR}`;
+    assert.deepEqual(sectors.body.results[0].changes, {
+      sector: ["Advanced engineering (disabled)", child.segment],
+    });
     assert.equal(latest.comment, "");
     assert.equal(
       (await call(app, "GET", `/v4/company/${crypto.randomUUID()}/audit`, { token })).status,
@@ -548,12 +561,30 @@ Deno.test("v4 company", async (t) => {
     assert.deepEqual(dup.body, {
       non_field_errors: ["You cannot enter the same country in multiple fields."],
     });
+    // A list of objects: one entry per item (DRF's ListSerializer), not index keys.
     const badStatus = await call(app, "PATCH", path, {
       token,
-      body: { export_countries: [{ country: FRANCE, status: "maybe" }] },
+      body: {
+        export_countries: [
+          { country: FRANCE, status: "currently_exporting" },
+          { country: US, status: "foobar" },
+          "France",
+        ],
+      },
     });
     assert.deepEqual(badStatus.body, {
-      export_countries: { "0": { status: ['"maybe" is not a valid choice.'] } },
+      export_countries: [
+        {},
+        { status: ['"foobar" is not a valid choice.'] },
+        { non_field_errors: ["Invalid data. Expected a dictionary, but got str."] },
+      ],
+    });
+    const one = await call(app, "PATCH", path, {
+      token,
+      body: { export_countries: [{ country: FRANCE, status: "foobar" }] },
+    });
+    assert.deepEqual(one.body, {
+      export_countries: [{ status: ['"foobar" is not a valid choice.'] }],
     });
     const first = await call(app, "PATCH", path, {
       token,
@@ -585,12 +616,45 @@ Deno.test("v4 company", async (t) => {
     ]);
   });
 
+  await t.step(
+    "King's Awards: latest first; [] when none; 404 for an unknown company",
+    async () => {
+      const path = `/v4/company/${companyId}/kings-awards`;
+      assert.deepEqual((await call(app, "GET", path, { token })).body, []);
+      const [older, newer] = await sql<{ id: string }[]>`
+      insert into company_activity_kingsawardrecipient
+        (company_id, year_awarded, category, citation, year_expired)
+      values (${companyId}, 2019, 'Innovation (Technology)', 'For a new widget', 2024),
+             (${companyId}, 2023, 'International Trade (Export)', '', 2028)
+      returning id`;
+      const res = await call(app, "GET", path, { token });
+      assert.equal(res.status, 200);
+      const [company] = await sql`select id, name from company_company where id = ${companyId}`;
+      assert.deepEqual(res.body, [
+        {
+          id: newer.id,
+          company: { id: companyId, name: company.name },
+          year_awarded: 2023,
+          category: "International Trade (Export)",
+          citation: "",
+          year_expired: 2028,
+        },
+        {
+          id: older.id,
+          company: { id: companyId, name: company.name },
+          year_awarded: 2019,
+          category: "Innovation (Technology)",
+          citation: "For a new widget",
+          year_expired: 2024,
+        },
+      ]);
+      const unknown = `/v4/company/${crypto.randomUUID()}/kings-awards`;
+      assert.equal((await call(app, "GET", unknown, { token })).status, 404);
+      assert.equal((await call(app, "GET", path, { token: viewer.token })).status, 200);
+    },
+  );
+
   await t.step("unimplemented routes answer 501 after their permission check", async () => {
-    const kings = await call(app, "GET", `/v4/company/${companyId}/kings-awards`, { token });
-    assert.equal(kings.status, 501);
-    assert.deepEqual(kings.body, {
-      detail: "Cannot process request due to functionality that is unimplemented.",
-    });
     const wins = await call(app, "GET", `/v4/company/${companyId}/export-win`, { token });
     assert.equal(wins.status, 403);
   });

@@ -259,6 +259,18 @@ Deno.test("v3/v4 contact", async (t) => {
     });
     assert.equal(second.body.results.length, 3);
     assert.equal(second.body.next, null);
+    // DRF's page=last: the last page, linked back to the one before it.
+    const last = await call(app, "GET", `/v4/contact?company_id=${companyId}&page=last`, {
+      token,
+    });
+    assert.equal(last.status, 200);
+    assert.deepEqual(last.body.results, second.body.results);
+    assert.equal(last.body.next, null);
+    assert.equal(last.body.previous, `http://testserver/v4/contact?company_id=${companyId}`);
+    const emptyLast = await call(app, "GET", "/v4/contact?email=nobody@x.test&page=last", {
+      token,
+    });
+    assert.deepEqual(emptyLast.body, { count: 0, next: null, previous: null, results: [] });
     const beyond = await call(app, "GET", "/v4/contact?page=9", { token });
     assert.deepEqual(beyond.body, { detail: "Invalid page." });
     assert.equal((await call(app, "GET", "/v4/contact?page=x", { token })).status, 404);

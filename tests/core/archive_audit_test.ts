@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { z } from "@hono/zod-openapi";
 import { createApp } from "../../src/http/app.ts";
 import type { App } from "../../src/http/context.ts";
 import type { TransactionSql } from "../../src/db/pool.ts";
@@ -36,7 +37,15 @@ const widget: VersionedEntity = {
 
 function widgetDomain() {
   const middleware = [bearer, crud("test.widget")];
-  const archive = archiveRoutes("/v4/widget/{id}", { tag: "widget", middleware });
+  const schema = z.object({
+    id: z.guid(),
+    name: z.string(),
+    archived: z.boolean(),
+    archived_reason: z.string().nullable(),
+    archived_by_id: z.guid().nullable(),
+    archived_on: z.string().nullable(),
+  });
+  const archive = archiveRoutes("/v4/widget/{id}", { tag: "widget", middleware, schema });
   const audit = auditRoute("/v4/widget/{id}", { tag: "widget", middleware });
   return {
     name: "widget",

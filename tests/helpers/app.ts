@@ -3,6 +3,7 @@
  * to call the API as them. No network: requests go through `app.request()`.
  */
 import { createApp } from "../../src/http/app.ts";
+import { contractViolation } from "../../src/http/contract.ts";
 import { registry } from "../../src/domains.ts";
 import { loadConfig } from "../../src/config.ts";
 import { silentLogger } from "../../src/log.ts";
@@ -45,16 +46,55 @@ export function testDeps(
   return deps;
 }
 
+/** Responses of each test app that broke their operation's declared contract, not yet reported. */
+const violations = new WeakMap<App, string[]>();
+
+/**
+ * Middleware checking every response against the OpenAPI operation of its method and
+ * path (src/http/contract.ts); what breaks it fails the test that made the request
+ * (in {@link call}, else when the app closes).
+ */
+function responseContract(found: string[], app: () => App): RouteSet {
+  return {
+    name: "response-contract",
+    middleware: [async (c, next) => {
+      await next();
+      const res = c.res;
+      const violation = contractViolation(app(), { method: c.req.method, path: c.req.path }, {
+        status: res.status,
+        contentType: res.headers.get("content-type"),
+        body: await res.clone().text(),
+      });
+      if (violation) found.push(violation);
+    }],
+  };
+}
+
+/** Throws the contract violations the app's responses made since the last check. */
+export function assertContract(app: App) {
+  const found = violations.get(app);
+  if (!found?.length) return;
+  const message = found.splice(0).join("\n");
+  throw new Error(`response does not match the OpenAPI document:\n${message}`);
+}
+
 /**
  * Builds the app on a fresh database; `env` overrides configuration variables and
- * `domains` adds test-only routes after the real ones.
+ * `domains` adds test-only routes after the real ones. Every response is checked
+ * against its operation's declared responses.
  */
 export async function testApp(
   options: { env?: Record<string, string>; deps?: Partial<AppDeps>; domains?: RouteSet[] } = {},
 ): Promise<TestContext> {
   const db = await freshDatabase();
   const deps = testDeps(db, { env: options.env, overrides: options.deps });
-  const app = createApp(deps, [...registry.domains, ...(options.domains ?? [])]);
+  const found: string[] = [];
+  const app = createApp(deps, [
+    ...registry.domains,
+    ...(options.domains ?? []),
+    responseContract(found, () => app),
+  ]);
+  violations.set(app, found);
   return {
     app,
     db,
@@ -63,6 +103,7 @@ export async function testApp(
     close: async () => {
       await deps.jobs.idle();
       await db.close();
+      assertContract(app);
     },
   };
 }
@@ -148,6 +189,7 @@ export async function call(
     body = typeof options.body === "string" ? options.body : JSON.stringify(options.body);
   }
   const res = await app.request(`http://testserver${path}`, { method, headers, body });
+  assertContract(app);
   const text = await res.text();
   let parsed: unknown = text;
   try {

@@ -1,7 +1,12 @@
 import assert from "node:assert/strict";
 import { createApp } from "../../src/http/app.ts";
 import type { App } from "../../src/http/context.ts";
-import { databaseErrorToApiError, ValidationError } from "../../src/http/errors.ts";
+import { z } from "zod";
+import {
+  databaseErrorToApiError,
+  ValidationError,
+  zodToFieldErrors,
+} from "../../src/http/errors.ts";
 import type { Logger } from "../../src/log.ts";
 import { freshDatabase } from "../helpers/db.ts";
 import { call, testDeps } from "../helpers/app.ts";
@@ -136,4 +141,25 @@ Deno.test("database errors, 500s and the request log", async (t) => {
   });
 
   await db.close();
+});
+
+Deno.test("Zod issues → DRF bodies: lists of objects per item, plain lists by index", () => {
+  const schema = z.object({
+    items: z.array(z.object({ status: z.enum(["a", "b"]), nested: z.array(z.string()) })),
+    names: z.array(z.string().min(1)),
+  });
+  const input = {
+    items: [{ status: "a", nested: [] }, { status: "x", nested: ["ok", 1] }, "str"],
+    names: ["ok", ""],
+  };
+  const result = schema.safeParse(input);
+  assert.ok(!result.success);
+  assert.deepEqual(zodToFieldErrors(result.error.issues, input), {
+    items: [
+      {},
+      { status: ['"x" is not a valid choice.'], nested: { "1": ["Not a valid string."] } },
+      { non_field_errors: ["Invalid data. Expected a dictionary, but got str."] },
+    ],
+    names: { "1": ["This field may not be blank."] },
+  });
 });

@@ -276,6 +276,13 @@ Deno.test("interactions: /v3 and /v4 interaction routes", async (t) => {
     const empty = await post({});
     assert.equal(empty.status, 400);
     assert.deepEqual(empty.body.kind, [REQUIRED]);
+    // Then the rules of a complete interaction, one at a time as the original's tests.
+    const noService = await post(body({ service: undefined }));
+    assert.equal(noService.status, 400);
+    assert.deepEqual(noService.body, { service: [REQUIRED] });
+    const noChannel = await post(body({ communication_channel: undefined }));
+    assert.equal(noChannel.status, 400);
+    assert.deepEqual(noChannel.body, { communication_channel: [REQUIRED] });
   });
 
   await t.step("company or companies, never both; companies keep company in sync", async () => {

@@ -152,6 +152,14 @@ for (const { name, env, ignore } of backendsUnderTest) {
         const bad = await call(app, "GET", "/v3/search?entity=nope", { token: viewer.token });
         assert.equal(bad.status, 400);
         assert.deepEqual(Object.keys(bad.body).sort(), ["entity", "term"]);
+        // The original's global search has no sort choices.
+        const sorted = await call(app, "GET", "/v3/search?term=zebedee&sortby=name:desc", {
+          token: viewer.token,
+        });
+        assert.equal(sorted.status, 400);
+        assert.deepEqual(sorted.body, {
+          sortby: ['"name" is not a valid choice for the sort field.'],
+        });
       },
     );
 

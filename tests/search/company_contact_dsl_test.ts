@@ -45,8 +45,10 @@ Deno.test("company and contact OpenSearch mappings and DSL", async (t) => {
     assert.deepEqual(p.description, { type: "text", analyzer: "english_analyzer" });
     assert.deepEqual(p.company_number, NK);
     assert.deepEqual(p.latest_interaction_date, { type: "date" });
-    // The original's 40 fields plus `_document_type`.
-    assert.equal(Object.keys(p).length, 40 + 1);
+    // The original's 40 fields plus `_document_type` and the postcode analyzer's tokens
+    // as keywords (so both backends match postcode areas and districts alike).
+    assert.deepEqual(p.uk_address_postcode_tokens, { type: "keyword" });
+    assert.equal(Object.keys(p).length, 40 + 1 + 2);
   });
 
   await t.step("contact mapping: the original's field types", () => {
@@ -99,8 +101,12 @@ Deno.test("company and contact OpenSearch mappings and DSL", async (t) => {
       conditionDsl(postcode).bool.should.map((m: Record<string, object>) =>
         Object.keys(m.match)[0]
       ),
-      ["uk_address_postcode", "uk_registered_address_postcode"],
+      ["uk_address_postcode_tokens", "uk_registered_address_postcode_tokens"],
     );
+    assert.deepEqual(conditionDsl(postcode).bool.should[0].match.uk_address_postcode_tokens, {
+      query: "sw1",
+      operator: "and",
+    });
   });
 
   await t.step("company entity search body: sort remapping, excluded fields", () => {
@@ -116,7 +122,13 @@ Deno.test("company and contact OpenSearch mappings and DSL", async (t) => {
     const body = entitySearchBody(query);
     assert.deepEqual(body.sort, [{ "name.keyword": { order: "desc", missing: "_last" } }, "id"]);
     assert.deepEqual(body._source, {
-      excludes: ["_document_type", "uk_address_postcode", "uk_registered_address_postcode"],
+      excludes: [
+        "_document_type",
+        "uk_address_postcode",
+        "uk_registered_address_postcode",
+        "uk_address_postcode_tokens",
+        "uk_registered_address_postcode_tokens",
+      ],
     });
     const fields = body.query.bool.must[0].bool.should[1].multi_match.fields;
     assert.ok(fields.includes("address.postcode"));
@@ -176,6 +188,8 @@ Deno.test("company and contact OpenSearch mappings and DSL", async (t) => {
       "_document_type",
       "uk_address_postcode",
       "uk_registered_address_postcode",
+      "uk_address_postcode_tokens",
+      "uk_registered_address_postcode_tokens",
     ]);
   });
 });

@@ -230,11 +230,12 @@ for (const { name: backendName, env, ignore } of backendsUnderTest) {
       assert.deepEqual(names(byName.body), sorted);
       const desc = await search({ sortby: "name:desc", limit: 50 });
       assert.deepEqual(names(desc.body), [...sorted].reverse());
-      await sql`update company_company set modified_on = '2030-01-01' where id = ${bolton}`;
+      await sql`update company_company set modified_on = '2030-01-01T04:04:02.35Z' where id = ${bolton}`;
       await recordChanges(sql, [{ entity: "company", id: bolton }]);
       await settle();
       const recent = await search({ sortby: "modified_on:desc", limit: 1 });
       assert.equal(names(recent.body)[0], "Bolton Engineering");
+      assert.equal(recent.body.results[0].modified_on, "2030-01-01T04:04:02.350000+00:00");
       assert.equal((await search({ sortby: "latest_interaction_date" })).status, 200);
       assert.deepEqual((await search({ sortby: "created_on" })).body, {
         sortby: ['"created_on" is not a valid choice for the sort field.'],
@@ -373,6 +374,30 @@ for (const { name: backendName, env, ignore } of backendsUnderTest) {
       await recordChanges(sql, [{ entity: "company", id: nimbleFuzzy }]);
       await settle();
       assert.equal((await search({ id: nimbleFuzzy })).body.count, 0);
+    });
+
+    await t.step("uk_postcode matches whole areas, districts and sectors", async () => {
+      const at = (name: string, postcode: string) =>
+        create(name, {
+          address: { line_1: "1 St", town: "London", postcode, country: { id: UK } },
+        });
+      await at("Postcode W1 2BB", "W1 2BB");
+      await at("Postcode W1A 1AA", "W1A 1AA");
+      await at("Postcode W11 2BQ", "W11 2BQ");
+      await settle();
+      const found = async (uk_postcode: unknown) =>
+        names((await search({ uk_postcode, name: "postcode", sortby: "name" })).body);
+      assert.deepEqual(await found("W1"), ["Postcode W1 2BB", "Postcode W1A 1AA"]);
+      assert.deepEqual(await found("w"), [
+        "Postcode W1 2BB",
+        "Postcode W11 2BQ",
+        "Postcode W1A 1AA",
+      ]);
+      assert.deepEqual(await found("W11"), ["Postcode W11 2BQ"]);
+      assert.deepEqual(await found("W1A"), ["Postcode W1A 1AA"]);
+      assert.deepEqual(await found("W1 2"), ["Postcode W1 2BB"]);
+      assert.deepEqual(await found("w1a1aa"), ["Postcode W1A 1AA"]);
+      assert.deepEqual(await found("W1 2B"), []);
     });
 
     await t.step("CSV export stops at 5,000 rows (seeded companies)", async () => {

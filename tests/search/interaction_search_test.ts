@@ -257,7 +257,7 @@ for (const { name: backendName, env, ignore } of backendsUnderTest) {
       ]);
       assert.equal(doc.id, plan);
       assert.equal(doc.kind, "interaction");
-      assert.equal(doc.date, "2024-03-01T00:00:00Z");
+      assert.equal(doc.date, "2024-03-01T00:00:00+00:00");
       const companyDoc = {
         id: acme,
         name: "Acme Trading Ltd",
@@ -725,15 +725,18 @@ for (const { name: backendName, env, ignore } of backendsUnderTest) {
         const companyDoc = async (id: string) =>
           (await call(app, "POST", "/v4/search/company", { token: user.token, body: { id } }))
             .body.results[0];
-        assert.equal((await companyDoc(acme)).latest_interaction_date, "2024-03-01T00:00:00Z");
-        assert.equal((await companyDoc(bolton)).latest_interaction_date, "2024-05-10T00:00:00Z");
+        assert.equal((await companyDoc(acme)).latest_interaction_date, "2024-03-01T00:00:00+00:00");
+        assert.equal(
+          (await companyDoc(bolton)).latest_interaction_date,
+          "2024-05-10T00:00:00+00:00",
+        );
         const later = await call(app, "PATCH", `/v4/interaction/${plan}`, {
           token: user.token,
           body: { date: "2024-06-01" },
         });
         assert.equal(later.status, 200, JSON.stringify(later.body));
         await settle();
-        assert.equal((await companyDoc(acme)).latest_interaction_date, "2024-06-01T00:00:00Z");
+        assert.equal((await companyDoc(acme)).latest_interaction_date, "2024-06-01T00:00:00+00:00");
         const found = await call(app, "POST", "/v4/search/company", {
           token: user.token,
           body: { latest_interaction_date_after: "2024-05-20" },
@@ -747,7 +750,10 @@ for (const { name: backendName, env, ignore } of backendsUnderTest) {
         assert.equal(moved.status, 200, JSON.stringify(moved.body));
         await settle();
         assert.equal((await companyDoc(acme)).latest_interaction_date, null);
-        assert.equal((await companyDoc(bolton)).latest_interaction_date, "2024-06-01T00:00:00Z");
+        assert.equal(
+          (await companyDoc(bolton)).latest_interaction_date,
+          "2024-06-01T00:00:00+00:00",
+        );
         await expect({ company: bolton }, ["Export plan for widgets", "Quarterly review"]);
       },
     );
