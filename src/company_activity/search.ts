@@ -29,7 +29,7 @@ import {
   text,
   trigramText,
 } from "../search/mapping.ts";
-import { adviserName, datetime, jsonObject, ref } from "../core/render.ts";
+import { adviserName, documentDatetime, jsonObject, ref } from "../core/render.ts";
 import { companyDocument } from "../company/search.ts";
 
 /** `{id, first_name, last_name, name}` of the adviser or contact (contact_or_adviser_dict). */
@@ -42,7 +42,7 @@ const personDocument = (db: Db, table: string, id: Fragment): Fragment =>
 const interactionDocument = (db: Db): Fragment =>
   jsonObject(db, [
     ["id", db`i.id`],
-    ["date", datetime(db, db`i.date`)],
+    ["date", documentDatetime(db, db`i.date`)],
     ["subject", db`i.subject`],
     ["kind", db`i.kind`],
     [
@@ -70,8 +70,8 @@ const interactionDocument = (db: Db): Fragment =>
 const referralDocument = (db: Db): Fragment =>
   jsonObject(db, [
     ["id", db`cr.id`],
-    ["completed_on", datetime(db, db`cr.completed_on`)],
-    ["created_on", datetime(db, db`cr.created_on`)],
+    ["completed_on", documentDatetime(db, db`cr.completed_on`)],
+    ["created_on", documentDatetime(db, db`cr.created_on`)],
     ["subject", db`cr.subject`],
     ["notes", db`cr.notes`],
     ["status", db`cr.status`],
@@ -84,7 +84,7 @@ async function activityDocuments(db: Db, wanted: string[]): Promise<SearchDocume
   const doc = jsonObject(db, [
     ["id", db`ca.id`],
     ["activity_source", db`ca.activity_source`],
-    ["date", datetime(db, db`ca.date`)],
+    ["date", documentDatetime(db, db`ca.date`)],
     ["company", companyDocument(db, db`ca.company_id`)],
     [
       "interaction",

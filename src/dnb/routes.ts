@@ -3,6 +3,7 @@
  * search and company creation, linking, change requests, investigations, family trees
  * and related companies. Input checks speak the original serializers' words.
  */
+import { fieldErrorsSchema } from "../http/contract.ts";
 import { createRoute, z } from "@hono/zod-openapi";
 import type { MiddlewareHandler } from "hono";
 import { bearer } from "../auth/authenticate.ts";
@@ -34,12 +35,8 @@ const jsonOnly: MiddlewareHandler<AppEnv> = async (c, next) => {
 };
 
 const detail = z.object({ detail: z.string() });
-const fieldErrors = z.record(z.string(), z.unknown()).openapi({
-  type: "object",
-  description: 'DRF field errors: {"field": ["message"]}',
-});
 const errors = {
-  400: jsonResponse("Invalid input or a D&B record Data Hub cannot use", fieldErrors),
+  400: jsonResponse("Invalid input or a D&B record Data Hub cannot use", fieldErrorsSchema),
   401: jsonResponse("Not authenticated", detail),
   403: jsonResponse("Missing permission", detail),
   502: jsonResponse("dnb-service failed, timed out or answered something unusable", detail),

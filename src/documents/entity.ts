@@ -26,6 +26,7 @@
  *   render: (sql) => evidenceJson(sql), columns: (input) => ({ comment: input.comment }),
  * });
  */
+import { fieldErrorsSchema } from "../http/contract.ts";
 import { createRoute, z } from "@hono/zod-openapi";
 import type { MiddlewareHandler } from "hono";
 import type { App, AppEnv } from "../http/context.ts";
@@ -61,7 +62,6 @@ export interface EntityDocumentRouteSpec<B extends z.ZodObject> {
 }
 
 const detail = z.object({ detail: z.string() });
-const fieldErrors = z.record(z.string(), z.unknown()).openapi({ type: "object" });
 
 /** The six routes (the original's list/create/retrieve/destroy, upload-callback, download). */
 export function entityDocumentRoutes<B extends z.ZodObject>(spec: EntityDocumentRouteSpec<B>) {
@@ -100,7 +100,7 @@ export function entityDocumentRoutes<B extends z.ZodObject>(spec: EntityDocument
           "The document with `signed_upload_url`",
           spec.schema.extend({ signed_upload_url: z.string() }),
         ),
-        400: jsonResponse("Invalid input", fieldErrors),
+        400: jsonResponse("Invalid input", fieldErrorsSchema),
         404: notFoundResponse,
       },
     }),

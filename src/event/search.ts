@@ -28,7 +28,7 @@ import {
   trigramText,
 } from "../search/mapping.ts";
 import type { Db } from "../db/pool.ts";
-import { adviserName, datetime, jsonObject, ref } from "../core/render.ts";
+import { adviserName, documentDatetime, jsonObject, ref } from "../core/render.ts";
 import type { Fragment } from "../db/fragments.ts";
 import { EVENT_M2M, type EventM2MField } from "./queries.ts";
 
@@ -50,13 +50,13 @@ async function eventDocuments(db: Db, wanted: string[]): Promise<SearchDocument[
     ["address_county", db`e.address_county`],
     ["address_postcode", db`e.address_postcode`],
     ["address_country", ref(db, "metadata_country", db`e.address_country_id`)],
-    ["created_on", datetime(db, db`e.created_on`)],
-    ["disabled_on", datetime(db, db`e.disabled_on`)],
+    ["created_on", documentDatetime(db, db`e.created_on`)],
+    ["disabled_on", documentDatetime(db, db`e.disabled_on`)],
     ["end_date", db`to_char(e.end_date, 'YYYY-MM-DD')`],
     ["event_type", ref(db, "event_eventtype", db`e.event_type_id`)],
     ["lead_team", ref(db, "metadata_team", db`e.lead_team_id`)],
     ["location_type", ref(db, "event_locationtype", db`e.location_type_id`)],
-    ["modified_on", datetime(db, db`e.modified_on`)],
+    ["modified_on", documentDatetime(db, db`e.modified_on`)],
     ["name", db`e.name`],
     ["notes", db`e.notes`],
     [

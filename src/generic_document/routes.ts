@@ -3,6 +3,7 @@
  * uploaded files related to a company, with CRUD permissions on
  * `documents.genericdocument` (upload-complete is an add, download a view).
  */
+import { fieldErrorsSchema } from "../http/contract.ts";
 import { createRoute, z } from "@hono/zod-openapi";
 import { bearer } from "../auth/authenticate.ts";
 import { crud } from "../auth/permissions.ts";
@@ -96,7 +97,6 @@ export const genericDocumentSchema = z.object({
 export type GenericDocumentJson = z.output<typeof genericDocumentSchema>;
 
 const detail = z.object({ detail: z.string() });
-const fieldErrors = z.record(z.string(), z.unknown()).openapi({ type: "object" });
 const notUploadable = jsonResponse(
   "Not an uploadable document",
   z.object({ error: z.literal("This action is only available for uploadable documents") }),
@@ -116,7 +116,7 @@ export const listGenericDocuments = createRoute({
   },
   responses: {
     200: jsonResponse("A page of documents", paginatedSchema(genericDocumentSchema)),
-    400: jsonResponse("A bad filter value", fieldErrors),
+    400: jsonResponse("A bad filter value", fieldErrorsSchema),
   },
 });
 
@@ -132,7 +132,7 @@ export const createGenericDocument = createRoute({
       "The document (uploadable ones with `signed_upload_url`, valid 3600 s)",
       genericDocumentSchema.extend({ signed_upload_url: z.string().optional() }),
     ),
-    400: jsonResponse("Invalid input", fieldErrors),
+    400: jsonResponse("Invalid input", fieldErrorsSchema),
   },
 });
 

@@ -2,6 +2,7 @@
  * Routes and Zod schemas of HCSAT feedback (`/v4/hcsat`): any signed-in adviser may
  * send the "was this useful" answer, then add detail to it.
  */
+import { fieldErrorsSchema } from "../http/contract.ts";
 import { createRoute, z } from "@hono/zod-openapi";
 import { bearer } from "../auth/authenticate.ts";
 import { idParam, jsonBody, jsonResponse } from "../http/schemas.ts";
@@ -61,7 +62,6 @@ export const feedbackSchema = z.object({
   modified_on: z.string(),
 });
 
-const fieldErrors = z.record(z.string(), z.array(z.string()));
 const detail = z.object({ detail: z.string() });
 
 export const createFeedback = createRoute({
@@ -73,7 +73,7 @@ export const createFeedback = createRoute({
   request: { body: jsonBody(createBody) },
   responses: {
     201: jsonResponse("The feedback", feedbackSchema),
-    400: jsonResponse("Invalid feedback", fieldErrors),
+    400: jsonResponse("Invalid feedback", fieldErrorsSchema),
     401: jsonResponse("Not signed in", detail),
   },
 });
@@ -87,7 +87,7 @@ export const updateFeedback = createRoute({
   request: { params: idParam, body: jsonBody(feedbackBody) },
   responses: {
     200: jsonResponse("The feedback", feedbackSchema),
-    400: jsonResponse("Invalid detail", fieldErrors),
+    400: jsonResponse("Invalid detail", fieldErrorsSchema),
     401: jsonResponse("Not signed in", detail),
     404: jsonResponse("No such feedback", detail),
   },

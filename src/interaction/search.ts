@@ -81,9 +81,9 @@ export const InteractionSearchResult = z.object({
     ancestors: z.array(z.object({
       id: z.guid(),
     })),
-  }),
+  }).nullable(),
   dit_participants: z.array(z.object({
-    team: IdName,
+    team: IdName.nullable(),
     adviser: NestedAdviser,
   })),
   investment_project: IdName.nullable(),

@@ -40,7 +40,7 @@ import {
 } from "../search/mapping.ts";
 import { Decimal } from "../search/csv.ts";
 import { hasPermission } from "../auth/caller.ts";
-import { adviserName, datetime, jsonObject } from "../core/render.ts";
+import { adviserName, documentDatetime, jsonObject } from "../core/render.ts";
 import { exportOrder, sectorDocument, sectorPath } from "../company/search.ts";
 import { M2M, type M2MField, projectCode, projectJson } from "./queries.ts";
 import { derivedFields, STAGES } from "./rules.ts";
@@ -98,7 +98,7 @@ async function projectDocuments(db: Db, wanted: string[]): Promise<SearchDocumen
     ["anonymous_description", col("anonymous_description")],
     ["archived", col("archived")],
     ["archived_by", personDoc(db, db`p.archived_by_id`, false)],
-    ["archived_on", datetime(db, db`p.archived_on`)],
+    ["archived_on", documentDatetime(db, db`p.archived_on`)],
     ["archived_reason", col("archived_reason")],
     [
       "associated_non_fdi_r_and_d_project",
@@ -125,7 +125,7 @@ async function projectDocuments(db: Db, wanted: string[]): Promise<SearchDocumen
       idNameOf("metadata_country", "country_investment_originates_from_id"),
     ],
     ["country_lost_to", idNameOf("metadata_country", "country_lost_to_id")],
-    ["created_on", datetime(db, db`p.created_on`)],
+    ["created_on", documentDatetime(db, db`p.created_on`)],
     ["created_by", personDoc(db, db`p.created_by_id`, true)],
     ["date_abandoned", dateOf(db, "date_abandoned")],
     ["date_lost", dateOf(db, "date_lost")],
@@ -155,7 +155,7 @@ async function projectDocuments(db: Db, wanted: string[]): Promise<SearchDocumen
     ["non_fdi_r_and_d_budget", col("non_fdi_r_and_d_budget")],
     ["number_new_jobs", col("number_new_jobs")],
     ["number_safeguarded_jobs", col("number_safeguarded_jobs")],
-    ["modified_on", datetime(db, db`p.modified_on`)],
+    ["modified_on", documentDatetime(db, db`p.modified_on`)],
     ["project_arrived_in_triage_on", dateOf(db, "project_arrived_in_triage_on")],
     ["project_code", projectCode(db, "p")],
     ["proposal_deadline", dateOf(db, "proposal_deadline")],
@@ -205,7 +205,7 @@ async function projectDocuments(db: Db, wanted: string[]): Promise<SearchDocumen
     ],
     [
       "latest_interaction",
-      db`(select jsonb_build_object('id', i.id, 'date', ${datetime(db, db`i.date`)},
+      db`(select jsonb_build_object('id', i.id, 'date', ${documentDatetime(db, db`i.date`)},
           'subject', i.subject) from interaction_interaction i
         where i.investment_project_id = p.id order by i.date desc, i.created_on desc limit 1)`,
     ],
