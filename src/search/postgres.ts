@@ -473,7 +473,12 @@ export class PostgresBackend implements SearchBackend {
   async prune(db: Db, app: SearchApp, since: Date) {
     await this.ensure(db, app);
     const layout = layoutOf(app);
-    await this.createIndexes(db, layout);
+    // After a first load the indexes are built here at once: give the build memory.
+    const build = async (tx: Db) => {
+      await tx`set local maintenance_work_mem = '256MB'`;
+      await this.createIndexes(tx, layout);
+    };
+    await ("savepoint" in db ? build(db) : (db as Sql).begin(build));
     const gone = await db<{ flags: string }[]>`
       delete from ${db(layout.table)} where indexed_on < ${since} returning flags`;
     const delta = new Map<string, number>();
