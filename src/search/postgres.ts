@@ -4,9 +4,9 @@
  * sort columns, and two word sets matched by word prefix through GIN: `words` (every
  * free-text field, plus the app's exact-match filter values as `#` tokens) and `names`
  * (the primary fields). A default page is an index walk; text and filters together are
- * one GIN lookup whose matches are exact, so totals are counted from the index without
- * visiting rows. The document itself is stored out of line (TOAST), so the rows an index
- * walk or a count visits stay small.
+ * one GIN lookup (a bitmap of the matches, no ranking). PostgreSQL still visits each
+ * match's row to count it, so the document itself is stored out of line (TOAST) to keep
+ * the rows an index walk or a count visits small.
  *
  * Ranking keeps the original's boosts as tiers: an exact name first, then documents
  * whose names hold every word, then those holding every word in any search field, then
