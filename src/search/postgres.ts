@@ -517,6 +517,15 @@ export class PostgresBackend implements SearchBackend {
     return n;
   }
 
+  /** The number of matches, counted up to TAKE_WHOLE + 1. */
+  private async countUpTo(db: Db, app: SearchApp, where: Fragment) {
+    const [{ n }] = await db<{ n: number }[]>`
+      select count(*)::int as n from (
+        select 1 from ${db(layoutOf(app).table)} d where ${where} limit ${TAKE_WHOLE + 1}
+      ) x`;
+    return n;
+  }
+
   async search(db: Db, query: EntityQuery): Promise<SearchResults> {
     const { app } = query;
     await this.ensure(db, app);
@@ -590,8 +599,9 @@ export class PostgresBackend implements SearchBackend {
     for (const [i, tier] of tiers.entries()) {
       if (out.length >= k) break;
       const want = k - out.length;
-      // The exact-name tier is a b-tree lookup: always small.
-      const count = i === 0 ? 0 : tier.count ?? await this.count(db, app, tier.where);
+      // The exact-name tier is a b-tree lookup: always small. Otherwise only whether the
+      // tier has more than TAKE_WHOLE matches matters, so counting stops there.
+      const count = i === 0 ? 0 : tier.count ?? await this.countUpTo(db, app, tier.where);
       if (!count && i > 0) continue;
       const rows = count <= TAKE_WHOLE
         ? await db<{ id: string }[]>`
