@@ -676,7 +676,12 @@ export class PostgresBackend implements SearchBackend {
         count = n;
         if (!query.limit || n <= query.offset) return;
         const k = query.offset + query.limit;
-        const visibleWhere = whereOf(db, visible, scoped.sql);
+        // Without a word to find, a negated token would make GIN read its whole index:
+        // the tiers led by the name key or `names` test archiving row by row instead.
+        const visibleWhere = whereOf(db, scoped.query, [
+          ...(archivedToken ? [db`not d.words @@ ${lexeme(archivedToken)}::tsquery`] : []),
+          ...scoped.sql,
+        ]);
         const ids = text?.query
           ? await this.ranked(db, app, [
             { where: db`d.name_key = ${text.exact} and ${visibleWhere}` },
