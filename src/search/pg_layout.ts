@@ -9,7 +9,7 @@
  * - every exact-match filter field (keywords, case-folded keywords, booleans) becomes
  *   tokens (`#<code>=<value>`, `#<code>?` for presence) stored as more lexemes of
  *   `words` (no word a user types starts with `#`), so text and filters are one GIN
- *   lookup whose matches are exact: counted from the index, no row visited; other
+ *   lookup for a page or a count; other
  *   filters (ranges, words, partial names) read the stored document;
  * - boolean filter fields are the "flags" whose combinations have maintained counts.
  *

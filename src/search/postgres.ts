@@ -4,9 +4,9 @@
  * sort columns, and two word sets matched by word prefix through GIN: `words` (every
  * free-text field, plus the app's exact-match filter values as `#` tokens) and `names`
  * (the primary fields). A default page is an index walk; text and filters together are
- * one GIN lookup whose matches are exact, so totals are counted from the index without
- * visiting rows. The document itself is stored out of line (TOAST), so the rows an index
- * walk or a count visits stay small.
+ * one GIN lookup (a bitmap of the matches, no ranking). PostgreSQL still visits each
+ * match's row to count it, so the document itself is stored out of line (TOAST) to keep
+ * the rows an index walk or a count visits small.
  *
  * Ranking keeps the original's boosts as tiers: an exact name first, then documents
  * whose names hold every word, then those holding every word in any search field, then
@@ -473,7 +473,12 @@ export class PostgresBackend implements SearchBackend {
   async prune(db: Db, app: SearchApp, since: Date) {
     await this.ensure(db, app);
     const layout = layoutOf(app);
-    await this.createIndexes(db, layout);
+    // After a first load the indexes are built here at once: give the build memory.
+    const build = async (tx: Db) => {
+      await tx`set local maintenance_work_mem = '256MB'`;
+      await this.createIndexes(tx, layout);
+    };
+    await ("savepoint" in db ? build(db) : (db as Sql).begin(build));
     const gone = await db<{ flags: string }[]>`
       delete from ${db(layout.table)} where indexed_on < ${since} returning flags`;
     const delta = new Map<string, number>();
@@ -509,6 +514,15 @@ export class PostgresBackend implements SearchBackend {
   private async count(db: Db, app: SearchApp, where: Fragment) {
     const [{ n }] = await db<{ n: number }[]>`
       select count(*)::int as n from ${db(layoutOf(app).table)} d where ${where}`;
+    return n;
+  }
+
+  /** The number of matches, counted up to TAKE_WHOLE + 1. */
+  private async countUpTo(db: Db, app: SearchApp, where: Fragment) {
+    const [{ n }] = await db<{ n: number }[]>`
+      select count(*)::int as n from (
+        select 1 from ${db(layoutOf(app).table)} d where ${where} limit ${TAKE_WHOLE + 1}
+      ) x`;
     return n;
   }
 
@@ -585,8 +599,9 @@ export class PostgresBackend implements SearchBackend {
     for (const [i, tier] of tiers.entries()) {
       if (out.length >= k) break;
       const want = k - out.length;
-      // The exact-name tier is a b-tree lookup: always small.
-      const count = i === 0 ? 0 : tier.count ?? await this.count(db, app, tier.where);
+      // The exact-name tier is a b-tree lookup: always small. Otherwise only whether the
+      // tier has more than TAKE_WHOLE matches matters, so counting stops there.
+      const count = i === 0 ? 0 : tier.count ?? await this.countUpTo(db, app, tier.where);
       if (!count && i > 0) continue;
       const rows = count <= TAKE_WHOLE
         ? await db<{ id: string }[]>`
@@ -661,7 +676,12 @@ export class PostgresBackend implements SearchBackend {
         count = n;
         if (!query.limit || n <= query.offset) return;
         const k = query.offset + query.limit;
-        const visibleWhere = whereOf(db, visible, scoped.sql);
+        // Without a word to find, a negated token would make GIN read its whole index:
+        // the tiers led by the name key or `names` test archiving row by row instead.
+        const visibleWhere = whereOf(db, scoped.query, [
+          ...(archivedToken ? [db`not d.words @@ ${lexeme(archivedToken)}::tsquery`] : []),
+          ...scoped.sql,
+        ]);
         const ids = text?.query
           ? await this.ranked(db, app, [
             { where: db`d.name_key = ${text.exact} and ${visibleWhere}` },
