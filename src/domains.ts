@@ -18,6 +18,7 @@ import { companyExportDomain } from "./company_export/domain.ts";
 import { interactionDomain } from "./interaction/domain.ts";
 import { taskDomain } from "./task/domain.ts";
 import { reminderDomain } from "./reminder/domain.ts";
+import { exportWinDomain } from "./export_win/domain.ts";
 
 export const domains: Domain[] = [
   healthDomain,
@@ -33,6 +34,7 @@ export const domains: Domain[] = [
   interactionDomain,
   taskDomain,
   reminderDomain,
+  exportWinDomain,
 ];
 
 export const registry = composeRegistry(domains);

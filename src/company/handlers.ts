@@ -414,9 +414,6 @@ export function registerCompanyRoutes(app: App) {
     return c.body(null, 204);
   });
 
-  app.openapi(routes.companyExportWins, () => {
-    throw notImplemented();
-  });
   app.openapi(routes.kingsAwards, () => {
     throw notImplemented();
   });
