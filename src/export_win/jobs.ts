@@ -1,5 +1,5 @@
 /**
- * Export win e-mails and the 02:00 automatic resend. Every e-mail is a
+ * Export win e-mails, the 02:00 automatic resend and the polls of the e-mails' delivery. Every e-mail is a
  * `notification_email` row written in the transaction that decided it and sent once
  * after the commit (src/notification/emails.ts); Notify's id goes back to the token (the
  * customer's link) or to the customer response (the lead officer's receipt).
@@ -9,8 +9,8 @@ import type { Db } from "../db/pool.ts";
 import type { AppDeps } from "../deps.ts";
 import type { PendingJobs } from "../jobs/after_commit.ts";
 import { transactionWithJobs } from "../jobs/after_commit.ts";
-import { defineJob } from "../jobs/definition.ts";
-import { queueEmail } from "../notification/emails.ts";
+import { defineJob, HALF_DAY_MS } from "../jobs/definition.ts";
+import { notifierFor, queueEmail } from "../notification/emails.ts";
 import { clientEmailPersonalisation, leadOfficerEmailPersonalisation } from "./rules.ts";
 import * as q from "./queries.ts";
 
@@ -96,14 +96,13 @@ export async function sendLeadOfficerReceipt(
 export const autoResendUnconfirmedWins = defineJob({
   name: "export_win.auto_resend_client_email",
   payload: z.object({}),
+  queue: "long-running",
   maxAttempts: 6,
   run: async (_payload, { deps }) => {
     const at = deps.now();
     const sent = await transactionWithJobs(deps, async (tx, jobs) => {
+      if (!await tryLock(tx, "auto_resend_client_email_from_unconfirmed_win")) return "locked";
       const responses = await q.responsesToResend(tx, at);
-      deps.log.info("auto_resend_client_email_from_unconfirmed_win attempting to resend", {
-        count: responses.length,
-      });
       let n = 0;
       for (const response of responses) {
         for (const contact of await q.winContacts(tx, response.win_id)) {
@@ -113,6 +112,73 @@ export const autoResendUnconfirmedWins = defineJob({
       }
       return n;
     });
-    deps.log.info("export win review links re-sent", { count: sent });
+    deps.log.info("auto_resend_client_email_from_unconfirmed_win", { review_links: sent });
   },
 });
+
+/** One run at a time across workers (the original's advisory_lock, wait=False). */
+async function tryLock(tx: Db, name: string): Promise<boolean> {
+  const [{ locked }] = await tx<{ locked: boolean }[]>`
+    select pg_try_advisory_xact_lock(hashtext(${name})) as locked`;
+  return locked;
+}
+
+const FOUR_DAYS_MS = 4 * 86_400_000;
+
+/**
+ * The original's update_notify_email_delivery_status_for_customer_response(_token): the
+ * distinct notification ids of the last four days still `unknown` or `sending` are looked
+ * up at Notify and their status written to every row with that id.
+ */
+function pollDeliveryStatus(
+  name: string,
+  table: "export_win_customerresponsetoken" | "export_win_customerresponse",
+) {
+  const [idColumn, statusColumn, sentColumn] = table === "export_win_customerresponse"
+    ? [
+      "lead_officer_email_notification_id",
+      "lead_officer_email_delivery_status",
+      "lead_officer_email_sent_on",
+    ]
+    : ["email_notification_id", "email_delivery_status", "created_on"];
+  return defineJob({
+    name: `export_win.${name}`,
+    payload: z.object({}),
+    queue: "long-running",
+    timeoutMs: HALF_DAY_MS,
+    run: async (_payload, { deps }) => {
+      const polled = await deps.sql.begin(async (tx) => {
+        if (!await tryLock(tx, name)) return "locked";
+        const since = new Date(deps.now().getTime() - FOUR_DAYS_MS);
+        const ids = await tx<{ id: string }[]>`
+          select distinct ${tx(idColumn)}::text as id from ${tx(table)}
+          where ${tx(statusColumn)} in ('unknown', 'sending') and ${tx(sentColumn)} >= ${since}
+            and ${tx(idColumn)} is not null
+          order by 1`;
+        const notifier = notifierFor(deps, "export_win");
+        for (const { id } of ids) {
+          const status = await notifier.status(id);
+          if (!status) continue;
+          await tx`update ${tx(table)} set ${tx(statusColumn)} = ${status}
+            where ${tx(idColumn)} = ${id}`;
+        }
+        return ids.length;
+      });
+      deps.log.info(
+        name,
+        typeof polled === "number" ? { notifications: polled } : {
+          skipped: polled,
+        },
+      );
+    },
+  });
+}
+
+export const updateTokenDeliveryStatus = pollDeliveryStatus(
+  "update_notify_email_delivery_status_for_customer_response_token",
+  "export_win_customerresponsetoken",
+);
+export const updateLeadOfficerDeliveryStatus = pollDeliveryStatus(
+  "update_notify_email_delivery_status_for_customer_response",
+  "export_win_customerresponse",
+);

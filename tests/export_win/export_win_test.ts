@@ -7,7 +7,12 @@
 import assert from "node:assert/strict";
 import { call, createAdviser, testApp } from "../helpers/app.ts";
 import { startNotifyStandIn } from "../helpers/notify.ts";
-import { autoResendUnconfirmedWins } from "../../src/export_win/jobs.ts";
+import * as routes from "../../src/export_win/routes.ts";
+import {
+  autoResendUnconfirmedWins,
+  updateLeadOfficerDeliveryStatus,
+  updateTokenDeliveryStatus,
+} from "../../src/export_win/jobs.ts";
 
 const CLIENT_TEMPLATE = "c0f3a1c2-0000-4000-8000-000000000001";
 const APPROVED_TEMPLATE = "c0f3a1c2-0000-4000-8000-000000000002";
@@ -20,6 +25,19 @@ const TEAM_TYPE = "a4839e09-e30e-492c-93b5-8ab2ef90b891";
 const HQ_TEAM = "8923e259-617d-4581-830f-43bfaa572936";
 const CANADA = "5daf72a6-5d95-e211-a939-e4115bead28a";
 const RATING = "471ce323-266f-4af5-bdd6-e38b30f78ce2";
+
+/** The body matches the route's declared response schema for that status. */
+function matchesSchema(
+  route: { responses: Record<number, { content: { "application/json": { schema: unknown } } }> },
+  status: number,
+  body: unknown,
+) {
+  const schema = route.responses[status].content["application/json"].schema as {
+    safeParse(v: unknown): { success: boolean; error?: unknown };
+  };
+  const result = schema.safeParse(body);
+  assert.ok(result.success, JSON.stringify(result.error));
+}
 
 Deno.test("export wins", async (t) => {
   const notify = startNotifyStandIn();
@@ -207,6 +225,7 @@ Deno.test("export wins", async (t) => {
     assert.equal(mine.status, 200);
     assert.equal(mine.body.count, 1);
     assert.deepEqual(mine.body.confirmed, { null: 1, true: 0, false: 0 });
+    matchesSchema(routes.listWins, 200, mine.body);
     const leads = await call(app, "GET", "/v4/export-win?confirmed=null", { token: lead.token });
     assert.equal(leads.body.count, 1);
     const none = await call(app, "GET", "/v4/export-win?confirmed=true", { token: ann.token });
@@ -220,6 +239,7 @@ Deno.test("export wins", async (t) => {
     const seen = await call(app, "GET", `/v4/export-win/${winId}`, { token: lead.token });
     assert.equal(seen.status, 200);
     assert.equal(seen.body.id, winId);
+    matchesSchema(routes.getWin, 200, seen.body);
   });
 
   await t.step("PATCH: replaces breakdowns, keeps the adviser; not by others", async () => {
@@ -258,6 +278,7 @@ Deno.test("export wins", async (t) => {
     });
     assert.equal(res.status, 200, res.text);
     assert.equal(res.body.count, 1);
+    matchesSchema(routes.companyWins, 200, res.body);
     const [win] = res.body.results;
     assert.equal(win.title, "Sand");
     assert.equal(win.country, "Canada");
@@ -290,6 +311,7 @@ Deno.test("export wins", async (t) => {
     });
     assert.equal(res.status, 200);
     assert.deepEqual(res.body, { message: "Email has successfully been re-sent" });
+    matchesSchema(routes.resendWin, 200, res.body);
     await ctx.deps.jobs.idle();
     assert.equal(notify.sent.length, 2);
     const tokens = await sql<{ expires_on: Date }[]>`
@@ -313,6 +335,7 @@ Deno.test("export wins", async (t) => {
       order by created_on desc limit 1`;
     const view = await call(app, "GET", `/v4/export-win/review/${live.id}`);
     assert.equal(view.status, 200, view.text);
+    matchesSchema(routes.getReview, 200, view.body);
     assert.equal(view.body.win.country.name, "Canada");
     assert.equal(view.body.company_contact.email, "cara@acme.test");
     assert.equal(view.body.agree_with_win, null);
@@ -324,6 +347,7 @@ Deno.test("export wins", async (t) => {
       body: { agree_with_win: true, our_support: { id: RATING }, comments: "Thanks" },
     });
     assert.equal(answer.status, 200, answer.text);
+    matchesSchema(routes.updateReview, 200, answer.body);
     assert.equal(answer.body.agree_with_win, true);
     assert.equal(answer.body.our_support.id, RATING);
     const [{ times_used }] = await sql`select times_used from export_win_customerresponsetoken
@@ -404,6 +428,23 @@ Deno.test("export wins", async (t) => {
     assert.equal(await run("2024-06-24T02:00:00Z"), before + 3);
     assert.equal(await run("2024-06-25T02:00:00Z"), before + 3, "a week apart");
     assert.equal(notify.sent.at(-1)!.template_id, CLIENT_TEMPLATE);
+  });
+
+  await t.step("delivery polls: e-mails of the last four days get Notify's status", async () => {
+    clock = new Date("2024-06-25T02:00:00Z");
+    await updateTokenDeliveryStatus.run({}, { deps: ctx.deps } as never);
+    const tokens = await sql<{ created_on: Date; email_delivery_status: string }[]>`
+      select created_on, email_delivery_status from export_win_customerresponsetoken
+      order by created_on`;
+    assert.deepEqual(
+      tokens.map((t) => t.email_delivery_status),
+      [...tokens.slice(0, -1).map(() => "unknown"), "delivered"],
+    );
+    clock = new Date("2024-06-03T02:00:00Z");
+    await updateLeadOfficerDeliveryStatus.run({}, { deps: ctx.deps } as never);
+    const [cr] = await sql`select lead_officer_email_delivery_status as s
+      from export_win_customerresponse where agree_with_win`;
+    assert.equal(cr.s, "delivered");
   });
 
   await ctx.close();
