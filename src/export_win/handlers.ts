@@ -274,6 +274,10 @@ export function registerExportWinRoutes(app: App) {
     return c.json(await publicResponse(db, token) as never, 200);
   });
 
+  for (const route of [routes.putReview, routes.deleteReview]) {
+    app.openapi(route, (c) => c.body(null, 404));
+  }
+
   app.openapi(routes.companyWins, async (c) => {
     const { id } = c.req.valid("param");
     const query = c.req.valid("query");

@@ -396,3 +396,16 @@ export const companyWins = createRoute({
   request: { params: idParam, query: listQuery },
   responses: { 200: jsonResponse("A page of wins", paginatedSchema(legacyWinSchema)) },
 });
+
+/** The original's review view answers PUT and DELETE with a bare 404. */
+const reviewNotFound = (method: "put" | "delete") =>
+  createRoute({
+    method,
+    path: "/v4/export-win/review/{token_pk}",
+    tags,
+    summary: "Not allowed: always a 404 without a body, as the original",
+    request: { params: tokenParam },
+    responses: { 404: { description: "Always" } },
+  });
+export const putReview = reviewNotFound("put");
+export const deleteReview = reviewNotFound("delete");

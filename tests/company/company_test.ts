@@ -585,7 +585,7 @@ Deno.test("v4 company", async (t) => {
     ]);
   });
 
-  await t.step("unimplemented routes answer 501 after their permission check", async () => {
+  await t.step("kings-awards answers 501, export-win checks its permission first", async () => {
     const kings = await call(app, "GET", `/v4/company/${companyId}/kings-awards`, { token });
     assert.equal(kings.status, 501);
     assert.deepEqual(kings.body, {

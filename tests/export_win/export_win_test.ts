@@ -328,6 +328,11 @@ Deno.test("export wins", async (t) => {
       order by created_on limit 1`;
     const expired = await call(app, "GET", `/v4/export-win/review/${old.id}`);
     assert.equal(expired.status, 404);
+    for (const method of ["PUT", "DELETE"]) {
+      const res = await call(app, method, `/v4/export-win/review/${old.id}`, { body: {} });
+      assert.equal(res.status, 404);
+      assert.equal(res.text, "");
+    }
   });
 
   await t.step("review: the customer answers once; the lead officer is told", async () => {
