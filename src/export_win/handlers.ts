@@ -18,7 +18,7 @@ import { enqueueAfterCommit, type PendingJobs } from "../jobs/after_commit.ts";
 import * as routes from "./routes.ts";
 import type { CustomerResponseInput, WinInput } from "./routes.ts";
 import * as q from "./queries.ts";
-import { winValidationErrors } from "./rules.ts";
+import { contributingAdvisers, winValidationErrors } from "./rules.ts";
 import { sendLeadOfficerReceipt, sendReviewLink } from "./jobs.ts";
 
 type Win = typeof routes.winSchema._output;
@@ -94,8 +94,7 @@ async function writeChildren(db: Db, id: string, input: WinInput, at: Date, by: 
   if (input.breakdowns !== undefined) {
     await q.replaceBreakdowns(db, id, input.breakdowns, at, by);
   }
-  const advisers = input.advisers?.length ? input.advisers : input.contributing_advisers ??
-    input.advisers;
+  const advisers = contributingAdvisers(input);
   if (advisers !== undefined) await q.replaceWinAdvisers(db, id, advisers, at, by);
   for (const field of ["company_contacts", "type_of_support", "associated_programme"] as const) {
     const ids = input[field];

@@ -26,13 +26,21 @@ export const rejectMarkup: MiddlewareHandler<AppEnv> = async (c, next) => {
 };
 
 /**
+ * The contributing advisers a body sets: `advisers` and `contributing_advisers` write the
+ * same relation (the second is the first's new name), and the newer name wins when both
+ * are sent, as the original's two fields with one source.
+ */
+export function contributingAdvisers(input: WinInput) {
+  return input.contributing_advisers ?? input.advisers;
+}
+
+/**
  * WinSerializer's validators, all run, their messages collected as DRF does. They see
  * only the fields sent (a PATCH without the confirmations fails, as the original).
  */
 export function winValidationErrors(input: WinInput): string[] {
   const errors: string[] = [];
-  const contributing =
-    (input.contributing_advisers?.length ? input.contributing_advisers : input.advisers) ?? [];
+  const contributing = contributingAdvisers(input) ?? [];
   const adviserIds = contributing.map((a) => a.adviser);
   const teamMembers = input.team_members ?? [];
   if (adviserIds.length > new Set(adviserIds).size) {

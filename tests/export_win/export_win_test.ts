@@ -452,6 +452,26 @@ Deno.test("export wins", async (t) => {
     assert.equal(cr.s, "delivered");
   });
 
+  await t.step("the legacy `advisers` name sets the contributing advisers too", async () => {
+    const res = await call(app, "POST", "/v4/export-win", {
+      token: ann.token,
+      body: body({
+        advisers: [
+          { adviser: { id: other.id }, team_type: { id: TEAM_TYPE }, hq_team: { id: HQ_TEAM } },
+        ],
+        team_members: [{ id: helper.id }],
+      }),
+    });
+    assert.equal(res.status, 201, res.text);
+    assert.deepEqual(
+      res.body.contributing_advisers.map((a: { adviser: { id: string } }) => a.adviser.id),
+      [other.id],
+    );
+    assert.deepEqual(res.body.team_members.map((a: { id: string }) => a.id), [helper.id]);
+    const seen = await call(app, "GET", "/v4/export-win", { token: helper.token });
+    assert.ok(seen.body.results.some((w: { id: string }) => w.id === res.body.id));
+  });
+
   await ctx.close();
   await notify.close();
 });
