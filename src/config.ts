@@ -145,6 +145,11 @@ const schema = z
     DNB_MAX_COMPANIES_IN_TREE_COUNT: int(1000, 0),
     ENABLE_DAILY_HIERARCHY_ROLLOUT: bool(false),
     DAILY_HIERARCHY_ROLLOUT_LIMIT: int(10, 0),
+    /** The Notify key of export win e-mails (the original's export_win service). */
+    EXPORT_WIN_NOTIFICATION_API_KEY: optionalText,
+    EXPORT_WIN_CLIENT_RECEIPT_TEMPLATE_ID: optionalText,
+    EXPORT_WIN_LEAD_OFFICER_APPROVED_TEMPLATE_ID: optionalText,
+    EXPORT_WIN_LEAD_OFFICER_REJECTED_TEMPLATE_ID: optionalText,
     WORKER_SHORT_CONCURRENCY: int(4, 1, 256),
     WORKER_LONG_CONCURRENCY: int(1, 1, 256),
     /** Seconds a stopping worker lets running jobs finish before requeueing them. */

@@ -30,6 +30,7 @@ import { investmentDomain } from "./investment/domain.ts";
 import { propositionDomain } from "./proposition/domain.ts";
 import { largeCapitalDomain } from "./large_capital/domain.ts";
 import { investmentLeadDomain } from "./investment_lead/domain.ts";
+import { exportWinDomain } from "./export_win/domain.ts";
 
 export const domains: Domain[] = [
   healthDomain,
@@ -57,6 +58,7 @@ export const domains: Domain[] = [
   propositionDomain,
   largeCapitalDomain,
   investmentLeadDomain,
+  exportWinDomain,
 ];
 
 export const registry = composeRegistry(domains);

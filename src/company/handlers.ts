@@ -207,7 +207,6 @@ export function registerCompanyRoutes(app: App) {
   app.openapi(routes.oneListGroupCoreTeam, oneListGroupCoreTeam);
   app.openapi(routes.updateOneListCoreTeam, updateOneListCoreTeam);
   app.openapi(routes.updateExportDetail, updateExportDetail);
-  app.openapi(routes.companyExportWins, notBuiltYet);
   app.openapi(routes.kingsAwards, kingsAwards);
   app.openapi(routes.publicCompany, publicCompany);
 }

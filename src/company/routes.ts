@@ -442,16 +442,6 @@ export const updateExportDetail = createRoute({
 
 const unimplemented = { 501: jsonResponse("Not implemented in this re-build", detailSchema) };
 
-export const companyExportWins = createRoute({
-  method: "get",
-  path: "/v4/company/{id}/export-win",
-  tags,
-  summary: "Export wins from the legacy service (not implemented)",
-  middleware: [bearer, requireAll("company.view_export_win")],
-  request: { params: idParam },
-  responses: unimplemented,
-});
-
 export const KINGS_AWARD_CATEGORIES = [
   "International Trade (Export)",
   "Innovation (Technology)",

@@ -15,10 +15,11 @@ import { defineJob } from "../jobs/definition.ts";
 import { createNotifier } from "../notify/client.ts";
 
 /** The original's Notify services whose keys this API holds. */
-export type NotifyService = "investment";
+export type NotifyService = "investment" | "export_win";
 
 function apiKeyOf(config: Config, service: string): string | undefined {
   if (service === "investment") return config.INVESTMENT_NOTIFICATION_API_KEY;
+  if (service === "export_win") return config.EXPORT_WIN_NOTIFICATION_API_KEY;
   throw new Error(`unknown Notify service "${service}"`);
 }
 
@@ -43,6 +44,18 @@ export function notifierFor(deps: AppDeps, service: NotifyService) {
 }
 
 const REMINDER_TABLE = /^reminder_[a-z]+reminder$/;
+
+/**
+ * Other rows an e-mail's Notify id is written back to (export wins: the customer's
+ * review token, and the customer response for the lead officer's e-mail), by table.
+ */
+const WRITE_BACK: Record<string, { id: string; sentOn?: string }> = {
+  export_win_customerresponsetoken: { id: "email_notification_id" },
+  export_win_customerresponse: {
+    id: "lead_officer_email_notification_id",
+    sentOn: "lead_officer_email_sent_on",
+  },
+};
 
 export const sendNotificationEmail = defineJob({
   name: "notification.send_email",
@@ -74,7 +87,15 @@ export const sendNotificationEmail = defineJob({
       const at = deps.now();
       await tx`update notification_email set sent_on = ${at}, notification_id = ${notificationId}
         where id = ${id}`;
-      if (notificationId && email.reminder_table && email.reminder_ids.length) {
+      const writeBack = email.reminder_table ? WRITE_BACK[email.reminder_table] : undefined;
+      if (notificationId && writeBack && email.reminder_ids.length) {
+        await tx`update ${tx(email.reminder_table!)} set ${
+          tx({
+            [writeBack.id]: notificationId,
+            ...(writeBack.sentOn ? { [writeBack.sentOn]: at } : {}),
+          })
+        } where id = any(${email.reminder_ids}::uuid[])`;
+      } else if (notificationId && email.reminder_table && email.reminder_ids.length) {
         if (!REMINDER_TABLE.test(email.reminder_table)) {
           throw new Error(`not a reminder table: ${email.reminder_table}`);
         }
