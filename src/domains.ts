@@ -16,6 +16,7 @@ import { companyListDomain } from "./company_list/domain.ts";
 import { objectiveDomain } from "./objective/domain.ts";
 import { companyExportDomain } from "./company_export/domain.ts";
 import { interactionDomain } from "./interaction/domain.ts";
+import { omisDomain } from "./omis/domain.ts";
 
 export const domains: Domain[] = [
   healthDomain,
@@ -29,6 +30,7 @@ export const domains: Domain[] = [
   objectiveDomain,
   companyExportDomain,
   interactionDomain,
+  omisDomain,
 ];
 
 export const registry = composeRegistry(domains);

@@ -1,0 +1,59 @@
+/** OMIS order handlers: parse, load and lock, write through writes.ts, respond. */
+import { writeMeta } from "../http/write_meta.ts";
+import type { App, Handler } from "../http/context.ts";
+import type { Db } from "../db/pool.ts";
+import { notFound } from "../http/errors.ts";
+import * as routes from "./routes.ts";
+import * as q from "./queries.ts";
+import * as writes from "./writes.ts";
+
+async function loadOrder(db: Db, id: string) {
+  const order = await q.findOrder(db, id);
+  if (!order) throw notFound("Order");
+  return order;
+}
+
+async function lockOrder(db: Db, id: string) {
+  const stored = await q.lockOrder(db, id);
+  if (!stored) throw notFound("Order");
+  return stored;
+}
+
+export const createOrder: Handler<typeof routes.createOrder> = async (c) => {
+  const db = c.var.db;
+  const id = await writes.createOrder(db, c.req.valid("json"), writeMeta(c));
+  return c.json(await loadOrder(db, id), 201);
+};
+
+export const getOrder: Handler<typeof routes.getOrder> = async (c) => {
+  return c.json(await loadOrder(c.var.db, c.req.valid("param").id), 200);
+};
+
+export const updateOrder: Handler<typeof routes.updateOrder> = async (c) => {
+  const db = c.var.db;
+  const stored = await lockOrder(db, c.req.valid("param").id);
+  await writes.updateOrder(db, stored, c.req.valid("json"), writeMeta(c));
+  return c.json(await loadOrder(db, stored.id), 200);
+};
+
+export const cancelOrder: Handler<typeof routes.cancelOrder> = async (c) => {
+  const db = c.var.db;
+  const stored = await lockOrder(db, c.req.valid("param").id);
+  await writes.cancelOrder(db, stored, c.req.valid("json").cancellation_reason, writeMeta(c));
+  return c.json(await loadOrder(db, stored.id), 200);
+};
+
+export const completeOrder: Handler<typeof routes.completeOrder> = async (c) => {
+  const db = c.var.db;
+  const stored = await lockOrder(db, c.req.valid("param").id);
+  await writes.completeOrder(db, stored, writeMeta(c));
+  return c.json(await loadOrder(db, stored.id), 200);
+};
+
+export function registerOmisRoutes(app: App) {
+  app.openapi(routes.createOrder, createOrder);
+  app.openapi(routes.getOrder, getOrder);
+  app.openapi(routes.updateOrder, updateOrder);
+  app.openapi(routes.completeOrder, completeOrder);
+  app.openapi(routes.cancelOrder, cancelOrder);
+}
