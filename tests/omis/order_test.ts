@@ -215,7 +215,39 @@ Deno.test("OMIS orders", async (t) => {
     });
     const versions = await sql`select 1 from reversion_version where object_id = ${id}`;
     assert.equal(versions.length, 3);
+    const bad = await patch({ contact: "00000000-0000-0000-0000-000000000000" });
+    assert.deepEqual(bad.body, {
+      contact: ['Invalid pk "00000000-0000-0000-0000-000000000000" - object does not exist.'],
+    });
   });
+
+  await t.step(
+    "PATCH: read-only fields are ignored; service types judged at creation",
+    async () => {
+      const res = await patch({
+        status: "complete",
+        reference: "XXX",
+        net_cost: 999,
+        product_info: "x",
+        billing_company_name: "New Corp",
+      });
+      assert.equal(res.status, 200);
+      assert.equal(res.body.status, "draft");
+      assert.match(res.body.reference, REFERENCE_RE);
+      assert.equal(res.body.net_cost, 0);
+      assert.equal(res.body.product_info, "");
+      assert.equal(res.body.billing_company_name, "");
+      // Created in 2024, after "Event group" was disabled; an order created earlier may use it.
+      assert.deepEqual((await patch({ service_types: [EVENT_GROUP] })).body, {
+        service_types: ['"Event group" disabled.'],
+      });
+      await sql`update order_order set created_on = '2017-01-01Z' where id = ${id}`;
+      const old = await patch({ service_types: [EVENT_GROUP] });
+      assert.equal(old.status, 200);
+      assert.deepEqual(old.body.service_types, [{ id: EVENT_GROUP, name: "Event group" }]);
+      await patch({ service_types: [] });
+    },
+  );
 
   await t.step("PATCH by status: only the contact once paid, nothing once complete", async () => {
     await sql`update order_order set status = 'paid' where id = ${id}`;
