@@ -50,10 +50,33 @@ export const completeOrder: Handler<typeof routes.completeOrder> = async (c) => 
   return c.json(await loadOrder(db, stored.id), 200);
 };
 
+/** The order of a nested route (`order_pk`): a plain 404, as the original's Http404. */
+async function lockParentOrder(db: Db, id: string) {
+  const stored = await q.lockOrder(db, id);
+  if (!stored) throw notFound();
+  return stored;
+}
+
+export const getSubscribers: Handler<typeof routes.getSubscribers> = async (c) => {
+  const db = c.var.db;
+  const { order_pk } = c.req.valid("param");
+  if (!await q.findOrder(db, order_pk)) throw notFound();
+  return c.json(await q.listSubscribers(db, order_pk), 200);
+};
+
+export const replaceSubscribers: Handler<typeof routes.replaceSubscribers> = async (c) => {
+  const db = c.var.db;
+  const stored = await lockParentOrder(db, c.req.valid("param").order_pk);
+  await writes.replaceSubscribers(db, stored, c.req.valid("json"), writeMeta(c));
+  return c.json(await q.listSubscribers(db, stored.id), 200);
+};
+
 export function registerOmisRoutes(app: App) {
   app.openapi(routes.createOrder, createOrder);
   app.openapi(routes.getOrder, getOrder);
   app.openapi(routes.updateOrder, updateOrder);
   app.openapi(routes.completeOrder, completeOrder);
   app.openapi(routes.cancelOrder, cancelOrder);
+  app.openapi(routes.getSubscribers, getSubscribers);
+  app.openapi(routes.replaceSubscribers, replaceSubscribers);
 }

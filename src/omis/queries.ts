@@ -2,9 +2,9 @@
 import type { Db } from "../db/pool.ts";
 import { insertRow, updateRow } from "../db/rows.ts";
 import type { Fragment } from "../db/fragments.ts";
-import { adviser, datetime, jsonObject, ref } from "../core/render.ts";
+import { adviser, adviserName, datetime, jsonObject, ref } from "../core/render.ts";
 import { adviserRef, type VersionedEntity } from "../core/versions.ts";
-import type { OrderJson } from "./routes.ts";
+import type { OrderJson, SubscriberJson } from "./routes.ts";
 import type { OrderStatus } from "./rules.ts";
 
 /** Orders are versioned, as the original registers Order with reversion. */
@@ -181,4 +181,49 @@ export async function setServiceTypes(db: Db, orderId: string, ids: string[]) {
   await db`
     insert into order_order_service_types (order_id, servicetype_id)
     select ${orderId}, unnest(${ids}::uuid[])`;
+}
+
+/** The order's subscribed advisers, oldest subscription first (SubscribedAdviserSerializer). */
+export async function listSubscribers(db: Db, orderId: string): Promise<SubscriberJson[]> {
+  const rows = await db<{ adviser: SubscriberJson }[]>`
+    select jsonb_build_object('id', a.id, 'first_name', a.first_name, 'last_name', a.last_name,
+      'name', ${adviserName(db, "a")},
+      'dit_team', (select jsonb_build_object('id', t.id, 'name', t.name,
+          'uk_region', ${ref(db, "metadata_ukregion", db`t.uk_region_id`)})
+        from metadata_team t where t.id = a.dit_team_id)) as adviser
+    from order_ordersubscriber s join company_advisor a on a.id = s.adviser_id
+    where s.order_id = ${orderId}
+    order by s.created_on, s.id`;
+  return rows.map((r) => r.adviser);
+}
+
+/** The ids among `ids` that are advisers. */
+export async function existingAdvisers(db: Db, ids: string[]): Promise<Set<string>> {
+  const rows = await db<{ id: string }[]>`
+    select id::text from company_advisor where id = any(${ids}::uuid[])`;
+  return new Set(rows.map((r) => r.id));
+}
+
+/**
+ * Keeps the subscribers still listed, removes the others, adds the new ones (a microsecond
+ * apart, in the list's order, as the original creates them one by one).
+ */
+export async function replaceSubscribers(
+  db: Db,
+  orderId: string,
+  adviserIds: string[],
+  by: string | null,
+  at: Date,
+) {
+  await db`
+    delete from order_ordersubscriber
+    where order_id = ${orderId} and not (adviser_id = any(${adviserIds}::uuid[]))`;
+  await db`
+    insert into order_ordersubscriber
+      (order_id, adviser_id, created_on, modified_on, created_by_id, modified_by_id)
+    select ${orderId}, a.id, ${at}::timestamptz + (a.n - 1) * interval '1 microsecond',
+      ${at}::timestamptz + (a.n - 1) * interval '1 microsecond', ${by}, ${by}
+    from unnest(${adviserIds}::uuid[]) with ordinality as a(id, n)
+    order by a.n
+    on conflict (order_id, adviser_id) do nothing`;
 }

@@ -164,3 +164,48 @@ export const cancelOrder = createRoute({
   request: { params: idParam, body: jsonBody(cancelOrderBody) },
   responses: { 200: jsonResponse("The order", orderSchema) },
 });
+
+const orderPkParam = z.object({
+  order_pk: z.guid().openapi({ param: { name: "order_pk", in: "path" } }),
+});
+const subscriberMiddleware = [bearer, crud("order.ordersubscriber")];
+
+/** SubscribedAdviserSerializer's output. */
+export const subscriberSchema = z.object({
+  id: z.string(),
+  first_name: z.string(),
+  last_name: z.string(),
+  name: z.string(),
+  dit_team: z.object({ id: z.string(), name: z.string(), uk_region: namedRef.nullable() })
+    .nullable(),
+});
+export type SubscriberJson = z.infer<typeof subscriberSchema>;
+
+/**
+ * `[{"id": "<adviser uuid>"}, …]`, checked in writes.ts so errors come back as DRF's
+ * list serializer reports them (one object per item).
+ */
+export const subscriberListBody = z.unknown().openapi({
+  type: "array",
+  items: { type: "object", properties: { id: { type: "string", format: "uuid" } } },
+});
+
+export const getSubscribers = createRoute({
+  method: "get",
+  path: "/v3/omis/order/{order_pk}/subscriber-list",
+  tags,
+  summary: "Advisers subscribed to an order",
+  middleware: subscriberMiddleware,
+  request: { params: orderPkParam },
+  responses: { 200: jsonResponse("The subscribed advisers", z.array(subscriberSchema)) },
+});
+
+export const replaceSubscribers = createRoute({
+  method: "put",
+  path: "/v3/omis/order/{order_pk}/subscriber-list",
+  tags,
+  summary: "Replace the advisers subscribed to an order",
+  middleware: subscriberMiddleware,
+  request: { params: orderPkParam, body: jsonBody(subscriberListBody) },
+  responses: { 200: jsonResponse("The subscribed advisers", z.array(subscriberSchema)) },
+});

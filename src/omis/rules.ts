@@ -69,6 +69,7 @@ export const messages = {
   required: "This field is required.",
   wrongStatus: (status: OrderStatus) =>
     `The action cannot be performed in the current status ${STATUS_LABELS[status]}.`,
+  notAnAdviser: (id: string) => `${id} is not a valid adviser`,
   actualTimeMissing: "You must set the actual time for all assignees to complete this order.",
 };
 

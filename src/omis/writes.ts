@@ -5,7 +5,9 @@
  * its stamps, and the recorded version and change-feed rows.
  */
 import type { Db } from "../db/pool.ts";
-import { type FieldErrors, mergeErrors, ValidationError } from "../http/errors.ts";
+import { ApiError, type FieldErrors, mergeErrors, ValidationError } from "../http/errors.ts";
+import { DRF_MESSAGES, isUuid } from "../http/drf.ts";
+import { canonicalUuid } from "../http/schemas.ts";
 import { missingReferences, referencesOf } from "../core/references.ts";
 import {
   creationStamps,
@@ -23,6 +25,7 @@ import {
   generatePublicToken,
   generateReference,
   messages,
+  type OrderStatus,
   readonlyFieldError,
 } from "./rules.ts";
 
@@ -170,4 +173,73 @@ export async function completeOrder(db: Db, stored: q.OrderRow, meta: WriteMeta)
     ...modificationStamps(meta),
   });
   await recordWrite(db, q.orderEntity, stored.id, meta);
+}
+
+/** Statuses in which subscribers (and assignees) can change. */
+const SUBSCRIBABLE: readonly OrderStatus[] = [
+  "draft",
+  "quote_awaiting_acceptance",
+  "quote_accepted",
+  "paid",
+];
+
+function pythonType(value: unknown): string {
+  if (value === null) return "NoneType";
+  if (Array.isArray(value)) return "list";
+  return ({ string: "str", number: "int", boolean: "bool", object: "dict" } as Record<
+    string,
+    string
+  >)[
+    typeof value
+  ] ?? typeof value;
+}
+
+/**
+ * Replaces the order's subscribers with the advisers listed (SubscribedAdviserListSerializer):
+ * item errors first (a 400 listing one object per item), then the order's status (409).
+ */
+export async function replaceSubscribers(
+  db: Db,
+  stored: q.OrderRow,
+  body: unknown,
+  meta: WriteMeta,
+) {
+  if (!Array.isArray(body)) {
+    throw new ApiError(400, {
+      non_field_errors: [`Expected a list of items but got type "${pythonType(body)}".`],
+    });
+  }
+  const ids: (string | null)[] = [];
+  const itemErrors: FieldErrors[] = body.map((item): FieldErrors => {
+    if (typeof item !== "object" || item === null || Array.isArray(item)) {
+      ids.push(null);
+      return {
+        non_field_errors: [`Invalid data. Expected a dictionary, but got ${pythonType(item)}.`],
+      };
+    }
+    const id = (item as Record<string, unknown>).id;
+    if (id === undefined) {
+      ids.push(null);
+      return { id: [DRF_MESSAGES.required] };
+    }
+    if (id === null) {
+      ids.push(null);
+      return { id: [DRF_MESSAGES.notNull] };
+    }
+    if (typeof id !== "string" || !isUuid(id)) {
+      ids.push(null);
+      return { id: [DRF_MESSAGES.invalidUuid] };
+    }
+    ids.push(canonicalUuid(id));
+    return {};
+  });
+  const known = await q.existingAdvisers(db, ids.filter((id): id is string => id !== null));
+  ids.forEach((id, i) => {
+    if (id && !known.has(id)) itemErrors[i] = { id: [messages.notAnAdviser(id)] };
+  });
+  if (itemErrors.some((errors) => Object.keys(errors).length)) {
+    throw new ApiError(400, itemErrors);
+  }
+  checkStatus(stored.status, SUBSCRIBABLE);
+  await q.replaceSubscribers(db, stored.id, [...new Set(ids as string[])], meta.userId, meta.at);
 }
