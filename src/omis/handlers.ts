@@ -6,6 +6,7 @@ import { notFound } from "../http/errors.ts";
 import * as routes from "./routes.ts";
 import * as q from "./queries.ts";
 import * as writes from "./writes.ts";
+import { patchAssignees as writeAssignees } from "./assignees.ts";
 
 async function loadOrder(db: Db, id: string) {
   const order = await q.findOrder(db, id);
@@ -71,6 +72,21 @@ export const replaceSubscribers: Handler<typeof routes.replaceSubscribers> = asy
   return c.json(await q.listSubscribers(db, stored.id), 200);
 };
 
+export const getAssignees: Handler<typeof routes.getAssignees> = async (c) => {
+  const db = c.var.db;
+  const { order_pk } = c.req.valid("param");
+  if (!await q.findOrder(db, order_pk)) throw notFound();
+  return c.json(await q.listAssignees(db, order_pk), 200);
+};
+
+export const patchAssignees: Handler<typeof routes.patchAssignees> = async (c) => {
+  const db = c.var.db;
+  const stored = await lockParentOrder(db, c.req.valid("param").order_pk);
+  const forceDelete = (c.req.valid("query")["force-delete"] ?? "0").trim() === "1";
+  await writeAssignees(db, stored, c.req.valid("json"), forceDelete, writeMeta(c));
+  return c.json(await q.listAssignees(db, stored.id), 200);
+};
+
 export function registerOmisRoutes(app: App) {
   app.openapi(routes.createOrder, createOrder);
   app.openapi(routes.getOrder, getOrder);
@@ -79,4 +95,6 @@ export function registerOmisRoutes(app: App) {
   app.openapi(routes.cancelOrder, cancelOrder);
   app.openapi(routes.getSubscribers, getSubscribers);
   app.openapi(routes.replaceSubscribers, replaceSubscribers);
+  app.openapi(routes.getAssignees, getAssignees);
+  app.openapi(routes.patchAssignees, patchAssignees);
 }

@@ -4,7 +4,7 @@ import { insertRow, updateRow } from "../db/rows.ts";
 import type { Fragment } from "../db/fragments.ts";
 import { adviser, adviserName, datetime, jsonObject, ref } from "../core/render.ts";
 import { adviserRef, type VersionedEntity } from "../core/versions.ts";
-import type { OrderJson, SubscriberJson } from "./routes.ts";
+import type { AssigneeJson, OrderJson, SubscriberJson } from "./routes.ts";
 import type { OrderStatus } from "./rules.ts";
 
 /** Orders are versioned, as the original registers Order with reversion. */
@@ -226,4 +226,73 @@ export async function replaceSubscribers(
     from unnest(${adviserIds}::uuid[]) with ordinality as a(id, n)
     order by a.n
     on conflict (order_id, adviser_id) do nothing`;
+}
+
+/** The stored assignees of an order, for the assignee list's write. */
+export interface AssigneeRow {
+  id: string;
+  adviser_id: string;
+  estimated_time: number;
+  actual_time: number | null;
+  is_lead: boolean;
+}
+
+export function listAssigneeRows(db: Db, orderId: string): Promise<AssigneeRow[]> {
+  return db<AssigneeRow[]>`
+    select id::text, adviser_id::text, estimated_time, actual_time, is_lead
+    from order_orderassignee where order_id = ${orderId} order by created_on, id`;
+}
+
+/** OrderAssigneeSerializer's output, oldest assignment first. */
+export async function listAssignees(db: Db, orderId: string): Promise<AssigneeJson[]> {
+  const rows = await db<{ assignee: AssigneeJson }[]>`
+    select jsonb_build_object('adviser', ${adviser(db, db`oa.adviser_id`)},
+      'estimated_time', oa.estimated_time, 'actual_time', oa.actual_time,
+      'is_lead', oa.is_lead) as assignee
+    from order_orderassignee oa where oa.order_id = ${orderId}
+    order by oa.created_on, oa.id`;
+  return rows.map((r) => r.assignee);
+}
+
+/**
+ * Adds an assignee with the adviser's team and that team's country (kept if the adviser
+ * later moves); `offset` microseconds keep a batch in the list's order.
+ */
+export async function insertAssignee(
+  db: Db,
+  orderId: string,
+  item: {
+    adviser: string;
+    estimated_time?: number;
+    actual_time?: number | null;
+    is_lead?: boolean;
+  },
+  by: string | null,
+  at: Date,
+  offset: number,
+) {
+  await db`
+    insert into order_orderassignee (order_id, adviser_id, team_id, country_id, estimated_time,
+      actual_time, is_lead, created_on, modified_on, created_by_id, modified_by_id)
+    select ${orderId}, a.id, a.dit_team_id, t.country_id, ${item.estimated_time ?? 0},
+      ${item.actual_time ?? null}, ${item.is_lead ?? false},
+      ${at}::timestamptz + ${offset} * interval '1 microsecond',
+      ${at}::timestamptz + ${offset} * interval '1 microsecond', ${by}, ${by}
+    from company_advisor a left join metadata_team t on t.id = a.dit_team_id
+    where a.id = ${item.adviser}`;
+}
+
+export function updateAssignee(db: Db, id: string, columns: OrderColumns): Promise<void> {
+  return updateRow(db, "order_orderassignee", id, columns);
+}
+
+export async function deleteAssignee(db: Db, id: string) {
+  await db`delete from order_orderassignee where id = ${id}`;
+}
+
+/** Whether some assignee of the order has no actual time (it cannot be completed). */
+export async function assigneeWithoutActualTime(db: Db, orderId: string): Promise<boolean> {
+  const rows = await db`
+    select 1 from order_orderassignee where order_id = ${orderId} and actual_time is null limit 1`;
+  return rows.length > 0;
 }

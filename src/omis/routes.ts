@@ -209,3 +209,52 @@ export const replaceSubscribers = createRoute({
   request: { params: orderPkParam, body: jsonBody(subscriberListBody) },
   responses: { 200: jsonResponse("The subscribed advisers", z.array(subscriberSchema)) },
 });
+
+const assigneeMiddleware = [bearer, crud("order.orderassignee")];
+
+/** OrderAssigneeSerializer's output. */
+export const assigneeSchema = z.object({
+  adviser: adviserRef,
+  estimated_time: z.number().int(),
+  actual_time: z.number().int().nullable(),
+  is_lead: z.boolean(),
+});
+export type AssigneeJson = z.infer<typeof assigneeSchema>;
+
+/** `[{"adviser": {"id": …}, "estimated_time", "actual_time", "is_lead"}, …]`, checked in assignees.ts. */
+export const assigneeListBody = z.unknown().openapi({
+  type: "array",
+  items: {
+    type: "object",
+    properties: {
+      adviser: { type: "object", properties: { id: { type: "string", format: "uuid" } } },
+      estimated_time: { type: "integer" },
+      actual_time: { type: "integer", nullable: true },
+      is_lead: { type: "boolean" },
+    },
+  },
+});
+
+export const getAssignees = createRoute({
+  method: "get",
+  path: "/v3/omis/order/{order_pk}/assignee",
+  tags,
+  summary: "Advisers assigned to an order",
+  middleware: assigneeMiddleware,
+  request: { params: orderPkParam },
+  responses: { 200: jsonResponse("The assignees", z.array(assigneeSchema)) },
+});
+
+export const patchAssignees = createRoute({
+  method: "patch",
+  path: "/v3/omis/order/{order_pk}/assignee",
+  tags,
+  summary: "Add, update and (with force-delete=1) remove an order's assignees",
+  middleware: assigneeMiddleware,
+  request: {
+    params: orderPkParam,
+    query: z.object({ "force-delete": z.string().optional() }),
+    body: jsonBody(assigneeListBody),
+  },
+  responses: { 200: jsonResponse("The assignees", z.array(assigneeSchema)) },
+});

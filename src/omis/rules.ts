@@ -142,3 +142,16 @@ export function generatePublicToken(): string {
 }
 
 export const REFERENCE_RE = /^[ACEFHJKMNPRTUVWXY]{3}[1-9]{3}\/\d{2}$/;
+
+/** Python's name for a JSON value's type, as DRF's list and dictionary messages name it. */
+export function pythonType(value: unknown): string {
+  if (value === null) return "NoneType";
+  if (Array.isArray(value)) return "list";
+  const names: Record<string, string> = {
+    string: "str",
+    number: "int",
+    boolean: "bool",
+    object: "dict",
+  };
+  return names[typeof value] ?? typeof value;
+}

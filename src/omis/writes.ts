@@ -26,6 +26,7 @@ import {
   generateReference,
   messages,
   type OrderStatus,
+  pythonType,
   readonlyFieldError,
 } from "./rules.ts";
 
@@ -166,6 +167,9 @@ export async function cancelOrder(db: Db, stored: q.OrderRow, reasonId: string, 
 /** Marks a paid order as complete. */
 export async function completeOrder(db: Db, stored: q.OrderRow, meta: WriteMeta) {
   checkStatus(stored.status, COMPLETABLE);
+  if (await q.assigneeWithoutActualTime(db, stored.id)) {
+    throw new ValidationError({ non_field_errors: [messages.actualTimeMissing] });
+  }
   await q.updateOrder(db, stored.id, {
     status: "complete",
     completed_on: meta.at,
@@ -182,17 +186,6 @@ const SUBSCRIBABLE: readonly OrderStatus[] = [
   "quote_accepted",
   "paid",
 ];
-
-function pythonType(value: unknown): string {
-  if (value === null) return "NoneType";
-  if (Array.isArray(value)) return "list";
-  return ({ string: "str", number: "int", boolean: "bool", object: "dict" } as Record<
-    string,
-    string
-  >)[
-    typeof value
-  ] ?? typeof value;
-}
 
 /**
  * Replaces the order's subscribers with the advisers listed (SubscribedAdviserListSerializer):
