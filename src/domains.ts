@@ -31,6 +31,7 @@ import { propositionDomain } from "./proposition/domain.ts";
 import { largeCapitalDomain } from "./large_capital/domain.ts";
 import { investmentLeadDomain } from "./investment_lead/domain.ts";
 import { exportWinDomain } from "./export_win/domain.ts";
+import { omisDomain } from "./omis/domain.ts";
 
 export const domains: Domain[] = [
   healthDomain,
@@ -59,6 +60,7 @@ export const domains: Domain[] = [
   largeCapitalDomain,
   investmentLeadDomain,
   exportWinDomain,
+  omisDomain,
 ];
 
 export const registry = composeRegistry(domains);

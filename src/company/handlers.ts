@@ -5,7 +5,7 @@
 import type { App, Handler } from "../http/context.ts";
 import type { Db } from "../db/pool.ts";
 import { type Caller, callerId, hasPermission } from "../auth/caller.ts";
-import { notFound, notImplemented, permissionDenied, ValidationError } from "../http/errors.ts";
+import { notFound, permissionDenied, ValidationError } from "../http/errors.ts";
 import { DRF_MESSAGES, isUuid } from "../http/drf.ts";
 import { paginate, readPage } from "../http/pagination.ts";
 import { parseSortby } from "../http/sortby.ts";
@@ -181,10 +181,6 @@ export const kingsAwards: Handler<typeof routes.kingsAwards> = async (c) => {
   const db = c.var.db;
   if (!await q.companyName(db, id)) throw notFound("Company");
   return c.json(await q.kingsAwards(db, id), 200);
-};
-
-const notBuiltYet = () => {
-  throw notImplemented();
 };
 
 export function registerCompanyRoutes(app: App) {

@@ -440,8 +440,6 @@ export const updateExportDetail = createRoute({
   responses: noContent,
 });
 
-const unimplemented = { 501: jsonResponse("Not implemented in this re-build", detailSchema) };
-
 export const KINGS_AWARD_CATEGORIES = [
   "International Trade (Export)",
   "Innovation (Technology)",

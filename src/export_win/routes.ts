@@ -17,7 +17,7 @@ import {
   nullableRef,
   refList,
 } from "../http/schemas.ts";
-import { rejectMarkup } from "./rules.ts";
+import { rejectMarkup } from "./markup.ts";
 
 const tags = ["export-win"];
 const middleware = [bearer, crud("export_win.win")];

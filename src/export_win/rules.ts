@@ -1,29 +1,8 @@
 /**
- * Export win rules: the original's refusal of markup in bodies (its
- * validate_script_and_html_tags decorator, checked before anything else), the six
- * cross-field validators of WinSerializer, and the personalisation of its three e-mails.
+ * Export win rules: the six cross-field validators of WinSerializer and the
+ * personalisation of its three e-mails (the refusal of markup is in markup.ts).
  */
-import type { MiddlewareHandler } from "hono";
-import type { AppEnv } from "../http/context.ts";
 import type { WinInput } from "./routes.ts";
-
-const DISALLOWED_ENTITIES = /&(lt|gt|amp|quot|apos);/i;
-const CHARREF = /&#(x[0-9a-f]+|\d+);/i;
-
-/** The original's contains_disallowed_content over the JSON body as sent. */
-export function containsDisallowedContent(text: string): boolean {
-  return text.includes("<") || text.includes(">") || DISALLOWED_ENTITIES.test(text) ||
-    CHARREF.test(text);
-}
-
-/** 400 `{"error": ...}` for a body with markup, before the body is validated. */
-export const rejectMarkup: MiddlewareHandler<AppEnv> = async (c, next) => {
-  const raw = await c.req.raw.clone().text();
-  if (containsDisallowedContent(raw)) {
-    return c.json({ error: "Input contains disallowed HTML or script tags or symbols" }, 400);
-  }
-  await next();
-};
 
 /**
  * The contributing advisers a body sets: `advisers` and `contributing_advisers` write the

@@ -14,7 +14,7 @@ function pythonType(value: unknown): string {
 }
 
 /** A UUID in its canonical lower-case, hyphenated form. */
-function canonicalUuid(value: string): string {
+export function canonicalUuid(value: string): string {
   const hex = value.replaceAll("-", "").toLowerCase();
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${
     hex.slice(20)

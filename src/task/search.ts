@@ -30,7 +30,7 @@ import {
   text,
   textKeywordTrigram,
 } from "../search/mapping.ts";
-import { adviserName, datetime } from "../core/render.ts";
+import { adviserName } from "../core/render.ts";
 
 const personJson = (db: Db, alias: string) =>
   db`jsonb_build_object('id', ${db(alias)}.id, 'first_name', ${db(alias)}.first_name,
