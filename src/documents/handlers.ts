@@ -28,7 +28,8 @@ export function registerDocumentStorageRoutes(app: App) {
       "PUT",
       c.var.deps.now(),
     );
-    await storage.write(grant.bucketId, grant.path, c.req.raw.body);
+    // The request guard has read the body already (and bounded it); take it from Hono's cache.
+    await storage.write(grant.bucketId, grant.path, new Response(await c.req.arrayBuffer()).body);
     return c.body(null, 200);
   });
 

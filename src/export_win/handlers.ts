@@ -274,7 +274,9 @@ export function registerExportWinRoutes(app: App) {
   });
 
   for (const route of [routes.putReview, routes.deleteReview]) {
-    app.openapi(route, (c) => c.body(null, 404));
+    app.openapi(route, () => {
+      throw notFound();
+    });
   }
 
   app.openapi(routes.companyWins, async (c) => {

@@ -17,7 +17,7 @@ export function containsDisallowedContent(text: string): boolean {
 
 /** 400 `{"error": ...}` for a body with markup, before the body is validated. */
 export const rejectMarkup: MiddlewareHandler<AppEnv> = async (c, next) => {
-  const raw = await c.req.raw.clone().text();
+  const raw = await c.req.text();
   if (containsDisallowedContent(raw)) {
     return c.json({ error: "Input contains disallowed HTML or script tags or symbols" }, 400);
   }

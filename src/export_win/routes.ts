@@ -403,7 +403,7 @@ const reviewNotFound = (method: "put" | "delete") =>
     method,
     path: "/v4/export-win/review/{token_pk}",
     tags,
-    summary: "Not allowed: always a 404 without a body, as the original",
+    summary: "Not allowed: always a 404 (the original's has no body; here the standard one)",
     request: { params: tokenParam },
     responses: { 404: { description: "Always" } },
   });

@@ -16,16 +16,23 @@ export const detailSchema = z.object({ detail: z.string() }).openapi("Detail");
  * entry per item, lists of values index keys (`non_field_errors` for cross-field ones).
  * A malformed JSON body gives `{"detail": ...}` instead.
  */
-export const fieldErrorsSchema = z.record(
+const fieldErrorsObject = z.record(
   z.string(),
   z.union([
     z.string(),
     z.array(z.union([z.string(), z.record(z.string(), z.unknown())])),
     z.record(z.string(), z.unknown()),
   ]),
-).openapi("FieldErrors", {
-  description: 'DRF validation errors, e.g. {"name": ["This field is required."]}',
-});
+);
+
+/**
+ * DRF's 400 body: an object of field errors, or (a list serializer's, e.g. a PUT of a
+ * whole team) one such object per item.
+ */
+export const fieldErrorsSchema = z.union([fieldErrorsObject, z.array(fieldErrorsObject)])
+  .openapi("FieldErrors", {
+    description: 'DRF validation errors, e.g. {"name": ["This field is required."]}',
+  });
 
 const error = (description: string, schema: z.ZodType = detailSchema) => ({
   description,
@@ -52,6 +59,8 @@ export function declareErrorResponses(app: App) {
     const route = definition.route;
     const errors: RouteConfig["responses"] = { ...STANDARD_ERRORS };
     if (route.request?.body) errors[415] = error("Unsupported media type");
+    // A write may conflict with the record's state (e.g. an order's status): DRF's 409.
+    if (route.method !== "get") errors[409] = error("Conflict with the record's state");
     const responses = { ...errors, ...route.responses };
     // An error declared with a description only gets the standard body.
     for (const [status, standard] of Object.entries(errors)) {

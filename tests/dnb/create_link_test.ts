@@ -103,8 +103,8 @@ Deno.test("POST /v4/dnb/company-create", async (t) => {
       join reversion_revision r on r.id = v.revision_id where v.object_id = ${company.id}`;
     assert.deepEqual(versions.map((v) => v.user_id), [user.id]);
     await ctx.deps.jobs.idle();
-    const [doc] = await sql`select doc->>'name' as name from search_document
-      where entity = 'company' and id = ${company.id}`;
+    const [doc] = await sql`select doc->>'name' as name from search_company
+      where id = ${company.id}`;
     assert.equal(doc?.name, "FOO BICYCLE LIMITED");
   });
 

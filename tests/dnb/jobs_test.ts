@@ -110,8 +110,8 @@ Deno.test("nightly D&B updates from dnb-service's feed", async (t) => {
     const sync = registry.schedules.find((s) => s.name === "search_sync_changes")!;
     await ctx.deps.jobs.enqueue(sync.job, sync.payload);
     await ctx.deps.jobs.idle();
-    const [doc] = await sql`select doc->>'name' as name from search_document
-      where entity = 'company' and id = ${a}`;
+    const [doc] = await sql`select doc->>'name' as name from search_company
+      where id = ${a}`;
     assert.equal(doc.name, "FOO BICYCLE LIMITED");
 
     assert.equal((await row(b)).name, "Old B", "a record Data Hub cannot take is a failure");

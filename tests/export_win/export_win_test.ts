@@ -201,7 +201,8 @@ Deno.test("export wins", async (t) => {
     });
     assert.equal(badRef.status, 400);
     assert.deepEqual(badRef.body, {
-      breakdowns: { 0: { year: ["Ensure this value is less than or equal to 5."] } },
+      // A list of objects reports one entry per item, as DRF's list serializers do.
+      breakdowns: [{ year: ["Ensure this value is less than or equal to 5."] }],
     });
 
     const html = await call(app, "POST", "/v4/export-win", {
@@ -331,7 +332,7 @@ Deno.test("export wins", async (t) => {
     for (const method of ["PUT", "DELETE"]) {
       const res = await call(app, method, `/v4/export-win/review/${old.id}`, { body: {} });
       assert.equal(res.status, 404);
-      assert.equal(res.text, "");
+      assert.deepEqual(res.body, { detail: "Not found." });
     }
   });
 

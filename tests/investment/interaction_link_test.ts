@@ -30,6 +30,11 @@ Deno.test("interactions linked to investment projects follow the project's assoc
     values ('Ann', 'Lee', ${company}, true, 'ann@example.test', now()) returning id`;
   const [channel] = await sql<{ id: string }[]>`
     select id from interaction_communicationchannel limit 1`;
+  const [service] = await sql<{ id: string }[]>`
+    select s.id from metadata_service s
+    where not exists (select 1 from metadata_service c where c.parent_id = s.id)
+      and not exists (select 1 from interaction_servicequestion q where q.service_id = s.id)
+    limit 1`;
 
   const project = async (token: string, crm: string) => {
     const res = await call(app, "POST", "/v3/investment", {
@@ -64,6 +69,7 @@ Deno.test("interactions linked to investment projects follow the project's assoc
     dit_participants: [{ adviser: user.id }],
     company,
     contacts: [contact],
+    service: service.id,
     was_policy_feedback_provided: false,
     related_trade_agreements: [],
     investment_project: projectId,
