@@ -3,7 +3,7 @@
  * GET and queue nothing; a write queues one sync job, and only when it recorded changes.
  */
 import assert from "node:assert/strict";
-import { createRoute } from "@hono/zod-openapi";
+import { createRoute, z } from "@hono/zod-openapi";
 import { call, createAdviser, HeldQueue, testApp } from "../helpers/app.ts";
 import { readOnly } from "../../src/http/transaction.ts";
 import type { RouteSet } from "../../src/http/context.ts";
@@ -18,7 +18,12 @@ const probe: RouteSet = {
           method: "post",
           path,
           middleware: [...middleware],
-          responses: { 200: { description: "where the request ran" } },
+          responses: {
+            200: {
+              description: "where the request ran",
+              content: { "application/json": { schema: z.object({ pool: z.boolean() }) } },
+            },
+          },
         }),
         (c) => c.json({ pool: !("savepoint" in c.var.db) }, 200),
       );
