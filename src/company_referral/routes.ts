@@ -4,7 +4,14 @@ import { bearer } from "../auth/authenticate.ts";
 import { crud, requireAll } from "../auth/permissions.ts";
 import { InteractionV3 } from "../interaction/routes.ts";
 import { pageQuery, paginatedSchema } from "../http/pagination.ts";
-import { idParam, jsonBody, jsonResponse, nestedRef, nullableRef } from "../http/schemas.ts";
+import {
+  IdName,
+  idParam,
+  jsonBody,
+  jsonResponse,
+  nestedRef,
+  nullableRef,
+} from "../http/schemas.ts";
 
 const tags = ["company-referral"];
 const middleware = [bearer, crud("company_referral.companyreferral")];
@@ -19,7 +26,6 @@ export const referralBody = z.object({
 });
 export type ReferralInput = z.output<typeof referralBody>;
 
-const IdName = z.object({ id: z.string(), name: z.string() });
 const Adviser = z.object({
   id: z.string(),
   name: z.string(),

@@ -1,6 +1,6 @@
 /**
  * Inserting and updating one row from a column → value map, the shape every domain's
- * write path produces after validation. Column names come from the domain's own code
+ * write path produces after validation, and replacing a row's many-to-many members. Column names come from the domain's own code
  * (never the client), and go through `sql(name)` as identifiers.
  */
 import type postgres from "postgres";
@@ -31,4 +31,21 @@ export async function updateRow(
   );
   if (!sets.length) return;
   await db`update ${db(table)} set ${joinFragments(db, sets)} where id = ${id}`;
+}
+
+/** A many-to-many link table: the owner's column and the member's. */
+export interface LinkTable {
+  table: string;
+  source: string;
+  target: string;
+}
+
+/** Makes the owner's members exactly `ids`; kept members keep their link (and its order). */
+export async function replaceLinks(db: Db, link: LinkTable, id: string, ids: string[]) {
+  await db`delete from ${db(link.table)} where ${db(link.source)} = ${id}
+    and not (${db(link.target)} = any(${ids}::uuid[]))`;
+  for (const member of ids) {
+    await db`insert into ${db(link.table)} (${db(link.source)}, ${db(link.target)})
+      values (${id}, ${member}) on conflict do nothing`;
+  }
 }

@@ -4,7 +4,7 @@
  */
 import type { Db } from "../db/pool.ts";
 import type { Fragment } from "../db/fragments.ts";
-import { insertRow, updateRow } from "../db/rows.ts";
+import { insertRow, replaceLinks, updateRow } from "../db/rows.ts";
 import { adviser, datetime, jsonObject, ref } from "../core/render.ts";
 import { adviserRef, type VersionedEntity } from "../core/versions.ts";
 import { orderBy, type SortChoices, type SortTerm } from "../http/sortby.ts";
@@ -49,8 +49,8 @@ export const eventEntity: VersionedEntity = {
   ),
 };
 
-/** `[{id, name}]` of an M2M set of the event aliased `e`, by name. */
-function refs(sql: Db, field: EventM2MField): Fragment {
+/** `[{id, name}]` of an M2M set of the event aliased `e`, by name (response and document). */
+export function eventRefs(sql: Db, field: EventM2MField): Fragment {
   const m = EVENT_M2M[field];
   return sql`(select coalesce(jsonb_agg(jsonb_build_object('id', r.id, 'name', r.name)
       order by r.name, r.id), '[]'::jsonb)
@@ -79,10 +79,10 @@ function eventJson(sql: Db): Fragment {
     ["uk_region", ref(sql, "metadata_ukregion", sql`e.uk_region_id`)],
     ["organiser", adviser(sql, sql`e.organiser_id`)],
     ["lead_team", ref(sql, "metadata_team", sql`e.lead_team_id`)],
-    ["teams", refs(sql, "teams")],
+    ["teams", eventRefs(sql, "teams")],
     ["has_related_trade_agreements", sql`e.has_related_trade_agreements`],
-    ["related_trade_agreements", refs(sql, "related_trade_agreements")],
-    ["related_programmes", refs(sql, "related_programmes")],
+    ["related_trade_agreements", eventRefs(sql, "related_trade_agreements")],
+    ["related_programmes", eventRefs(sql, "related_programmes")],
     ["service", ref(sql, "metadata_service", sql`e.service_id`)],
     ["archived_documents_url_path", sql`e.archived_documents_url_path`],
     ["disabled_on", datetime(sql, sql`e.disabled_on`)],
@@ -168,10 +168,5 @@ export function updateEvent(db: Db, id: string, columns: EventColumns): Promise<
 
 export async function replaceEventM2M(db: Db, id: string, field: EventM2MField, ids: string[]) {
   const { table, target } = EVENT_M2M[field];
-  await db`delete from ${db(table)} where event_id = ${id}
-    and not (${db(target)} = any(${ids}::uuid[]))`;
-  for (const member of ids) {
-    await db`insert into ${db(table)} (event_id, ${db(target)})
-      values (${id}, ${member}) on conflict do nothing`;
-  }
+  await replaceLinks(db, { table, source: "event_id", target }, id, ids);
 }

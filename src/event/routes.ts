@@ -4,9 +4,11 @@ import { bearer } from "../auth/authenticate.ts";
 import { crud } from "../auth/permissions.ts";
 import { pageQuery, paginatedSchema } from "../http/pagination.ts";
 import {
+  IdName,
   idParam,
   jsonBody,
   jsonResponse,
+  NestedAdviser,
   nestedRef,
   nullableRef,
   refList,
@@ -69,14 +71,6 @@ const bodies = {
 };
 export type EventInput = z.output<typeof v3Update>;
 
-const IdName = z.object({ id: z.string(), name: z.string() });
-const Adviser = z.object({
-  id: z.string(),
-  name: z.string(),
-  first_name: z.string(),
-  last_name: z.string(),
-});
-
 /** An event as the original's EventSerializer renders it. */
 export const EventSchema = z.object({
   id: z.string(),
@@ -93,7 +87,7 @@ export const EventSchema = z.object({
   address_postcode: z.string(),
   address_country: IdName,
   uk_region: IdName.nullable(),
-  organiser: Adviser.nullable(),
+  organiser: NestedAdviser.nullable(),
   lead_team: IdName.nullable(),
   teams: z.array(IdName),
   has_related_trade_agreements: z.boolean().nullable(),

@@ -29,16 +29,7 @@ import {
 } from "../search/mapping.ts";
 import type { Db } from "../db/pool.ts";
 import { adviserName, documentDatetime, jsonObject, ref } from "../core/render.ts";
-import type { Fragment } from "../db/fragments.ts";
-import { EVENT_M2M, type EventM2MField } from "./queries.ts";
-
-function refs(db: Db, field: EventM2MField): Fragment {
-  const m = EVENT_M2M[field];
-  return db`(select coalesce(jsonb_agg(jsonb_build_object('id', r.id, 'name', r.name)
-      order by r.name, r.id), '[]'::jsonb)
-    from ${db(m.table)} j join ${db(m.ref)} r on r.id = j.${db(m.target)}
-    where j.event_id = e.id)`;
-}
+import { eventRefs } from "./queries.ts";
 
 /** Documents of these events (the original's `Event` search model). */
 async function eventDocuments(db: Db, wanted: string[]): Promise<SearchDocument[]> {
@@ -65,10 +56,10 @@ async function eventDocuments(db: Db, wanted: string[]): Promise<SearchDocument[
           'last_name', a.last_name, 'name', ${adviserName(db, "a")})
         from company_advisor a where a.id = e.organiser_id)`,
     ],
-    ["related_programmes", refs(db, "related_programmes")],
+    ["related_programmes", eventRefs(db, "related_programmes")],
     ["service", ref(db, "metadata_service", db`e.service_id`)],
     ["start_date", db`to_char(e.start_date, 'YYYY-MM-DD')`],
-    ["teams", refs(db, "teams")],
+    ["teams", eventRefs(db, "teams")],
     ["uk_region", ref(db, "metadata_ukregion", db`e.uk_region_id`)],
     ["stova_event", db`null`],
   ]);

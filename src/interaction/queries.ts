@@ -7,7 +7,7 @@
  */
 import { eventRef } from "../event/queries.ts";
 import type { Db } from "../db/pool.ts";
-import { updateRow } from "../db/rows.ts";
+import { replaceLinks, updateRow } from "../db/rows.ts";
 import { type Fragment, where } from "../db/fragments.ts";
 import {
   adviser,
@@ -362,12 +362,7 @@ export function updateInteraction(db: Db, id: string, columns: InteractionColumn
 /** Replaces an M2M set; kept members keep their link (and so their order). */
 export async function replaceM2M(db: Db, id: string, field: M2MField, ids: string[]) {
   const { table, target } = M2M[field];
-  await db`delete from ${db(table)} where interaction_id = ${id}
-    and not (${db(target)} = any(${ids}::uuid[]))`;
-  for (const member of ids) {
-    await db`insert into ${db(table)} (interaction_id, ${db(target)})
-      values (${id}, ${member}) on conflict do nothing`;
-  }
+  await replaceLinks(db, { table, source: "interaction_id", target }, id, ids);
 }
 
 /**

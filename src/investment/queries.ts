@@ -6,7 +6,7 @@
  * advisers are only named here.
  */
 import type { Db } from "../db/pool.ts";
-import { insertRow, updateRow } from "../db/rows.ts";
+import { insertRow, replaceLinks, updateRow } from "../db/rows.ts";
 import { type Fragment, joinFragments, where } from "../db/fragments.ts";
 import { adviser, adviserName, datetime, jsonObject, ref } from "../core/render.ts";
 import { adviserRef, type VersionedEntity } from "../core/versions.ts";
@@ -451,22 +451,21 @@ export const updateProject = (db: Db, id: string, columns: Record<string, unknow
 /** Replaces an M2M set; kept members keep their link (and so their order). */
 export async function replaceM2M(db: Db, id: string, field: M2MField, ids: string[]) {
   const { table, target } = M2M[field];
-  await db`delete from ${db(table)} where investmentproject_id = ${id}
-    and not (${db(target)} = any(${ids}::uuid[]))`;
-  for (const member of ids) {
-    await db`insert into ${db(table)} (investmentproject_id, ${db(target)})
-      values (${id}, ${member}) on conflict do nothing`;
-  }
+  await replaceLinks(db, { table, source: "investmentproject_id", target }, id, ids);
 }
 
 /** Makes the project's EYB leads exactly `ids` (the link is kept on the lead's side). */
 export async function replaceLeads(db: Db, id: string, ids: string[]) {
-  await db`delete from investment_lead_eyblead_investment_projects
-    where investmentproject_id = ${id} and not (eyblead_id = any(${ids}::uuid[]))`;
-  for (const lead of ids) {
-    await db`insert into investment_lead_eyblead_investment_projects
-      (eyblead_id, investmentproject_id) values (${lead}, ${id}) on conflict do nothing`;
-  }
+  await replaceLinks(
+    db,
+    {
+      table: "investment_lead_eyblead_investment_projects",
+      source: "investmentproject_id",
+      target: "eyblead_id",
+    },
+    id,
+    ids,
+  );
 }
 
 export async function insertProjectCode(db: Db, projectId: string) {

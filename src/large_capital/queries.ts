@@ -4,7 +4,7 @@
  * written and versioned from that description.
  */
 import type { Db } from "../db/pool.ts";
-import { insertRow, updateRow } from "../db/rows.ts";
+import { insertRow, replaceLinks, updateRow } from "../db/rows.ts";
 import { type Fragment, where } from "../db/fragments.ts";
 import { datetime, jsonObject } from "../core/render.ts";
 import { adviserRef, type VersionedEntity } from "../core/versions.ts";
@@ -394,12 +394,7 @@ export async function replaceM2M(
   ids: string[],
 ) {
   const { table, target } = spec.m2m[field];
-  await db`delete from ${db(table)} where ${db(spec.source)} = ${id}
-    and not (${db(target)} = any(${ids}::uuid[]))`;
-  for (const member of ids) {
-    await db`insert into ${db(table)} (${db(spec.source)}, ${db(target)})
-      values (${id}, ${member}) on conflict do nothing`;
-  }
+  await replaceLinks(db, { table, source: spec.source, target }, id, ids);
 }
 
 /** `{id, name}` of the opportunity an interaction names, or null. */
