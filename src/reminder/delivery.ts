@@ -12,6 +12,7 @@ import { defineJob, HALF_DAY_MS } from "../jobs/definition.ts";
 import { isFeatureFlagActive } from "../feature_flag/queries.ts";
 import { notifierFor } from "../notification/emails.ts";
 import { REMINDER_TYPES as T, type ReminderType } from "./types.ts";
+import { tryAdvisoryLock } from "./queries.ts";
 
 const FOUR_DAYS_MS = 4 * 86_400_000;
 
@@ -24,9 +25,7 @@ function pollDeliveryStatus(name: string, type: ReminderType, flag: string) {
     run: async (_payload, { deps }) => {
       const updated = await deps.sql.begin(async (tx) => {
         if (!await isFeatureFlagActive(tx, flag)) return "flag off";
-        const [{ locked }] = await tx<{ locked: boolean }[]>`
-          select pg_try_advisory_xact_lock(hashtext(${name})) as locked`;
-        if (!locked) return "locked";
+        if (!await tryAdvisoryLock(tx, name)) return "locked";
         const now = deps.now();
         const ids = await tx<{ id: string }[]>`
           select distinct email_notification_id::text as id from ${tx(type.reminderTable)}

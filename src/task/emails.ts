@@ -14,7 +14,7 @@ export type TaskEmailKind =
   | "amended"
   | "deleted";
 
-const MONTHS = [
+export const MONTHS = [
   "January",
   "February",
   "March",

@@ -19,7 +19,12 @@ import { defineJob, HALF_DAY_MS } from "../jobs/definition.ts";
 import { type PendingJobs, transactionWithJobs } from "../jobs/after_commit.ts";
 import { queueEmail } from "../notification/emails.ts";
 import { REMINDER_TYPES, type ReminderType } from "../reminder/types.ts";
-import { hasLiveReminder, insertReminder, subscriptionOf } from "../reminder/queries.ts";
+import {
+  hasLiveReminder,
+  insertReminder,
+  subscriptionOf,
+  tryAdvisoryLock,
+} from "../reminder/queries.ts";
 import { type TaskEmailKind, taskEmailPersonalisation } from "./emails.ts";
 import { type TaskEmailFacts, taskEmailFacts, taskRecipients } from "./queries.ts";
 
@@ -199,9 +204,7 @@ async function generateTaskReminders(
   const { today, month } = dayAndMonth(at);
   return await transactionWithJobs(deps, async (tx, jobs) => {
     const lock = `generate_reminders_${kind === "upcoming" ? "upcoming_tasks" : "tasks_overdue"}`;
-    const [{ locked }] = await tx<{ locked: boolean }[]>`
-      select pg_try_advisory_xact_lock(hashtext(${lock})) as locked`;
-    if (!locked) return 0;
+    if (!await tryAdvisoryLock(tx, lock)) return 0;
     const tasks = kind === "upcoming"
       ? tx`select id from task_task where reminder_date = ${today}::date`
       : tx`select id from task_task where due_date = ${today}::date - 1
