@@ -92,6 +92,8 @@ interface Generation {
   /** `YYYY-MM-DD`, UTC. */
   today: string;
   at: Date;
+  /** DATAHUB_FRONTEND_BASE_URL, for the e-mails' links. */
+  frontend: string;
 }
 
 /** Companies the adviser manages (account owner or core team, tier D ITA or Post). */
@@ -211,46 +213,79 @@ async function quietSince(
     : { due: createdDay === threshold, latest: null };
 }
 
-async function noRecentExportInteraction(g: Generation) {
-  const { tx, deps, today } = g;
-  const frontend = deps.config.DATAHUB_FRONTEND_BASE_URL;
+/** A company or project whose interactions the "no recent interaction" reminders watch. */
+interface Watched {
+  id: string;
+  name: string;
+  /** `YYYY-MM-DD`, UTC */
+  created_day: string | null;
+}
+
+/**
+ * The two "no recent interaction" generators: for each of the subscriber's days, each
+ * watched company or project found quiet since that day gets a reminder about it (once a
+ * day per event text) and, when wanted, an e-mail.
+ */
+async function noRecentInteraction<W extends Watched>(
+  g: Generation,
+  options: {
+    type: ReminderType;
+    /** The reminder column naming the company or project. */
+    column: "company_id" | "project_id";
+    watched: W[];
+    interactions: (watched: W) => Fragment;
+    /** The reminder's other columns (the export reminder names the latest interaction). */
+    extra?: (latest: string | null) => Record<string, string | null>;
+    message: (watched: W, quiet: { period: string; threshold: string; latest: string | null }) => {
+      templateId: string | undefined;
+      personalisation: () => Promise<Record<string, unknown>> | Record<string, unknown>;
+    };
+  },
+) {
+  const { type, column } = options;
   for (const days of g.subscriber.days) {
-    const threshold = daysBefore(today, days);
-    const period = timesinceFirstPart(threshold, today);
-    for (const company of await managedCompanies(tx, g.subscriber.adviserId)) {
-      const { due, latest } = await quietSince(
-        tx,
-        ofCompany(tx, company.id),
-        company.created_day,
-        threshold,
-      );
+    const threshold = daysBefore(g.today, days);
+    const period = timesinceFirstPart(threshold, g.today);
+    for (const watched of options.watched) {
+      const interactions = options.interactions(watched);
+      const { due, latest } = await quietSince(g.tx, interactions, watched.created_day, threshold);
       if (!due) continue;
-      const event = `No recent interaction with ${company.name} in ${period}`;
-      const type = T.noRecentExportInteraction;
-      if (await reminded(g, type, { company_id: company.id }, today, event)) continue;
+      const event = `No recent interaction with ${watched.name} in ${period}`;
+      if (await reminded(g, type, { [column]: watched.id }, g.today, event)) continue;
       await remindAndEmail(
         g,
         type,
-        { event, subject: { company_id: company.id, interaction_id: latest } },
-        {
-          templateId: latest
-            ? deps.config.EXPORT_NOTIFICATION_NO_RECENT_INTERACTION_TEMPLATE_ID
-            : deps.config.EXPORT_NOTIFICATION_NO_INTERACTION_TEMPLATE_ID,
-          personalisation: async () => ({
-            ...companyItem(company, frontend),
-            time_period: period,
-            last_interaction_date: longDate(threshold),
-            ...(latest ? interactionItem(await interactionFacts(tx, latest), frontend) : {}),
-          }),
-        },
+        { event, subject: { [column]: watched.id, ...options.extra?.(latest) } },
+        options.message(watched, { period, threshold, latest }),
       );
     }
   }
 }
 
+async function noRecentExportInteraction(g: Generation) {
+  const { tx, deps, frontend } = g;
+  await noRecentInteraction(g, {
+    type: T.noRecentExportInteraction,
+    column: "company_id",
+    watched: await managedCompanies(tx, g.subscriber.adviserId),
+    interactions: (company) => ofCompany(tx, company.id),
+    extra: (latest) => ({ interaction_id: latest }),
+    message: (company, { period, threshold, latest }) => ({
+      templateId: latest
+        ? deps.config.EXPORT_NOTIFICATION_NO_RECENT_INTERACTION_TEMPLATE_ID
+        : deps.config.EXPORT_NOTIFICATION_NO_INTERACTION_TEMPLATE_ID,
+      personalisation: async () => ({
+        ...companyItem(company, frontend),
+        time_period: period,
+        last_interaction_date: longDate(threshold),
+        ...(latest ? interactionItem(await interactionFacts(tx, latest), frontend) : {}),
+      }),
+    }),
+  });
+}
+
 async function newExportInteraction(g: Generation) {
-  const { tx, deps, today } = g;
-  const frontend = deps.config.DATAHUB_FRONTEND_BASE_URL;
+  const { tx, deps, today, frontend } = g;
   const me = g.subscriber.adviserId;
   for (const days of g.subscriber.days) {
     const threshold = daysBefore(today, days);
@@ -282,40 +317,28 @@ async function newExportInteraction(g: Generation) {
 }
 
 async function noRecentInvestmentInteraction(g: Generation) {
-  const { tx, deps, today } = g;
-  const frontend = deps.config.DATAHUB_FRONTEND_BASE_URL;
-  for (const days of g.subscriber.days) {
-    const threshold = daysBefore(today, days);
-    const period = timesinceFirstPart(threshold, today);
-    for (const project of await activeProjectsOf(tx, g.subscriber.adviserId)) {
-      const { due } = await quietSince(
-        tx,
-        tx`i.investment_project_id = ${project.id}`,
-        project.created_day,
-        threshold,
-      );
-      if (!due) continue;
-      const event = `No recent interaction with ${project.name} in ${period}`;
-      const type = T.noRecentInvestmentInteraction;
-      if (await reminded(g, type, { project_id: project.id }, today, event)) continue;
-      await remindAndEmail(g, type, { event, subject: { project_id: project.id } }, {
-        templateId: deps.config.INVESTMENT_NOTIFICATION_NO_RECENT_INTERACTION_TEMPLATE_ID,
-        personalisation: () => ({
-          ...projectItem(project, frontend),
-          time_period: period,
-          last_interaction_date: longDate(threshold),
-        }),
-      });
-    }
-  }
+  const { tx, deps, frontend } = g;
+  await noRecentInteraction(g, {
+    type: T.noRecentInvestmentInteraction,
+    column: "project_id",
+    watched: await activeProjectsOf(tx, g.subscriber.adviserId),
+    interactions: (project) => tx`i.investment_project_id = ${project.id}`,
+    message: (project, { period, threshold }) => ({
+      templateId: deps.config.INVESTMENT_NOTIFICATION_NO_RECENT_INTERACTION_TEMPLATE_ID,
+      personalisation: () => ({
+        ...projectItem(project, frontend),
+        time_period: period,
+        last_interaction_date: longDate(threshold),
+      }),
+    }),
+  });
 }
 
 /** The original's REMINDER_DAYS_MAPPING: days left → months after this month's first. */
 const LAND_DATE_MONTHS: Record<number, number> = { 30: 1, 60: 2 };
 
 async function estimatedLandDate(g: Generation) {
-  const { tx, deps, today } = g;
-  const frontend = deps.config.DATAHUB_FRONTEND_BASE_URL;
+  const { tx, deps, today, frontend } = g;
   const type = T.estimatedLandDate;
   const monthStart = firstOfMonthAfter(today, 0);
   const landDates = g.subscriber.days.filter((d) => d in LAND_DATE_MONTHS)
@@ -387,6 +410,7 @@ export const generateRemindersForSubscription = defineJob({
         },
         today,
         at: deps.now(),
+        frontend: deps.config.DATAHUB_FRONTEND_BASE_URL,
       });
     });
   },
