@@ -14,10 +14,8 @@
  *   (./queries.ts): both groups, the export settings, no recent investment interaction
  *   [90] and estimated land date [30, 60].
  */
-import { z } from "zod";
 import type { Db } from "../db/pool.ts";
-import { defineJob, HALF_DAY_MS } from "../jobs/definition.ts";
-import { MANAGED_TIERS } from "./jobs.ts";
+import { MANAGED_TIERS, scheduledJob } from "./jobs.ts";
 import { isActiveProject, projectRoleHolders, tryAdvisoryLock } from "./queries.ts";
 import {
   EXPORT_NOTIFICATIONS_GROUP,
@@ -91,38 +89,32 @@ function enrolment(options: {
   advisers: (tx: Db) => Promise<{ id: string }[]>;
   subscriptions: [ReminderType, number[]][];
 }) {
-  return defineJob({
-    name: `reminder.${options.name}`,
-    payload: z.object({}),
-    queue: "long-running",
-    timeoutMs: HALF_DAY_MS,
-    run: async (_payload, { deps }) => {
-      await deps.sql.begin(async (tx) => {
-        if (!await tryAdvisoryLock(tx, options.name)) return;
-        const advisers = await options.advisers(tx);
-        for (const { id } of advisers) {
-          deps.log.info(`Migrating ${options.who} user "${id}" to receive reminders.`);
-        }
-        if (!deps.config[options.enabledBy]) {
-          deps.log.info(`${options.who} users meet the criteria but are not migrated`, {
-            advisers: advisers.length,
-            disabled_by: options.enabledBy,
-          });
-          return;
-        }
-        const groups = await groupIds(tx, options.groups);
-        const missing = options.groups.filter((code) => !groups.has(code));
-        if (missing.length) {
-          deps.log.error("feature groups missing: no users migrated", { groups: missing });
-          return;
-        }
-        for (const { id } of advisers) {
-          for (const groupId of groups.values()) await joinGroup(tx, id, groupId);
-          for (const [type, days] of options.subscriptions) await subscribe(tx, id, type, days);
-        }
-        deps.log.info(`Migrated ${advisers.length} ${options.who} users`);
-      });
-    },
+  return scheduledJob(`reminder.${options.name}`, async (deps) => {
+    await deps.sql.begin(async (tx) => {
+      if (!await tryAdvisoryLock(tx, options.name)) return;
+      const advisers = await options.advisers(tx);
+      for (const { id } of advisers) {
+        deps.log.info(`Migrating ${options.who} user "${id}" to receive reminders.`);
+      }
+      if (!deps.config[options.enabledBy]) {
+        deps.log.info(`${options.who} users meet the criteria but are not migrated`, {
+          advisers: advisers.length,
+          disabled_by: options.enabledBy,
+        });
+        return;
+      }
+      const groups = await groupIds(tx, options.groups);
+      const missing = options.groups.filter((code) => !groups.has(code));
+      if (missing.length) {
+        deps.log.error("feature groups missing: no users migrated", { groups: missing });
+        return;
+      }
+      for (const { id } of advisers) {
+        for (const groupId of groups.values()) await joinGroup(tx, id, groupId);
+        for (const [type, days] of options.subscriptions) await subscribe(tx, id, type, days);
+      }
+      deps.log.info(`Migrated ${advisers.length} ${options.who} users`);
+    });
   });
 }
 

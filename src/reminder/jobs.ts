@@ -416,27 +416,40 @@ export const generateRemindersForSubscription = defineJob({
   },
 });
 
-/** The scheduled fan-out of one kind: one job per subscription of an active adviser. */
-function fanOut(kind: Kind, lock: string) {
+/**
+ * A job a schedule starts (no payload, the long-running queue, up to half a day): the
+ * reminder and task generators, enrolments and delivery polls.
+ */
+export function scheduledJob(
+  name: string,
+  run: (deps: AppDeps) => Promise<void>,
+  options: { maxAttempts?: number } = {},
+) {
   return defineJob({
-    name: `reminder.${lock}`,
+    name,
     payload: z.object({}),
     queue: "long-running",
     timeoutMs: HALF_DAY_MS,
-    run: async (_payload, { deps }) => {
-      const today = deps.now().toISOString().slice(0, 10);
-      const queued = await transactionWithJobs(deps, async (tx, jobs) => {
-        if (!await tryAdvisoryLock(tx, lock)) return 0;
-        const subscribers = await tx<{ adviser_id: string }[]>`
+    ...options,
+    run: (_payload, { deps }) => run(deps),
+  });
+}
+
+/** The scheduled fan-out of one kind: one job per subscription of an active adviser. */
+function fanOut(kind: Kind, lock: string) {
+  return scheduledJob(`reminder.${lock}`, async (deps) => {
+    const today = deps.now().toISOString().slice(0, 10);
+    const queued = await transactionWithJobs(deps, async (tx, jobs) => {
+      if (!await tryAdvisoryLock(tx, lock)) return 0;
+      const subscribers = await tx<{ adviser_id: string }[]>`
           select s.adviser_id::text from ${tx(TYPE_OF[kind].subscriptionTable)} s
           join company_advisor a on a.id = s.adviser_id where a.is_active order by s.adviser_id`;
-        for (const s of subscribers) {
-          jobs.enqueue(generateRemindersForSubscription, { kind, adviser_id: s.adviser_id, today });
-        }
-        return subscribers.length;
-      });
-      deps.log.info(lock, { subscriptions: queued });
-    },
+      for (const s of subscribers) {
+        jobs.enqueue(generateRemindersForSubscription, { kind, adviser_id: s.adviser_id, today });
+      }
+      return subscribers.length;
+    });
+    deps.log.info(lock, { subscriptions: queued });
   });
 }
 

@@ -15,7 +15,8 @@
 import { z } from "zod";
 import type { AppDeps } from "../deps.ts";
 import type { Db } from "../db/pool.ts";
-import { defineJob, HALF_DAY_MS } from "../jobs/definition.ts";
+import { defineJob } from "../jobs/definition.ts";
+import { scheduledJob } from "../reminder/jobs.ts";
 import { type PendingJobs, transactionWithJobs } from "../jobs/after_commit.ts";
 import { queueEmail } from "../notification/emails.ts";
 import { REMINDER_TYPES, type ReminderType } from "../reminder/types.ts";
@@ -235,26 +236,18 @@ async function generateTaskReminders(
   });
 }
 
-export const generateUpcomingTaskReminders = defineJob({
-  name: "task.generate_reminders_upcoming_tasks",
-  payload: z.object({}),
-  queue: "long-running",
-  timeoutMs: HALF_DAY_MS,
-  maxAttempts: 6,
-  run: async (_payload, { deps }) => {
-    const created = await generateTaskReminders(deps, "upcoming");
-    deps.log.info("generate_reminders_upcoming_tasks", { created });
-  },
-});
+/** The 08:00 job of one kind, logging how many reminders it wrote. */
+function taskReminderJob(kind: "upcoming" | "overdue", name: string) {
+  return scheduledJob(`task.${name}`, async (deps) => {
+    deps.log.info(name, { created: await generateTaskReminders(deps, kind) });
+  }, { maxAttempts: 6 });
+}
 
-export const generateOverdueTaskReminders = defineJob({
-  name: "task.generate_reminders_tasks_overdue",
-  payload: z.object({}),
-  queue: "long-running",
-  timeoutMs: HALF_DAY_MS,
-  maxAttempts: 6,
-  run: async (_payload, { deps }) => {
-    const created = await generateTaskReminders(deps, "overdue");
-    deps.log.info("generate_reminders_tasks_overdue", { created });
-  },
-});
+export const generateUpcomingTaskReminders = taskReminderJob(
+  "upcoming",
+  "generate_reminders_upcoming_tasks",
+);
+export const generateOverdueTaskReminders = taskReminderJob(
+  "overdue",
+  "generate_reminders_tasks_overdue",
+);
