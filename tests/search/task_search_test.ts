@@ -101,6 +101,19 @@ for (const { name, env, ignore } of backendsUnderTest) {
       assert.equal(sorted.body.results[0].id, bobsForAnn);
     });
 
+    await t.step("renaming the project updates its tasks' documents", async () => {
+      const admin = await createAdviser(sql, { superuser: true });
+      const res = await call(app, "PATCH", `/v3/investment/${project}`, {
+        token: admin.token,
+        body: { name: "Offshore wind farm" },
+      });
+      assert.equal(res.status, 200, JSON.stringify(res.body));
+      await ctx.deps.jobs.idle();
+      await ctx.sync();
+      const found = await search({ investment_project: project });
+      assert.equal(found.body.results[0].investment_project.name, "Offshore wind farm");
+    });
+
     await t.step("not_created_by and not_advisers leave tasks out", async () => {
       assert.deepEqual(ids(await search({ not_created_by: bob.id })), [annsOwn, annToBob].sort());
       assert.deepEqual(ids(await search({ not_created_by: [ann.id, bob.id] })), []);
