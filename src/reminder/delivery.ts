@@ -7,50 +7,42 @@
  * status is written to every reminder of that notification. Task reminders are not
  * polled, as in the original.
  */
-import { z } from "zod";
-import { defineJob, HALF_DAY_MS } from "../jobs/definition.ts";
+import { scheduledJob } from "./jobs.ts";
 import { isFeatureFlagActive } from "../feature_flag/queries.ts";
 import { notifierFor } from "../notification/emails.ts";
 import { REMINDER_TYPES as T, type ReminderType } from "./types.ts";
+import { tryAdvisoryLock } from "./queries.ts";
 
 const FOUR_DAYS_MS = 4 * 86_400_000;
 
 function pollDeliveryStatus(name: string, type: ReminderType, flag: string) {
-  return defineJob({
-    name: `reminder.${name}`,
-    payload: z.object({}),
-    queue: "long-running",
-    timeoutMs: HALF_DAY_MS,
-    run: async (_payload, { deps }) => {
-      const updated = await deps.sql.begin(async (tx) => {
-        if (!await isFeatureFlagActive(tx, flag)) return "flag off";
-        const [{ locked }] = await tx<{ locked: boolean }[]>`
-          select pg_try_advisory_xact_lock(hashtext(${name})) as locked`;
-        if (!locked) return "locked";
-        const now = deps.now();
-        const ids = await tx<{ id: string }[]>`
+  return scheduledJob(`reminder.${name}`, async (deps) => {
+    const updated = await deps.sql.begin(async (tx) => {
+      if (!await isFeatureFlagActive(tx, flag)) return "flag off";
+      if (!await tryAdvisoryLock(tx, name)) return "locked";
+      const now = deps.now();
+      const ids = await tx<{ id: string }[]>`
           select distinct email_notification_id::text as id from ${tx(type.reminderTable)}
           where email_delivery_status in ('unknown', 'sending')
             and created_on >= ${new Date(now.getTime() - FOUR_DAYS_MS)}
             and email_notification_id is not null
           order by 1`;
-        const notifier = notifierFor(deps, "investment");
-        for (const { id } of ids) {
-          const status = await notifier.status(id);
-          if (!status) continue;
-          await tx`update ${tx(type.reminderTable)}
+      const notifier = notifierFor(deps, "investment");
+      for (const { id } of ids) {
+        const status = await notifier.status(id);
+        if (!status) continue;
+        await tx`update ${tx(type.reminderTable)}
             set email_delivery_status = ${status}, modified_on = ${now}
             where email_notification_id = ${id}`;
-        }
-        return ids.length;
-      });
-      deps.log.info(
-        name,
-        typeof updated === "number" ? { notifications: updated } : {
-          skipped: updated,
-        },
-      );
-    },
+      }
+      return ids.length;
+    });
+    deps.log.info(
+      name,
+      typeof updated === "number" ? { notifications: updated } : {
+        skipped: updated,
+      },
+    );
   });
 }
 

@@ -1,10 +1,12 @@
 /**
- * The personalisation of the export reminder e-mails, as the original's
+ * The personalisation of the export and investment reminder e-mails, as the original's
  * `datahub/reminder/emails.py` and `tasks.py`: the company's links and name, the
- * interaction's author, kind, subject and date, and for "no recent interaction" the
- * period in words (the first part of Django's `timesince`).
+ * interaction's author, kind, subject and date, the project's details, the estimated
+ * land date summary, and for "no recent interaction" the period in words (the first
+ * part of Django's `timesince`).
  */
-import { longDate } from "../task/emails.ts";
+import { longDate, MONTHS } from "../task/emails.ts";
+import type { ProjectFacts } from "./queries.ts";
 
 /** `DATAHUB_FRONTEND_REMINDER_SETTINGS_URL`. */
 export const settingsUrl = (frontend: string) => `${frontend}/reminders/settings`;
@@ -46,6 +48,52 @@ export function interactionItem(interaction: InteractionFacts, frontend: string)
   };
 }
 
+/**
+ * `get_project_item`. The link ends in `/details/details`, as the original's (the
+ * project's URL already ends in `/details`); missing values show as empty text.
+ */
+export function projectItem(project: ProjectFacts, frontend: string) {
+  const status = project.status;
+  return {
+    project_details_url: `${frontend}/investments/projects/${project.id}/details/details`,
+    settings_url: settingsUrl(frontend),
+    investor_company_name: project.investor_company_name ?? "",
+    project_name: project.name,
+    project_code: project.project_code ?? "",
+    project_status: status.charAt(0).toUpperCase() + status.slice(1).toLowerCase(),
+    project_stage: project.stage,
+    estimated_land_date: project.estimated_land_date ? longDate(project.estimated_land_date) : "",
+  };
+}
+
+/**
+ * The estimated land date summary e-mail: each project's item numbered from 1 and put
+ * into the inner template's `((key))` placeholders, joined; the month of `today`.
+ */
+export function landDateSummary(
+  projects: ProjectFacts[],
+  innerTemplate: string,
+  today: string,
+  frontend: string,
+) {
+  const summary = projects.map((project, index) => {
+    const data: Record<string, string | number> = {
+      number: index + 1,
+      ...projectItem(project, frontend),
+    };
+    return Object.entries(data).reduce(
+      (text, [key, value]) => text.replaceAll(`((${key}))`, String(value)),
+      innerTemplate,
+    );
+  });
+  return {
+    month: MONTHS[Number(today.slice(5, 7)) - 1],
+    reminders_number: summary.length,
+    summary: summary.join(""),
+    settings_url: settingsUrl(frontend),
+  };
+}
+
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 /**
@@ -82,4 +130,10 @@ export function timesinceFirstPart(since: string, now: string): string {
 export function daysBefore(isoDate: string, days: number): string {
   const [y, m, d] = isoDate.split("-").map(Number);
   return new Date(Date.UTC(y, m - 1, d - days)).toISOString().slice(0, 10);
+}
+
+/** The first day of the month `months` after that of `isoDate` (`YYYY-MM-DD`). */
+export function firstOfMonthAfter(isoDate: string, months: number): string {
+  const [y, m] = isoDate.split("-").map(Number);
+  return new Date(Date.UTC(y, m - 1 + months, 1)).toISOString().slice(0, 10);
 }

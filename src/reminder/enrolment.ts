@@ -9,15 +9,14 @@
  *   `export-notifications` nor `no-notifications`: export group, new export interaction
  *   [2] and no recent export interaction [90].
  * - Post: advisers of a Post team, not in `no-notifications` nor already in both groups,
- *   who are One List core team members or account owners of tier D Overseas Post
- *   companies: both groups, the export settings, no recent investment interaction [90]
- *   and estimated land date [30, 60]. Contribution point: the original also enrols Post
- *   advisers holding a role on an active investment project, once projects exist.
+ *   who are One List core team members, account owners of tier D Overseas Post
+ *   companies, or hold one of the reminder roles on an active investment project
+ *   (./queries.ts): both groups, the export settings, no recent investment interaction
+ *   [90] and estimated land date [30, 60].
  */
-import { z } from "zod";
 import type { Db } from "../db/pool.ts";
-import { defineJob, HALF_DAY_MS } from "../jobs/definition.ts";
-import { MANAGED_TIERS } from "./jobs.ts";
+import { MANAGED_TIERS, scheduledJob } from "./jobs.ts";
+import { isActiveProject, projectRoleHolders, tryAdvisoryLock } from "./queries.ts";
 import {
   EXPORT_NOTIFICATIONS_GROUP,
   INVESTMENT_NOTIFICATIONS_GROUP,
@@ -57,7 +56,9 @@ function postAdvisers(tx: Db) {
       and not (a.id in (${inGroup(tx, EXPORT_NOTIFICATIONS_GROUP)})
         and a.id in (${inGroup(tx, INVESTMENT_NOTIFICATIONS_GROUP)}))
       and (a.id in (select m.adviser_id from company_onelistcoreteammember m)
-        or a.id in (${accountOwners(tx, TIER_D_POST)}))
+        or a.id in (${accountOwners(tx, TIER_D_POST)})
+        or a.id in (select unnest(${projectRoleHolders(tx)}) from investment_investmentproject p
+          where ${isActiveProject(tx)}))
     order by a.id`;
 }
 
@@ -88,40 +89,32 @@ function enrolment(options: {
   advisers: (tx: Db) => Promise<{ id: string }[]>;
   subscriptions: [ReminderType, number[]][];
 }) {
-  return defineJob({
-    name: `reminder.${options.name}`,
-    payload: z.object({}),
-    queue: "long-running",
-    timeoutMs: HALF_DAY_MS,
-    run: async (_payload, { deps }) => {
-      await deps.sql.begin(async (tx) => {
-        const [{ locked }] = await tx<{ locked: boolean }[]>`
-          select pg_try_advisory_xact_lock(hashtext(${options.name})) as locked`;
-        if (!locked) return;
-        const advisers = await options.advisers(tx);
-        for (const { id } of advisers) {
-          deps.log.info(`Migrating ${options.who} user "${id}" to receive reminders.`);
-        }
-        if (!deps.config[options.enabledBy]) {
-          deps.log.info(`${options.who} users meet the criteria but are not migrated`, {
-            advisers: advisers.length,
-            disabled_by: options.enabledBy,
-          });
-          return;
-        }
-        const groups = await groupIds(tx, options.groups);
-        const missing = options.groups.filter((code) => !groups.has(code));
-        if (missing.length) {
-          deps.log.error("feature groups missing: no users migrated", { groups: missing });
-          return;
-        }
-        for (const { id } of advisers) {
-          for (const groupId of groups.values()) await joinGroup(tx, id, groupId);
-          for (const [type, days] of options.subscriptions) await subscribe(tx, id, type, days);
-        }
-        deps.log.info(`Migrated ${advisers.length} ${options.who} users`);
-      });
-    },
+  return scheduledJob(`reminder.${options.name}`, async (deps) => {
+    await deps.sql.begin(async (tx) => {
+      if (!await tryAdvisoryLock(tx, options.name)) return;
+      const advisers = await options.advisers(tx);
+      for (const { id } of advisers) {
+        deps.log.info(`Migrating ${options.who} user "${id}" to receive reminders.`);
+      }
+      if (!deps.config[options.enabledBy]) {
+        deps.log.info(`${options.who} users meet the criteria but are not migrated`, {
+          advisers: advisers.length,
+          disabled_by: options.enabledBy,
+        });
+        return;
+      }
+      const groups = await groupIds(tx, options.groups);
+      const missing = options.groups.filter((code) => !groups.has(code));
+      if (missing.length) {
+        deps.log.error("feature groups missing: no users migrated", { groups: missing });
+        return;
+      }
+      for (const { id } of advisers) {
+        for (const groupId of groups.values()) await joinGroup(tx, id, groupId);
+        for (const [type, days] of options.subscriptions) await subscribe(tx, id, type, days);
+      }
+      deps.log.info(`Migrated ${advisers.length} ${options.who} users`);
+    });
   });
 }
 

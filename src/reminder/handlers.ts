@@ -73,8 +73,7 @@ export function registerReminderRoutes(app: App) {
     const exports = groups.includes(EXPORT_NOTIFICATIONS_GROUP);
     const counts = await q.liveCounts(db, ALL_REMINDER_TYPES, me);
     const n = (type: ReminderType, shown = true) => shown ? counts.get(type.reminderTable)! : 0;
-    // Contribution point: ongoing propositions of the caller, once investment projects exist.
-    const outstandingPropositions = 0;
+    const outstandingPropositions = investment ? await q.outstandingPropositions(db, me) : 0;
     const body = {
       investment: {
         estimated_land_date: n(T.estimatedLandDate, investment),

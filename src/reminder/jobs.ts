@@ -11,25 +11,40 @@
  * - New export interaction: interactions on a managed company created exactly N days ago
  *   by someone else (neither created nor modified by the adviser); one reminder per
  *   company, about the latest. Once a day per company.
- * - No recent investment interaction and estimated land date need investment projects,
- *   which are not on this branch: their schedules and jobs exist and do nothing (the
- *   contribution point is {@link investmentGenerators}).
+ * - No recent investment interaction: as no recent export interaction, over the
+ *   adviser's active projects (./queries.ts: ongoing or delayed at the Active stage, as
+ *   project manager, assurance adviser, client relationship manager or referral source
+ *   adviser) and their interactions. Once a day per event text.
+ * - Estimated land date (1st of the month, 08:30): active projects landing on the first
+ *   of next month (30 days) or the one after (60 days); nothing when the first of them
+ *   already has a reminder this month. Above NOTIFICATION_SUMMARY_THRESHOLD projects,
+ *   one summary e-mail about all the reminders instead of one e-mail each.
  */
 import { z } from "zod";
 import type { AppDeps } from "../deps.ts";
 import type { Db } from "../db/pool.ts";
+import type { Fragment } from "../db/fragments.ts";
 import { defineJob, HALF_DAY_MS } from "../jobs/definition.ts";
 import { type PendingJobs, transactionWithJobs } from "../jobs/after_commit.ts";
 import { queueEmail } from "../notification/emails.ts";
 import { activeFeaturesOf } from "../feature_flag/queries.ts";
-import { hasLiveReminder, insertReminder } from "./queries.ts";
+import {
+  activeProjectsOf,
+  hasLiveReminder,
+  insertReminder,
+  summaryItemTemplate,
+  tryAdvisoryLock,
+} from "./queries.ts";
 import { REMINDER_FEATURE_FLAGS, REMINDER_TYPES as T, type ReminderType } from "./types.ts";
 import {
   type CompanyFacts,
   companyItem,
   daysBefore,
+  firstOfMonthAfter,
   type InteractionFacts,
   interactionItem,
+  landDateSummary,
+  projectItem,
   timesinceFirstPart,
 } from "./emails.ts";
 import { longDate } from "../task/emails.ts";
@@ -77,12 +92,16 @@ interface Generation {
   /** `YYYY-MM-DD`, UTC. */
   today: string;
   at: Date;
+  /** DATAHUB_FRONTEND_BASE_URL, for the e-mails' links. */
+  frontend: string;
 }
 
 /** Companies the adviser manages (account owner or core team, tier D ITA or Post). */
 function managedCompanies(tx: Db, adviserId: string) {
-  return tx<CompanyFacts[]>`
-    select co.id::text, co.name from company_company co
+  return tx<(CompanyFacts & { created_day: string | null })[]>`
+    select co.id::text, co.name,
+      to_char(co.created_on at time zone 'UTC', 'YYYY-MM-DD') as created_day
+    from company_company co
     where co.one_list_tier_id = any(${MANAGED_TIERS}::uuid[])
       and (co.one_list_account_owner_id = ${adviserId}
         or co.id in (select m.company_id from company_onelistcoreteammember m
@@ -95,7 +114,7 @@ const ofCompany = (tx: Db, companyId: string) =>
   tx`(i.company_id = ${companyId} or i.id in (select ic.interaction_id
     from interaction_interaction_companies ic where ic.company_id = ${companyId}))`;
 
-const createdDay = (tx: Db) => tx`(i.created_on at time zone 'UTC')::date`;
+const interactionDay = (tx: Db) => tx`(i.created_on at time zone 'UTC')::date`;
 
 async function interactionFacts(tx: Db, id: string): Promise<InteractionFacts> {
   const [row] = await tx<InteractionFacts[]>`
@@ -106,118 +125,183 @@ async function interactionFacts(tx: Db, id: string): Promise<InteractionFacts> {
   return row;
 }
 
-async function remindAndEmail(
+/** Writes the subscriber's reminder of the type; returns its id. */
+function remind(
   g: Generation,
   type: ReminderType,
   reminder: { event: string; subject: Record<string, string | null> },
-  email: {
-    templateId: string | undefined;
-    personalisation: () => Promise<Record<string, unknown>>;
-  },
 ) {
-  const id = await insertReminder(g.tx, type, {
+  return insertReminder(g.tx, type, {
     adviserId: g.subscriber.adviserId,
     event: reminder.event,
     at: g.at,
     subject: reminder.subject,
   });
-  if (!g.subscriber.emailEnabled) return;
+}
+
+/** Queues one e-mail to the subscriber about these reminders of the type. */
+async function email(
+  g: Generation,
+  type: ReminderType,
+  reminderIds: string[],
+  templateId: string | undefined,
+  personalisation: Record<string, unknown>,
+) {
   await queueEmail(g.tx, g.jobs, {
     service: "investment",
     recipient: g.subscriber.email,
-    templateId: email.templateId ?? "",
-    personalisation: await email.personalisation(),
+    templateId: templateId ?? "",
+    personalisation,
     reminderTable: type.reminderTable,
-    reminderIds: [id],
+    reminderIds,
     at: g.at,
   });
 }
 
-async function noRecentExportInteraction(g: Generation) {
-  const { tx, deps, today } = g;
-  const frontend = deps.config.DATAHUB_FRONTEND_BASE_URL;
-  const startOfToday = new Date(`${today}T00:00:00Z`);
+/** A reminder, and its e-mail when the subscriber wants e-mails. */
+async function remindAndEmail(
+  g: Generation,
+  type: ReminderType,
+  reminder: { event: string; subject: Record<string, string | null> },
+  message: {
+    templateId: string | undefined;
+    personalisation: () => Promise<Record<string, unknown>> | Record<string, unknown>;
+  },
+) {
+  const id = await remind(g, type, reminder);
+  if (!g.subscriber.emailEnabled) return;
+  await email(g, type, [id], message.templateId, await message.personalisation());
+}
+
+/** Whether the subscriber already has a live reminder of the type about it since `since`. */
+function reminded(
+  g: Generation,
+  type: ReminderType,
+  subject: Record<string, string>,
+  since: string,
+  event?: string,
+) {
+  return hasLiveReminder(g.tx, type, {
+    adviserId: g.subscriber.adviserId,
+    subject,
+    event,
+    since: new Date(`${since}T00:00:00Z`),
+  });
+}
+
+/**
+ * The original's "no recent interaction" rule for one company or project on the
+ * threshold day: with interactions (`interactions`, over `i`), some created that day and
+ * none after, `latest` being the newest; without, the subject created that day.
+ */
+async function quietSince(
+  tx: Db,
+  interactions: Fragment,
+  createdDay: string | null,
+  threshold: string,
+): Promise<{ due: boolean; latest: string | null }> {
+  const [facts] = await tx<{ any: boolean; on: boolean; after: boolean; latest: string }[]>`
+    select exists (select 1 from interaction_interaction i where ${interactions}) as any,
+      exists (select 1 from interaction_interaction i where ${interactions}
+        and ${interactionDay(tx)} = ${threshold}::date) as on,
+      exists (select 1 from interaction_interaction i where ${interactions}
+        and ${interactionDay(tx)} > ${threshold}::date) as after,
+      (select i.id::text from interaction_interaction i where ${interactions}
+        order by i.created_on desc nulls last, i.id desc limit 1) as latest`;
+  return facts.any
+    ? { due: facts.on && !facts.after, latest: facts.latest }
+    : { due: createdDay === threshold, latest: null };
+}
+
+/** A company or project whose interactions the "no recent interaction" reminders watch. */
+interface Watched {
+  id: string;
+  name: string;
+  /** `YYYY-MM-DD`, UTC */
+  created_day: string | null;
+}
+
+/**
+ * The two "no recent interaction" generators: for each of the subscriber's days, each
+ * watched company or project found quiet since that day gets a reminder about it (once a
+ * day per event text) and, when wanted, an e-mail.
+ */
+async function noRecentInteraction<W extends Watched>(
+  g: Generation,
+  options: {
+    type: ReminderType;
+    /** The reminder column naming the company or project. */
+    column: "company_id" | "project_id";
+    watched: W[];
+    interactions: (watched: W) => Fragment;
+    /** The reminder's other columns (the export reminder names the latest interaction). */
+    extra?: (latest: string | null) => Record<string, string | null>;
+    message: (watched: W, quiet: { period: string; threshold: string; latest: string | null }) => {
+      templateId: string | undefined;
+      personalisation: () => Promise<Record<string, unknown>> | Record<string, unknown>;
+    };
+  },
+) {
+  const { type, column } = options;
   for (const days of g.subscriber.days) {
-    const threshold = daysBefore(today, days);
-    for (const company of await managedCompanies(tx, g.subscriber.adviserId)) {
-      const [facts] = await tx<
-        {
-          any: boolean;
-          on: boolean;
-          after: boolean;
-          latest: string | null;
-          created: string | null;
-        }[]
-      >`
-        select exists (select 1 from interaction_interaction i where ${ofCompany(tx, company.id)})
-            as any,
-          exists (select 1 from interaction_interaction i where ${ofCompany(tx, company.id)}
-            and ${createdDay(tx)} = ${threshold}::date) as on,
-          exists (select 1 from interaction_interaction i where ${ofCompany(tx, company.id)}
-            and ${createdDay(tx)} > ${threshold}::date) as after,
-          (select i.id::text from interaction_interaction i where ${ofCompany(tx, company.id)}
-            order by i.created_on desc nulls last, i.id desc limit 1) as latest,
-          (select to_char(co.created_on at time zone 'UTC', 'YYYY-MM-DD') from company_company co
-            where co.id = ${company.id}) as created`;
-      const due = facts.any ? facts.on && !facts.after : facts.created === threshold;
+    const threshold = daysBefore(g.today, days);
+    const period = timesinceFirstPart(threshold, g.today);
+    for (const watched of options.watched) {
+      const interactions = options.interactions(watched);
+      const { due, latest } = await quietSince(g.tx, interactions, watched.created_day, threshold);
       if (!due) continue;
-      const event = `No recent interaction with ${company.name} in ${
-        timesinceFirstPart(threshold, today)
-      }`;
-      const seen = await hasLiveReminder(tx, T.noRecentExportInteraction, {
-        adviserId: g.subscriber.adviserId,
-        subject: { company_id: company.id },
-        event,
-        since: startOfToday,
-      });
-      if (seen) continue;
-      const interaction = facts.any ? facts.latest : null;
+      const event = `No recent interaction with ${watched.name} in ${period}`;
+      if (await reminded(g, type, { [column]: watched.id }, g.today, event)) continue;
       await remindAndEmail(
         g,
-        T.noRecentExportInteraction,
-        { event, subject: { company_id: company.id, interaction_id: interaction } },
-        {
-          templateId: interaction
-            ? deps.config.EXPORT_NOTIFICATION_NO_RECENT_INTERACTION_TEMPLATE_ID
-            : deps.config.EXPORT_NOTIFICATION_NO_INTERACTION_TEMPLATE_ID,
-          personalisation: async () => ({
-            ...companyItem(company, frontend),
-            time_period: timesinceFirstPart(threshold, today),
-            last_interaction_date: longDate(threshold),
-            ...(interaction
-              ? interactionItem(await interactionFacts(tx, interaction), frontend)
-              : {}),
-          }),
-        },
+        type,
+        { event, subject: { [column]: watched.id, ...options.extra?.(latest) } },
+        options.message(watched, { period, threshold, latest }),
       );
     }
   }
 }
 
+async function noRecentExportInteraction(g: Generation) {
+  const { tx, deps, frontend } = g;
+  await noRecentInteraction(g, {
+    type: T.noRecentExportInteraction,
+    column: "company_id",
+    watched: await managedCompanies(tx, g.subscriber.adviserId),
+    interactions: (company) => ofCompany(tx, company.id),
+    extra: (latest) => ({ interaction_id: latest }),
+    message: (company, { period, threshold, latest }) => ({
+      templateId: latest
+        ? deps.config.EXPORT_NOTIFICATION_NO_RECENT_INTERACTION_TEMPLATE_ID
+        : deps.config.EXPORT_NOTIFICATION_NO_INTERACTION_TEMPLATE_ID,
+      personalisation: async () => ({
+        ...companyItem(company, frontend),
+        time_period: period,
+        last_interaction_date: longDate(threshold),
+        ...(latest ? interactionItem(await interactionFacts(tx, latest), frontend) : {}),
+      }),
+    }),
+  });
+}
+
 async function newExportInteraction(g: Generation) {
-  const { tx, deps, today } = g;
-  const frontend = deps.config.DATAHUB_FRONTEND_BASE_URL;
+  const { tx, deps, today, frontend } = g;
   const me = g.subscriber.adviserId;
   for (const days of g.subscriber.days) {
     const threshold = daysBefore(today, days);
     for (const company of await managedCompanies(tx, me)) {
       const [latest] = await tx<{ id: string }[]>`
         select i.id::text from interaction_interaction i
-        where ${ofCompany(tx, company.id)} and ${createdDay(tx)} = ${threshold}::date
+        where ${ofCompany(tx, company.id)} and ${interactionDay(tx)} = ${threshold}::date
           and i.created_by_id is distinct from ${me} and i.modified_by_id is distinct from ${me}
         order by i.created_on desc, i.id desc limit 1`;
       if (!latest) continue;
       const event = `New interaction with ${company.name}`;
-      const seen = await hasLiveReminder(tx, T.newExportInteraction, {
-        adviserId: me,
-        subject: { company_id: company.id },
-        event,
-        since: new Date(`${today}T00:00:00Z`),
-      });
-      if (seen) continue;
+      const type = T.newExportInteraction;
+      if (await reminded(g, type, { company_id: company.id }, today, event)) continue;
       await remindAndEmail(
         g,
-        T.newExportInteraction,
+        type,
         { event, subject: { company_id: company.id, interaction_id: latest.id } },
         {
           templateId: deps.config.EXPORT_NOTIFICATION_NEW_INTERACTION_TEMPLATE_ID,
@@ -232,28 +316,69 @@ async function newExportInteraction(g: Generation) {
   }
 }
 
-/**
- * Contribution point for the investment domain: the no recent investment interaction
- * and estimated land date rules (active projects of the adviser, the ELD summary above
- * NOTIFICATION_SUMMARY_THRESHOLD) go here once `investment_investmentproject` exists.
- */
-const investmentGenerators = {
-  "no-recent-investment-interaction": (g: Generation) => {
-    g.deps.log.info("reminders need investment projects: none generated", {
-      kind: "no-recent-investment-interaction",
+async function noRecentInvestmentInteraction(g: Generation) {
+  const { tx, deps, frontend } = g;
+  await noRecentInteraction(g, {
+    type: T.noRecentInvestmentInteraction,
+    column: "project_id",
+    watched: await activeProjectsOf(tx, g.subscriber.adviserId),
+    interactions: (project) => tx`i.investment_project_id = ${project.id}`,
+    message: (project, { period, threshold }) => ({
+      templateId: deps.config.INVESTMENT_NOTIFICATION_NO_RECENT_INTERACTION_TEMPLATE_ID,
+      personalisation: () => ({
+        ...projectItem(project, frontend),
+        time_period: period,
+        last_interaction_date: longDate(threshold),
+      }),
+    }),
+  });
+}
+
+/** The original's REMINDER_DAYS_MAPPING: days left → months after this month's first. */
+const LAND_DATE_MONTHS: Record<number, number> = { 30: 1, 60: 2 };
+
+async function estimatedLandDate(g: Generation) {
+  const { tx, deps, today, frontend } = g;
+  const type = T.estimatedLandDate;
+  const monthStart = firstOfMonthAfter(today, 0);
+  const landDates = g.subscriber.days.filter((d) => d in LAND_DATE_MONTHS)
+    .map((d) => firstOfMonthAfter(today, LAND_DATE_MONTHS[d]));
+  const projects = await activeProjectsOf(tx, g.subscriber.adviserId, landDates);
+  if (!projects.length) return;
+  if (await reminded(g, type, { project_id: projects[0].id }, monthStart)) return;
+  const summarised = projects.length > deps.config.NOTIFICATION_SUMMARY_THRESHOLD;
+  const reminderIds: string[] = [];
+  for (const project of projects) {
+    if (await reminded(g, type, { project_id: project.id }, monthStart)) continue;
+    const dayDiff = (Date.parse(project.estimated_land_date!) - Date.parse(today)) / 86_400_000;
+    const reminder = {
+      event: `${dayDiff < 32 ? 30 : 60} days left to estimated land date`,
+      subject: { project_id: project.id },
+    };
+    if (summarised) {
+      reminderIds.push(await remind(g, type, reminder));
+      continue;
+    }
+    await remindAndEmail(g, type, reminder, {
+      templateId: deps.config.INVESTMENT_NOTIFICATION_ESTIMATED_LAND_DATE_TEMPLATE_ID,
+      personalisation: () => projectItem(project, frontend),
     });
-  },
-  "estimated-land-date": (g: Generation) => {
-    g.deps.log.info("reminders need investment projects: none generated", {
-      kind: "estimated-land-date",
-    });
-  },
-};
+  }
+  if (!summarised || !g.subscriber.emailEnabled) return;
+  await email(
+    g,
+    type,
+    reminderIds,
+    deps.config.INVESTMENT_NOTIFICATION_ESTIMATED_LAND_DATE_SUMMARY_TEMPLATE_ID,
+    landDateSummary(projects, await summaryItemTemplate(tx), today, frontend),
+  );
+}
 
 const GENERATORS: Record<Kind, (g: Generation) => Promise<void> | void> = {
   "no-recent-export-interaction": noRecentExportInteraction,
   "new-export-interaction": newExportInteraction,
-  ...investmentGenerators,
+  "no-recent-investment-interaction": noRecentInvestmentInteraction,
+  "estimated-land-date": estimatedLandDate,
 };
 
 /** One subscription's reminders of one kind for one day. */
@@ -285,34 +410,46 @@ export const generateRemindersForSubscription = defineJob({
         },
         today,
         at: deps.now(),
+        frontend: deps.config.DATAHUB_FRONTEND_BASE_URL,
       });
     });
   },
 });
 
-/** The scheduled fan-out of one kind: one job per subscription of an active adviser. */
-function fanOut(kind: Kind, lock: string) {
+/**
+ * A job a schedule starts (no payload, the long-running queue, up to half a day): the
+ * reminder and task generators, enrolments and delivery polls.
+ */
+export function scheduledJob(
+  name: string,
+  run: (deps: AppDeps) => Promise<void>,
+  options: { maxAttempts?: number } = {},
+) {
   return defineJob({
-    name: `reminder.${lock}`,
+    name,
     payload: z.object({}),
     queue: "long-running",
     timeoutMs: HALF_DAY_MS,
-    run: async (_payload, { deps }) => {
-      const today = deps.now().toISOString().slice(0, 10);
-      const queued = await transactionWithJobs(deps, async (tx, jobs) => {
-        const [{ locked }] = await tx<{ locked: boolean }[]>`
-          select pg_try_advisory_xact_lock(hashtext(${lock})) as locked`;
-        if (!locked) return 0;
-        const subscribers = await tx<{ adviser_id: string }[]>`
+    ...options,
+    run: (_payload, { deps }) => run(deps),
+  });
+}
+
+/** The scheduled fan-out of one kind: one job per subscription of an active adviser. */
+function fanOut(kind: Kind, lock: string) {
+  return scheduledJob(`reminder.${lock}`, async (deps) => {
+    const today = deps.now().toISOString().slice(0, 10);
+    const queued = await transactionWithJobs(deps, async (tx, jobs) => {
+      if (!await tryAdvisoryLock(tx, lock)) return 0;
+      const subscribers = await tx<{ adviser_id: string }[]>`
           select s.adviser_id::text from ${tx(TYPE_OF[kind].subscriptionTable)} s
           join company_advisor a on a.id = s.adviser_id where a.is_active order by s.adviser_id`;
-        for (const s of subscribers) {
-          jobs.enqueue(generateRemindersForSubscription, { kind, adviser_id: s.adviser_id, today });
-        }
-        return subscribers.length;
-      });
-      deps.log.info(lock, { subscriptions: queued });
-    },
+      for (const s of subscribers) {
+        jobs.enqueue(generateRemindersForSubscription, { kind, adviser_id: s.adviser_id, today });
+      }
+      return subscribers.length;
+    });
+    deps.log.info(lock, { subscriptions: queued });
   });
 }
 

@@ -1,9 +1,7 @@
 /**
  * All SQL of reminders and reminder settings, generic over the ten types
- * (./types.ts): tables come from that declaration, never from a request.
- *
- * Project reminders render only the project's id until investment projects exist on
- * this branch (the contribution point is {@link projectJson}).
+ * (./types.ts): tables come from that declaration, never from a request; and what the
+ * generators read of investment projects and propositions.
  */
 import type { Db } from "../db/pool.ts";
 import { type Fragment, where } from "../db/fragments.ts";
@@ -11,14 +9,17 @@ import { adviserName, datetime, jsonObject } from "../core/render.ts";
 import { orderBy, type SortChoices, type SortTerm } from "../http/sortby.ts";
 import { listPage, type Page } from "../http/pagination.ts";
 import { reminderTaskJson } from "../task/queries.ts";
+import { projectCode } from "../investment/queries.ts";
 import type { ReminderType } from "./types.ts";
 
 /** Live reminders: the original's default manager (`status` live or blank). */
 const LIVE = (db: Db) => db`r.status in ('live', '')`;
 
-/** `{id, name, project_code}` of a project. Contribution point: only the id until projects exist. */
+/** NestedInvestmentProjectSerializer of the reminder's project: `{id, name, project_code}`. */
 function projectJson(sql: Db): Fragment {
-  return sql`jsonb_build_object('id', r.project_id, 'name', null, 'project_code', null)`;
+  return sql`(select jsonb_build_object('id', p.id, 'name', p.name,
+      'project_code', ${projectCode(sql, "p")})
+    from investment_investmentproject p where p.id = r.project_id)`;
 }
 
 /** NestedInteractionSerializer: `{created_by (with dit_team), kind, subject, date}`. */
@@ -223,4 +224,80 @@ export async function hasLiveReminder(
   const rows = await db`
     select 1 from ${db(type.reminderTable)} r ${where(db, conditions)} limit 1`;
   return rows.length > 0;
+}
+
+/** Takes the transaction's advisory lock of `name`; false when another worker holds it. */
+export async function tryAdvisoryLock(db: Db, name: string): Promise<boolean> {
+  const [{ locked }] = await db<{ locked: boolean }[]>`
+    select pg_try_advisory_xact_lock(hashtext(${name})) as locked`;
+  return locked;
+}
+
+// ------------------------------------------------------------- investment projects
+
+const ACTIVE_STAGE = "7606cc19-20da-4b74-aba1-2cec0d753ad8";
+
+/** The project `p` is ongoing or delayed, at the Active stage (the original's active projects). */
+export const isActiveProject = (db: Db) =>
+  db`p.status in ('ongoing', 'delayed') and p.stage_id = ${ACTIVE_STAGE}`;
+
+/**
+ * The four roles whose holders get a project's reminders (and, at Post, are enrolled in
+ * them): project manager, project assurance adviser, client relationship manager and
+ * referral source adviser. Team members get none, as in the original.
+ */
+export const projectRoleHolders = (db: Db) =>
+  db`array[p.project_manager_id, p.project_assurance_adviser_id,
+    p.client_relationship_manager_id, p.referral_source_adviser_id]`;
+
+export interface ProjectFacts {
+  id: string;
+  name: string;
+  project_code: string | null;
+  status: string;
+  stage: string;
+  investor_company_name: string | null;
+  /** `YYYY-MM-DD` */
+  estimated_land_date: string | null;
+  /** `YYYY-MM-DD`, UTC */
+  created_day: string | null;
+}
+
+/**
+ * The adviser's active projects (by id), those landing on one of `landDates` when given:
+ * what the project reminders and their e-mails show.
+ */
+export function activeProjectsOf(
+  db: Db,
+  adviserId: string,
+  landDates?: string[],
+): Promise<ProjectFacts[]> {
+  const landing = landDates ? db`and p.estimated_land_date = any(${landDates}::date[])` : db``;
+  return db<ProjectFacts[]>`
+    select p.id::text, p.name, ${projectCode(db, "p")} as project_code, p.status,
+      st.name as stage, ic.name as investor_company_name,
+      to_char(p.estimated_land_date, 'YYYY-MM-DD') as estimated_land_date,
+      to_char(p.created_on at time zone 'UTC', 'YYYY-MM-DD') as created_day
+    from investment_investmentproject p
+    join metadata_investmentprojectstage st on st.id = p.stage_id
+    left join company_company ic on ic.id = p.investor_company_id
+    where ${isActiveProject(db)} and ${adviserId}::uuid = any(${projectRoleHolders(db)})
+      ${landing}
+    order by p.id`;
+}
+
+/** The inner template of one project in the estimated land date summary e-mail. */
+export async function summaryItemTemplate(db: Db): Promise<string> {
+  const [row] = await db<{ content: string }[]>`
+    select content from notification_notificationinnertemplate
+    where notification_type = 'upcoming_estimated_land_date' order by created_on limit 1`;
+  return row?.content ?? "";
+}
+
+/** The adviser's ongoing propositions (the reminder summary's `outstanding_propositions`). */
+export async function outstandingPropositions(db: Db, adviserId: string): Promise<number> {
+  const [{ n }] = await db<{ n: number }[]>`
+    select count(*)::int as n from proposition_proposition
+    where adviser_id = ${adviserId} and status = 'ongoing'`;
+  return n;
 }

@@ -27,6 +27,7 @@ export type Condition =
   | { range: string; gte?: string | number; lte?: string | number }
   | { or: Condition[] }
   | { and: Condition[] }
+  | { not: Condition }
   | { none: true };
 
 export interface FilterContext {
@@ -278,6 +279,15 @@ export function match(fields: string | string[], schema: z.ZodType): FilterSpec 
 /** One or more UUIDs on `fields` (ORed): the common `company → company.id` filter. */
 export const ids = (fields: string | string[], options: { nullable?: boolean } = {}) =>
   match(fields, singleOrList(options.nullable ? uuid().nullable() : uuid()));
+
+/** None of the values (one or a list) on `field`: the original's raw-body `must_not` filters. */
+export function excludes(field: string, schema: z.ZodType): FilterSpec {
+  const spec = match(field, schema);
+  return {
+    ...spec,
+    condition: async (value, context) => ({ not: await spec.condition(value, context) }),
+  };
+}
 
 /** A partial-name filter: words on the field or trigrams on its `.trigram`. */
 export const partialText = (...fields: string[]) =>

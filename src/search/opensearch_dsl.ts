@@ -68,6 +68,7 @@ export function indexNames(indexPrefix: string, app: SearchApp): IndexNames {
 /** A condition tree as a filter query. */
 export function conditionDsl(c: Condition): Dsl {
   if ("none" in c) return { match_none: {} };
+  if ("not" in c) return { bool: { must_not: [conditionDsl(c.not)] } };
   if ("or" in c) return { bool: { should: c.or.map(conditionDsl), minimum_should_match: 1 } };
   if ("and" in c) return { bool: { must: c.and.map(conditionDsl) } };
   if ("match" in c) return { match: { [c.match]: { query: c.value, operator: "and" } } };

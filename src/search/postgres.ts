@@ -208,6 +208,10 @@ type Compiled = { query: string } | { sql: Fragment };
 function compile(db: Db, app: SearchApp, c: Condition): Compiled {
   const layout = layoutOf(app);
   if ("none" in c) return { sql: db`false` };
+  if ("not" in c) {
+    const child = compile(db, app, c.not);
+    return "query" in child ? { query: `!(${child.query})` } : { sql: db`not (${child.sql})` };
+  }
   if ("or" in c || "and" in c) {
     const isOr = "or" in c;
     const children = (isOr ? c.or : c.and).map((x) => compile(db, app, x));

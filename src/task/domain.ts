@@ -14,6 +14,7 @@ import {
   notifyAdvisersOfTaskChange,
 } from "./jobs.ts";
 import { sendNotificationEmail } from "../notification/emails.ts";
+import { taskIdsOfCompany, taskIdsOfInteraction, taskIdsOfProject } from "./queries.ts";
 
 export const taskDomain: Domain = {
   name: "task",
@@ -25,19 +26,8 @@ export const taskDomain: Domain = {
     schedule("schedule_reminders_tasks_overdue", "0 8 * * *", generateOverdueTaskReminders),
   ],
   embeddings: [
-    {
-      embedded: "company",
-      entity: "task",
-      find: async (db, id) =>
-        (await db<{ id: string }[]>`select id::text from task_task where company_id = ${id}`)
-          .map((r) => r.id),
-    },
-    {
-      embedded: "interaction",
-      entity: "task",
-      find: async (db, id) =>
-        (await db<{ id: string }[]>`select id::text from task_task where interaction_id = ${id}`)
-          .map((r) => r.id),
-    },
+    { embedded: "company", entity: "task", find: taskIdsOfCompany },
+    { embedded: "interaction", entity: "task", find: taskIdsOfInteraction },
+    { embedded: "investment_project", entity: "task", find: taskIdsOfProject },
   ],
 };

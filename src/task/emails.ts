@@ -14,7 +14,7 @@ export type TaskEmailKind =
   | "amended"
   | "deleted";
 
-const MONTHS = [
+export const MONTHS = [
   "January",
   "February",
   "March",
@@ -67,8 +67,8 @@ export function taskEmailPersonalisation(
   frontendBaseUrl: string,
 ): Record<string, string> {
   const subject = `${subjectOf(kind, task)}: ${task.title}`;
-  // Contribution point: "Investment project: <name>" leads once projects exist.
   const lines = [
+    task.project_name ? `Investment project: ${task.project_name}` : null,
     task.company_name ? `Company name: ${task.company_name}` : null,
     task.due_date ? `Date due: ${longDate(task.due_date)}` : null,
   ];

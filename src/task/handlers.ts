@@ -10,7 +10,7 @@ import { type FieldErrors, nonFieldError, notFound, ValidationError } from "../h
 import { paginate, readPage } from "../http/pagination.ts";
 import { parseSortby } from "../http/sortby.ts";
 import { parseUuid } from "../http/filter_values.ts";
-import { doesNotExist, missingReferences, referencesOf } from "../core/references.ts";
+import { missingReferences, referencesOf } from "../core/references.ts";
 import { registerArchive } from "../core/archive.ts";
 import { recordWrite } from "../core/tracking.ts";
 import { callerId } from "../auth/caller.ts";
@@ -27,26 +27,26 @@ async function loadTask(db: Db, id: string) {
   return task as typeof routes.taskSchema._output;
 }
 
-/** The original's validate_single_task_relationship, then the references' existence. */
+/**
+ * The references' existence (field errors, as DRF checks fields first), then the
+ * original's validate_single_task_relationship over the body.
+ */
 async function checkInput(db: Db, input: TaskInput) {
+  const errors: FieldErrors = await missingReferences(
+    db,
+    referencesOf(input, {
+      company: "company_company",
+      interaction: "interaction_interaction",
+      investment_project: "investment_investmentproject",
+    }, { advisers: "company_advisor" }),
+  );
+  if (Object.keys(errors).length) throw new ValidationError(errors);
   const related = [input.investment_project, input.company, input.interaction].filter(Boolean);
   if (related.length > 1) {
     throw nonFieldError(
       "You can assign either a company, investment project or interaction to a task",
     );
   }
-  const errors: FieldErrors = await missingReferences(
-    db,
-    referencesOf(input, {
-      company: "company_company",
-      interaction: "interaction_interaction",
-    }, { advisers: "company_advisor" }),
-  );
-  // Contribution point: no investment project exists until that domain lands.
-  if (input.investment_project) {
-    errors.investment_project = [doesNotExist(input.investment_project)];
-  }
-  if (Object.keys(errors).length) throw new ValidationError(errors);
 }
 
 function columns(input: TaskInput): q.TaskColumns {

@@ -15,11 +15,17 @@
 import { z } from "zod";
 import type { AppDeps } from "../deps.ts";
 import type { Db } from "../db/pool.ts";
-import { defineJob, HALF_DAY_MS } from "../jobs/definition.ts";
+import { defineJob } from "../jobs/definition.ts";
+import { scheduledJob } from "../reminder/jobs.ts";
 import { type PendingJobs, transactionWithJobs } from "../jobs/after_commit.ts";
 import { queueEmail } from "../notification/emails.ts";
 import { REMINDER_TYPES, type ReminderType } from "../reminder/types.ts";
-import { hasLiveReminder, insertReminder, subscriptionOf } from "../reminder/queries.ts";
+import {
+  hasLiveReminder,
+  insertReminder,
+  subscriptionOf,
+  tryAdvisoryLock,
+} from "../reminder/queries.ts";
 import { type TaskEmailKind, taskEmailPersonalisation } from "./emails.ts";
 import { type TaskEmailFacts, taskEmailFacts, taskRecipients } from "./queries.ts";
 
@@ -199,9 +205,7 @@ async function generateTaskReminders(
   const { today, month } = dayAndMonth(at);
   return await transactionWithJobs(deps, async (tx, jobs) => {
     const lock = `generate_reminders_${kind === "upcoming" ? "upcoming_tasks" : "tasks_overdue"}`;
-    const [{ locked }] = await tx<{ locked: boolean }[]>`
-      select pg_try_advisory_xact_lock(hashtext(${lock})) as locked`;
-    if (!locked) return 0;
+    if (!await tryAdvisoryLock(tx, lock)) return 0;
     const tasks = kind === "upcoming"
       ? tx`select id from task_task where reminder_date = ${today}::date`
       : tx`select id from task_task where due_date = ${today}::date - 1
@@ -232,26 +236,18 @@ async function generateTaskReminders(
   });
 }
 
-export const generateUpcomingTaskReminders = defineJob({
-  name: "task.generate_reminders_upcoming_tasks",
-  payload: z.object({}),
-  queue: "long-running",
-  timeoutMs: HALF_DAY_MS,
-  maxAttempts: 6,
-  run: async (_payload, { deps }) => {
-    const created = await generateTaskReminders(deps, "upcoming");
-    deps.log.info("generate_reminders_upcoming_tasks", { created });
-  },
-});
+/** The 08:00 job of one kind, logging how many reminders it wrote. */
+function taskReminderJob(kind: "upcoming" | "overdue", name: string) {
+  return scheduledJob(`task.${name}`, async (deps) => {
+    deps.log.info(name, { created: await generateTaskReminders(deps, kind) });
+  }, { maxAttempts: 6 });
+}
 
-export const generateOverdueTaskReminders = defineJob({
-  name: "task.generate_reminders_tasks_overdue",
-  payload: z.object({}),
-  queue: "long-running",
-  timeoutMs: HALF_DAY_MS,
-  maxAttempts: 6,
-  run: async (_payload, { deps }) => {
-    const created = await generateTaskReminders(deps, "overdue");
-    deps.log.info("generate_reminders_tasks_overdue", { created });
-  },
-});
+export const generateUpcomingTaskReminders = taskReminderJob(
+  "upcoming",
+  "generate_reminders_upcoming_tasks",
+);
+export const generateOverdueTaskReminders = taskReminderJob(
+  "overdue",
+  "generate_reminders_tasks_overdue",
+);

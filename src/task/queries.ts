@@ -1,10 +1,8 @@
 /**
  * All SQL of tasks: the response JSON (built in SQL), the list, the advisers (M2M),
- * writes, and the tasks and recipients the reminder generators read.
- *
- * Investment projects are not on this branch yet: a task's `investment_project` renders
- * only its id (see {@link investmentProjectJson}), and its company cannot come from the
- * project's investor company. Both are the contribution points for the investment domain.
+ * writes, and the tasks and recipients the reminder generators read. A task's company
+ * is the original's `Task.get_company()`: its project's investor company, else its own
+ * company, else its interaction's company.
  */
 import type { Db } from "../db/pool.ts";
 import { insertRow, updateRow } from "../db/rows.ts";
@@ -13,6 +11,7 @@ import { adviser, adviserName, datetime, jsonObject } from "../core/render.ts";
 import { adviserRef, type VersionedEntity } from "../core/versions.ts";
 import { orderBy, type SortChoices, type SortTerm } from "../http/sortby.ts";
 import { listPage, type Page } from "../http/pagination.ts";
+import { projectCode } from "../investment/queries.ts";
 
 /** Tasks are versioned, as the original registers Task with reversion. */
 export const taskEntity: VersionedEntity = {
@@ -20,6 +19,7 @@ export const taskEntity: VersionedEntity = {
   table: "task_task",
   foreignKeys: {
     company_id: { table: "company_company" },
+    investment_project_id: { table: "investment_investmentproject" },
     interaction_id: {
       table: "interaction_interaction",
       name: (sql) => sql`r.subject`,
@@ -36,21 +36,28 @@ export const taskEntity: VersionedEntity = {
   },
 };
 
-/**
- * NestedInvestmentProjectInvestorCompanyField of a project id: `{id, name, project_code,
- * investor_company}`. Contribution point: until investment projects exist on this
- * branch, only the id is known.
- */
-function investmentProjectJson(sql: Db, id: Fragment): Fragment {
-  return sql`case when ${id} is null then null else jsonb_build_object('id', ${id},
-    'name', null, 'project_code', null, 'investor_company', null) end`;
+/** NestedInvestmentProjectInvestorCompanyField of the task `t`'s project, or null. */
+function investmentProjectJson(sql: Db): Fragment {
+  return sql`(select jsonb_build_object('name', p.name, 'project_code', ${projectCode(sql, "p")},
+      'investor_company', (select jsonb_build_object('name', ic.name, 'id', ic.id)
+        from company_company ic where ic.id = p.investor_company_id),
+      'id', p.id)
+    from investment_investmentproject p where p.id = t.investment_project_id)`;
 }
 
-/** `Task.get_company()` of the task `t`: its company, else its interaction's company. */
+/** The id of `Task.get_company()` of the task `t`. */
+export function taskCompanyId(sql: Db): Fragment {
+  return sql`case when t.investment_project_id is not null
+    then (select p.investor_company_id from investment_investmentproject p
+      where p.id = t.investment_project_id)
+    else coalesce(t.company_id,
+      (select i.company_id from interaction_interaction i where i.id = t.interaction_id)) end`;
+}
+
+/** `{id, name}` of `Task.get_company()` of the task `t`, or null. */
 function taskCompanyJson(sql: Db): Fragment {
   return sql`(select jsonb_build_object('id', co.id, 'name', co.name) from company_company co
-    where co.id = coalesce(t.company_id,
-      (select i.company_id from interaction_interaction i where i.id = t.interaction_id)))`;
+    where co.id = ${taskCompanyId(sql)})`;
 }
 
 function taskInteractionJson(sql: Db): Fragment {
@@ -82,7 +89,7 @@ export function taskJson(sql: Db): Fragment {
     ["modified_by", adviser(sql, sql`t.modified_by_id`)],
     ["created_on", datetime(sql, sql`t.created_on`)],
     ["modified_on", datetime(sql, sql`t.modified_on`)],
-    ["investment_project", investmentProjectJson(sql, sql`t.investment_project_id`)],
+    ["investment_project", investmentProjectJson(sql)],
     ["company", taskCompanyJson(sql)],
     ["interaction", taskInteractionJson(sql)],
     ["status", sql`t.status`],
@@ -94,7 +101,7 @@ export function reminderTaskJson(sql: Db): Fragment {
   return jsonObject(sql, [
     ["id", sql`t.id`],
     ["title", sql`t.title`],
-    ["investment_project", investmentProjectJson(sql, sql`t.investment_project_id`)],
+    ["investment_project", investmentProjectJson(sql)],
     ["company", taskCompanyJson(sql)],
     ["due_date", sql`to_char(t.due_date, 'YYYY-MM-DD')`],
     ["interaction", taskInteractionJson(sql)],
@@ -198,19 +205,44 @@ export async function setTaskAdvisers(db: Db, id: string, adviserIds: string[]) 
   return added.map((r) => r.advisor_id);
 }
 
-/** `GET /v4/task/companies-and-projects`: of the tasks the adviser created or is assigned. */
+/**
+ * `GET /v4/task/companies-and-projects`: of the tasks the adviser created or is
+ * assigned, the projects, and the companies (their own, and their projects' investor
+ * companies, which project tasks do not store), each by name.
+ */
 export async function companiesAndProjects(db: Db, adviserId: string) {
   const mine = db`select t.company_id, t.investment_project_id from task_task t
     where (t.created_by_id = ${adviserId} or exists (select 1 from task_task_advisers ta
       where ta.task_id = t.id and ta.advisor_id = ${adviserId}))`;
+  const projects = await db<{ id: string; name: string }[]>`
+    select p.id, p.name from investment_investmentproject p
+    where p.id in (select m.investment_project_id from (${mine}) m)
+    order by p.name, p.id`;
   const companies = await db<{ id: string; name: string }[]>`
     select co.id, co.name from company_company co
     where co.id in (select m.company_id from (${mine}) m)
+      or co.id in (select p.investor_company_id from investment_investmentproject p
+        where p.id in (select m.investment_project_id from (${mine}) m))
     order by co.name, co.id`;
-  // Contribution point: the projects (and their investor companies, added to the
-  // companies) once investment projects exist on this branch.
-  return { companies, projects: [] as { id: string; name: string }[] };
+  return { companies, projects };
 }
+
+// ------------------------------------------------------------- search documents
+
+const ids = async (rows: Promise<{ id: string }[]>) => (await rows).map((r) => r.id);
+
+/** Tasks whose documents name the company (their own, or their project's investor). */
+export const taskIdsOfCompany = (db: Db, companyId: string) =>
+  ids(db<{ id: string }[]>`select t.id::text from task_task t
+    where t.company_id = ${companyId} or t.investment_project_id in (select p.id
+      from investment_investmentproject p where p.investor_company_id = ${companyId})`);
+
+export const taskIdsOfInteraction = (db: Db, interactionId: string) =>
+  ids(db<{ id: string }[]>`select id::text from task_task where interaction_id = ${interactionId}`);
+
+export const taskIdsOfProject = (db: Db, projectId: string) =>
+  ids(db<{ id: string }[]>`
+    select id::text from task_task where investment_project_id = ${projectId}`);
 
 // ------------------------------------------------------------- reminders' reads
 
@@ -246,6 +278,7 @@ export interface TaskEmailFacts {
   title: string;
   due_date: string | null;
   reminder_days: number | null;
+  project_name: string | null;
   company_name: string | null;
   modified_by_name: string | null;
 }
@@ -254,8 +287,9 @@ export interface TaskEmailFacts {
 export async function taskEmailFacts(db: Db, id: string): Promise<TaskEmailFacts | null> {
   const [row] = await db<TaskEmailFacts[]>`
     select t.id, t.title, to_char(t.due_date, 'YYYY-MM-DD') as due_date, t.reminder_days,
-      (select co.name from company_company co where co.id = coalesce(t.company_id,
-        (select i.company_id from interaction_interaction i where i.id = t.interaction_id)))
+      (select p.name from investment_investmentproject p where p.id = t.investment_project_id)
+        as project_name,
+      (select co.name from company_company co where co.id = ${taskCompanyId(db)})
         as company_name,
       (select ${adviserName(db, "m")} from company_advisor m where m.id = t.modified_by_id)
         as modified_by_name

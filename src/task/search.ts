@@ -3,21 +3,23 @@
  * `datahub/search/task` document, filters, sort choices and its restriction to the
  * caller's tasks (created by or assigned to them), declared once.
  *
- * Differences: the raw-body `not_created_by` / `not_advisers` (must-not) filters need a
- * negated condition the shared engine does not have yet, so they are not accepted; and
- * the restriction always applies, so `advisers: [me, other]` does not reveal the other
- * adviser's tasks (the original's quirk).
+ * The raw-body `not_created_by` and `not_advisers` leave out tasks created by, or assigned
+ * to any of, those advisers (the original's must-not filters); here they must be UUIDs.
+ * Difference: the restriction always applies, so `advisers: [me, other]` does not reveal
+ * the other adviser's tasks (the original's quirk).
  */
 import type { Db } from "../db/pool.ts";
 import {
   bool,
   defineSearchApp,
+  excludes,
   ids,
   match,
   partialText,
   type SearchDocument,
   singleOrList,
   str,
+  uuid,
 } from "../search/app.ts";
 import {
   boolean,
@@ -30,7 +32,9 @@ import {
   text,
   textKeywordTrigram,
 } from "../search/mapping.ts";
-import { adviserName } from "../core/render.ts";
+import { adviserName, documentDatetime } from "../core/render.ts";
+import { projectCode } from "../investment/queries.ts";
+import { taskCompanyId } from "./queries.ts";
 
 const personJson = (db: Db, alias: string) =>
   db`jsonb_build_object('id', ${db(alias)}.id, 'first_name', ${db(alias)}.first_name,
@@ -42,22 +46,22 @@ function taskDocuments(db: Db, ids: string[]): Promise<SearchDocument[]> {
       t.email_reminders_enabled, t.reminder_days,
       to_char(t.due_date, 'YYYY-MM-DD') as due_date,
       to_char(t.reminder_date, 'YYYY-MM-DD') as reminder_date,
-      api_datetime(t.modified_on) as modified_on,
+      ${documentDatetime(db, db`t.modified_on`)} as modified_on,
       (select ${personJson(db, "cb")} from company_advisor cb where cb.id = t.created_by_id)
         as created_by,
       (select coalesce(jsonb_agg(${personJson(db, "a")} order by a.first_name, a.last_name),
           '[]'::jsonb)
         from task_task_advisers ta join company_advisor a on a.id = ta.advisor_id
         where ta.task_id = t.id) as advisers,
-      case when t.investment_project_id is null then null
-        else jsonb_build_object('id', t.investment_project_id, 'name', null,
-          'project_code', null) end as investment_project,
-      (select jsonb_build_object('id', i.id, 'subject', i.subject)
+      (select jsonb_build_object('id', p.id, 'name', p.name,
+          'project_code', ${projectCode(db, "p")})
+        from investment_investmentproject p where p.id = t.investment_project_id)
+        as investment_project,
+      (select jsonb_build_object('id', i.id, 'subject', i.subject,
+          'date', ${documentDatetime(db, db`i.date`)})
         from interaction_interaction i where i.id = t.interaction_id) as interaction,
       (select jsonb_build_object('id', co.id, 'name', co.name) from company_company co
-        where co.id = coalesce(t.company_id,
-          (select i.company_id from interaction_interaction i where i.id = t.interaction_id)))
-        as company
+        where co.id = ${taskCompanyId(db)}) as company
     from task_task t
     where t.id = any(${ids}::uuid[])`;
 }
@@ -87,7 +91,7 @@ export const taskSearchApp = defineSearchApp({
       name: textKeywordTrigram(),
       project_code: keyword(),
     }),
-    interaction: object({ id: keyword(), subject: textKeywordTrigram() }),
+    interaction: object({ id: keyword(), subject: textKeywordTrigram(), date: date() }),
     company: idName(),
   },
   searchFields: ["id", "title", "title.trigram", "created_by.name", "advisers.name"],
@@ -103,6 +107,8 @@ export const taskSearchApp = defineSearchApp({
     company: ids("company.id"),
     investment_project: ids("investment_project.id"),
     interaction: ids("interaction.id"),
+    not_created_by: excludes("created_by.id", singleOrList(uuid())),
+    not_advisers: excludes("advisers.id", singleOrList(uuid())),
   },
   sortby: {
     modified_on: "modified_on",

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { createAdviser, testApp } from "../helpers/app.ts";
 import { runItaUsersMigration, runPostUsersMigration } from "../../src/reminder/enrolment.ts";
 import { MANAGED_TIERS } from "../../src/reminder/jobs.ts";
+import { insertProject, PROJECT_STAGE } from "../helpers/investment.ts";
 
 Deno.test("automatic enrolment in reminders (ITA at 22:00, Post at 23:00)", async (t) => {
   const ctx = await testApp();
@@ -85,6 +86,25 @@ Deno.test("automatic enrolment in reminders (ITA at 22:00, Post at 23:00)", asyn
       { reminder_days: [90], email_reminders_enabled: true },
     );
     assert.ok(exportGroup);
+  });
+
+  await t.step("Post: a reminder role on an active project enrols too", async () => {
+    const erin = await createAdviser(sql, { firstName: "Erin", teamId: postTeam });
+    await insertProject(sql, {
+      name: "Prospect",
+      stageId: PROJECT_STAGE.prospect,
+      projectManagerId: dan.id,
+    });
+    const teamOnly = await insertProject(sql, { name: "Team only" });
+    await sql`insert into investment_investmentprojectteammember
+      (investment_project_id, adviser_id, role) values (${teamOnly}, ${dan.id}, 'Adviser')`;
+    await insertProject(sql, { name: "Active", status: "delayed", assuranceAdviserId: erin.id });
+    await run(runPostUsersMigration);
+    assert.deepEqual(await groupsOf(dan.id), [], "not active, or a team member only");
+    assert.deepEqual(await groupsOf(erin.id), [
+      "export-notifications",
+      "investment-notifications",
+    ]);
   });
 
   await ctx.close();

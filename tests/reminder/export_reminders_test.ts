@@ -10,10 +10,8 @@ import { registry } from "../../src/domains.ts";
 import { loadConfig } from "../../src/config.ts";
 import { silentLogger } from "../../src/log.ts";
 import {
-  generateEstimatedLandDateReminders,
   generateNewExportInteractionReminders,
   generateNoRecentExportInteractionReminders,
-  generateNoRecentInvestmentInteractionReminders,
   MANAGED_TIERS,
 } from "../../src/reminder/jobs.ts";
 import { updateNoRecentExportInteractionDeliveryStatus } from "../../src/reminder/delivery.ts";
@@ -61,7 +59,6 @@ Deno.test("export reminders at 08:00", async (t) => {
       EXPORT_NOTIFICATION_NEW_INTERACTION_TEMPLATE_ID: NEW_INTERACTION,
       ENABLE_NO_RECENT_EXPORT_INTERACTION_REMINDERS: "true",
       ENABLE_NEW_EXPORT_INTERACTION_REMINDERS: "true",
-      ENABLE_NO_RECENT_INTERACTION_REMINDERS: "true",
       DATAHUB_FRONTEND_BASE_URL: "https://datahub.test",
     },
   });
@@ -214,25 +211,6 @@ Deno.test("export reminders at 08:00", async (t) => {
     assert.equal(n, 2);
     const summary = await call(app, "GET", "/v4/reminder/summary", { token: ann.token });
     assert.equal(summary.body.export.no_recent_interaction, 0, "behind export-notifications");
-  });
-
-  await t.step("investment reminders: declared, and nothing without projects", async () => {
-    const [{ id: flag }] = await sql`insert into feature_flag_userfeatureflag (code, is_active)
-      values ('investment-no-recent-interaction-reminders', true) returning id`;
-    await sql`insert into company_advisor_features (advisor_id, userfeatureflag_id)
-      values (${ann.id}, ${flag})`;
-    await call(app, "PATCH", "/v4/reminder/subscription/no-recent-investment-interaction", {
-      token: ann.token,
-      body: { reminder_days: [90], email_reminders_enabled: true },
-    });
-    const sent = notify.sent.length;
-    await ctx.deps.jobs.enqueue(generateNoRecentInvestmentInteractionReminders, {});
-    await ctx.deps.jobs.enqueue(generateEstimatedLandDateReminders, {});
-    await ctx.deps.jobs.idle();
-    const [{ n }] = await sql`select count(*)::int as n
-      from reminder_norecentinvestmentinteractionreminder`;
-    assert.equal(n, 0);
-    assert.equal(notify.sent.length, sent);
   });
 
   await t.step("10:00: delivery statuses from Notify, behind the global flag", async () => {

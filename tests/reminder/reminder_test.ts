@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { call, createAdviser, testApp } from "../helpers/app.ts";
 import { ALL_REMINDER_TYPES, REMINDER_TYPES } from "../../src/reminder/types.ts";
+import { insertProject, projectCodeOf } from "../helpers/investment.ts";
 
 Deno.test("reminders and reminder settings", async (t) => {
   const ctx = await testApp();
@@ -184,7 +185,7 @@ Deno.test("reminders and reminder settings", async (t) => {
       },
     }]);
     assert.equal(res.body.results[0].interaction.created_by.dit_team.id, team);
-    const project = crypto.randomUUID();
+    const project = await insertProject(sql, { name: "Wind farm" });
     const projectReminder = await insert(
       "reminder_upcomingestimatedlanddatereminder",
       ann.id,
@@ -196,7 +197,7 @@ Deno.test("reminders and reminder settings", async (t) => {
       id: projectReminder,
       created_on: "2024-05-05T00:00:00Z",
       event: "event at 2024-05-05T00:00:00Z",
-      project: { id: project, name: null, project_code: null },
+      project: { id: project, name: "Wind farm", project_code: await projectCodeOf(sql, project) },
     }]);
   });
 
@@ -243,9 +244,16 @@ Deno.test("reminders and reminder settings", async (t) => {
       await sql`insert into company_advisor_feature_groups (advisor_id, userfeatureflaggroup_id)
         values (${ann.id}, ${id})`;
     }
+    const [{ id: project }] = await sql`select id from investment_investmentproject`;
+    await sql`insert into proposition_proposition (investment_project_id, adviser_id, deadline,
+        status, name, scope)
+      values (${project}, ${ann.id}, '2024-07-01', 'ongoing', 'Offer', 'Scope'),
+        (${project}, ${ann.id}, '2024-07-01', 'completed', 'Done', 'Scope'),
+        (${project}, ${bob.id}, '2024-07-01', 'ongoing', 'Not mine', 'Scope')`;
     res = await call(app, "GET", "/v4/reminder/summary", { token: ann.token });
-    assert.equal(res.body.count, 4);
+    assert.equal(res.body.count, 5);
     assert.equal(res.body.investment.estimated_land_date, 1);
+    assert.equal(res.body.investment.outstanding_propositions, 1, "ongoing, mine");
     assert.equal(res.body.export.no_recent_interaction, 1);
   });
 

@@ -94,6 +94,9 @@ Deno.test("OpenSearch mapping and query DSL", async (t) => {
       range: { date: { gte: "2024-01-01" } },
     });
     assert.deepEqual(conditionDsl({ none: true }), { match_none: {} });
+    assert.deepEqual(conditionDsl({ not: { match: "created_by.id", value: "x" } }), {
+      bool: { must_not: [{ match: { "created_by.id": { query: "x", operator: "and" } } }] },
+    });
   });
 
   await t.step("entity search body: term, filters, scope, sort, paging, source", () => {

@@ -9,6 +9,7 @@ import { InlineQueue } from "../../src/jobs/inline_queue.ts";
 import { Scheduler } from "../../src/jobs/scheduler.ts";
 import { registry } from "../../src/domains.ts";
 import { sendNotificationEmail } from "../../src/notification/emails.ts";
+import { insertProject } from "../helpers/investment.ts";
 
 const TEMPLATE = "b0f3a1c2-0000-4000-8000-000000000001";
 
@@ -274,6 +275,24 @@ Deno.test("task notifications", async (t) => {
     await scheduler.tick();
     await ctx.deps.jobs.idle();
     assert.equal((await reminders(ctx, "reminder_upcomingtaskreminder", bob.id)).length, 1);
+  });
+
+  await t.step("a project's task: the project leads, its investor is the company", async () => {
+    const [{ id: investor }] = await sql`insert into company_company (name)
+      values ('Investor Ltd') returning id::text`;
+    const project = await insertProject(sql, { name: "Wind farm", investorCompanyId: investor });
+    const sent = notify.sent.length;
+    const res = await call(app, "POST", "/v4/task", {
+      token: ann.token,
+      body: { title: "Site visit", advisers: [bob.id], investment_project: project },
+    });
+    assert.equal(res.status, 201);
+    await ctx.deps.jobs.idle();
+    assert.equal(notify.sent.length, sent + 1);
+    assert.equal(
+      notify.sent[sent].personalisation.task_fields,
+      "Investment project: Wind farm\nCompany name: Investor Ltd",
+    );
   });
 
   await ctx.close();

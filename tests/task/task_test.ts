@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { call, createAdviser, testApp } from "../helpers/app.ts";
 import type { Sql } from "../../src/db/pool.ts";
+import { insertProject, projectCodeOf } from "../helpers/investment.ts";
 
 const KEYS = [
   "advisers",
@@ -88,11 +89,10 @@ Deno.test("tasks", async (t) => {
     });
     res = await post({ title: "x", advisers: [] });
     assert.deepEqual(res.body, { advisers: ["This list may not be empty."] });
+    // DRF checks each field before the body: a missing reference wins over two relations.
     res = await post({ title: "x", advisers: [ann.id], company: acme, interaction: acme });
     assert.deepEqual(res.body, {
-      non_field_errors: [
-        "You can assign either a company, investment project or interaction to a task",
-      ],
+      interaction: [`Invalid pk "${acme}" - object does not exist.`],
     });
     const missing = crypto.randomUUID();
     res = await post({ title: "x", advisers: [missing], company: missing });
@@ -181,6 +181,96 @@ Deno.test("tasks", async (t) => {
     assert.deepEqual(res.body, { companies: [{ id: acme, name: "Acme" }], projects: [] });
     res = await call(app, "GET", "/v4/task/companies-and-projects", { token: bob.token });
     assert.deepEqual(res.body.companies, [{ id: acme, name: "Acme" }, { id: zeta, name: "Zeta" }]);
+  });
+
+  await ctx.close();
+});
+
+Deno.test("tasks on investment projects", async (t) => {
+  const ctx = await testApp();
+  const { app, sql } = ctx;
+  ctx.deps.now = () => new Date("2024-06-01T12:00:00Z");
+  const ann = await createAdviser(sql, { firstName: "Ann", lastName: "Lee" });
+  const bob = await createAdviser(sql, { firstName: "Bob", lastName: "Ray" });
+  const investor = await company(sql, "Investor Ltd");
+  const acme = await company(sql, "Acme");
+  const project = await insertProject(sql, { name: "Wind farm", investorCompanyId: investor });
+  const bare = await insertProject(sql, { name: "Anonymous plant" });
+  const code = await projectCodeOf(sql, project);
+  const post = (body: Record<string, unknown>, token = ann.token) =>
+    call(app, "POST", "/v4/task", { token, body: { title: "Visit", advisers: [ann.id], ...body } });
+
+  let id = "";
+  await t.step("the project, and its investor company as the task's company", async () => {
+    const res = await post({ investment_project: project });
+    assert.equal(res.status, 201, JSON.stringify(res.body));
+    id = res.body.id;
+    assert.deepEqual(res.body.investment_project, {
+      id: project,
+      name: "Wind farm",
+      project_code: code,
+      investor_company: { id: investor, name: "Investor Ltd" },
+    });
+    assert.deepEqual(res.body.company, { id: investor, name: "Investor Ltd" });
+    const noInvestor = await post({ investment_project: { id: bare } });
+    assert.equal(noInvestor.status, 201);
+    assert.equal(noInvestor.body.investment_project.investor_company, null);
+    assert.equal(noInvestor.body.company, null);
+  });
+
+  await t.step("bad input: a missing project, or a project and a company", async () => {
+    const missing = crypto.randomUUID();
+    let res = await post({ investment_project: missing, company: acme });
+    assert.equal(res.status, 400);
+    assert.deepEqual(res.body, {
+      investment_project: [`Invalid pk "${missing}" - object does not exist.`],
+    });
+    res = await post({ investment_project: project, company: acme });
+    assert.deepEqual(res.body, {
+      non_field_errors: [
+        "You can assign either a company, investment project or interaction to a task",
+      ],
+    });
+  });
+
+  await t.step("list filter, PATCH to a company and back", async () => {
+    await post({ company: acme });
+    const list = async (
+      query: string,
+    ) => (await call(app, "GET", `/v4/task${query}`, { token: ann.token }));
+    const res = await list(`?investment_project=${project}`);
+    assert.deepEqual(res.body.results.map((r: { id: string }) => r.id), [id]);
+    assert.equal((await list("?investment_project=nope")).status, 400);
+    let patched = await call(app, "PATCH", `/v4/task/${id}`, {
+      token: ann.token,
+      body: { investment_project: null, company: acme },
+    });
+    assert.equal(patched.status, 200);
+    assert.deepEqual(patched.body.company, { id: acme, name: "Acme" });
+    patched = await call(app, "PATCH", `/v4/task/${id}`, {
+      token: ann.token,
+      body: { investment_project: project, company: null },
+    });
+    assert.equal(patched.body.investment_project.id, project);
+  });
+
+  await t.step(
+    "companies-and-projects: projects, and their investors among companies",
+    async () => {
+      const res = await call(app, "GET", "/v4/task/companies-and-projects", { token: ann.token });
+      assert.deepEqual(res.body, {
+        companies: [{ id: acme, name: "Acme" }, { id: investor, name: "Investor Ltd" }],
+        projects: [{ id: bare, name: "Anonymous plant" }, { id: project, name: "Wind farm" }],
+      });
+      const bobs = await call(app, "GET", "/v4/task/companies-and-projects", { token: bob.token });
+      assert.deepEqual(bobs.body, { companies: [], projects: [] });
+    },
+  );
+
+  await t.step("deleting the project deletes its tasks", async () => {
+    await sql`delete from investment_investmentproject where id = ${project}`;
+    const res = await call(app, "GET", `/v4/task/${id}`, { token: ann.token });
+    assert.equal(res.status, 404);
   });
 
   await ctx.close();
