@@ -9,8 +9,9 @@
  *   deno run -A bench/walk.ts [--scale small|default|large] [--page-size 10000]
  *                             [--only companies,contacts,interactions,feed] [--reseed]
  *
- * Seeds `dh_walk_<scale>` once with the bulk seeder (reused while its sizes match;
- * BENCH_ADMIN_URL as bench/load.ts). Hawk nonces go to Redis (BENCH_REDIS_URL, default
+ * Seeds `dh_walk_<scale>` (or BENCH_DATABASE) once with the bulk seeder (reused while its
+ * sizes match; BENCH_ADMIN_URL as bench/load.ts). The machine is shared, so each walk also
+ * reports the load average around it: absolute times mean little without it. Hawk nonces go to Redis (BENCH_REDIS_URL, default
  * redis://127.0.0.1:6379) as in production. Everything targets 127.0.0.1.
  */
 import { parseArgs } from "node:util";
@@ -51,7 +52,7 @@ const only = flags.only?.split(",").map((s) => s.trim());
 
 const ADMIN_URL = Deno.env.get("BENCH_ADMIN_URL") ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const REDIS_URL = Deno.env.get("BENCH_REDIS_URL") ?? "redis://127.0.0.1:6379";
-const name = `dh_walk_${scale}`;
+const name = Deno.env.get("BENCH_DATABASE") ?? `dh_walk_${scale}`;
 const dbUrl = (() => {
   const url = new URL(ADMIN_URL);
   url.pathname = `/${name}`;
@@ -177,6 +178,7 @@ for (const walk of walks.filter((w) => !only || only.includes(w.name.split(" ")[
   const pageMs: number[] = [];
   let rows = 0;
   let link: string | null = walk.first;
+  const loadStart = Deno.loadavg()[0];
   const rssStart = Deno.memoryUsage().rss;
   let rssPeak = rssStart;
   const started = performance.now();
@@ -204,19 +206,24 @@ for (const walk of walks.filter((w) => !only || only.includes(w.name.split(" ")[
     rssStartMb: mb(rssStart),
     rssPeakMb: mb(rssPeak),
     rssEndMb: mb(Deno.memoryUsage().rss),
+    load: `${loadStart.toFixed(1)}–${Deno.loadavg()[0].toFixed(1)}`,
   };
   log(JSON.stringify(result));
   results.push(result);
 }
 await runtime.close();
 
-console.log(`\nscale ${scale} (${marker}), page_size ${pageSize} (feed pages: 100)\n`);
 console.log(
-  "| walk | rows | pages | s | rows/s | first pages ms (median) | last pages ms (median) | RSS start / peak / end MB |",
+  `\nscale ${scale} (${marker}) in ${name}, page_size ${pageSize} (feed pages: 100), ${
+    new Date().toISOString()
+  }\n`,
 );
-console.log("| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
+console.log(
+  "| walk | rows | pages | s | rows/s | first pages ms (median) | last pages ms (median) | RSS start / peak / end MB | load avg (1 min) |",
+);
+console.log("| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |");
 for (const r of results) {
   console.log(
-    `| ${r.walk} | ${r.rows} | ${r.pages} | ${r.seconds} | ${r.rowsPerSecond} | ${r.firstPagesMs} | ${r.lastPagesMs} | ${r.rssStartMb} / ${r.rssPeakMb} / ${r.rssEndMb} |`,
+    `| ${r.walk} | ${r.rows} | ${r.pages} | ${r.seconds} | ${r.rowsPerSecond} | ${r.firstPagesMs} | ${r.lastPagesMs} | ${r.rssStartMb} / ${r.rssPeakMb} / ${r.rssEndMb} | ${r.load} |`,
   );
 }
