@@ -204,6 +204,7 @@ Deno.test("activity stream: events, company referrals, interaction context", asy
         ts: ctx.deps.now().getTime() / 1000 - 3600,
       });
       assert.equal(stale.status, 401);
+      assert.deepEqual(stale.body, { detail: "Incorrect authentication credentials." });
       const nonce = `nonce-${path}`;
       const once = await signedGet(ctx, ACTIVITY_STREAM, `/v3/activity-stream/${path}`, { nonce });
       assert.equal(once.status, 200);
@@ -211,6 +212,7 @@ Deno.test("activity stream: events, company referrals, interaction context", asy
         nonce,
       });
       assert.equal(replay.status, 401);
+      assert.deepEqual(replay.body, { detail: "Incorrect authentication credentials." });
     }
   });
 
