@@ -1,6 +1,6 @@
 /**
  * Feeds and datasets whose domains have not contributed them yet: investment projects
- * and large capital, OMIS and Expand Your Business. Their
+ * and large capital, and OMIS. Their
  * routes exist now (the clients poll them) and answer empty pages of the original's
  * shape. A domain that lands declares its own feed or dataset under the same path or
  * name in its manifest, which replaces the one here (src/registry.ts); delete the
@@ -128,50 +128,6 @@ export const pendingDatasets: Dataset[] = [
   // The SPI report: its columns are the SPI formatter's, which come with the investment domain.
   dataset("investment-projects-activity-dataset", "Investment projects' SPI report", [
     "investment_project_id",
-  ]),
-  dataset("expand-your-business-dataset", "Expand Your Business leads", [
-    "id",
-    "modified_on",
-    "triage_hashed_uuid",
-    "triage_created",
-    "triage_modified",
-    "sector",
-    "sector_segments",
-    "intent",
-    "intent_other",
-    "proposed_investment_region",
-    "proposed_investment_city",
-    "proposed_investment_location_none",
-    "hiring",
-    "spend",
-    "spend_other",
-    "is_high_value",
-    "user_hashed_uuid",
-    "user_created",
-    "user_modified",
-    "company_name",
-    "duns_number",
-    "address_1",
-    "address_2",
-    "address_town",
-    "address_county",
-    "address_country",
-    "address_postcode",
-    "company_website",
-    "full_name",
-    "role",
-    "email",
-    "telephone_number",
-    "agree_terms",
-    "agree_info_email",
-    "landing_timeframe",
-    "company",
-    "investment_project_ids",
-    "marketing_hashed_uuid",
-    "utm_name",
-    "utm_source",
-    "utm_medium",
-    "utm_content",
   ]),
 ];
 

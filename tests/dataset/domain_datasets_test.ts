@@ -271,6 +271,33 @@ Deno.test("datasets of events, referrals, tasks and export wins", async (t) => {
     assert.equal((await get("export-wins-win-dataset")).length, 1);
   });
 
+  await t.step("expand-your-business-dataset: rows, and paging on three keys", async () => {
+    const [lead] = await get("expand-your-business-dataset");
+    const declared = registry.datasets.find((d) => d.name === "expand-your-business-dataset")!;
+    assert.deepEqual(Object.keys(lead), Object.keys(declared.row.shape));
+    assert.equal(lead.id, rows.lead.id);
+    assert.equal(lead.modified_on, "2012-07-12T15:06:03Z");
+    assert.deepEqual(lead.sector_segments, ["Aerospace"]);
+    assert.equal(lead.company, company.id);
+    assert.deepEqual(lead.investment_project_ids, []);
+    // Two more at the same modified_on: one created earlier, one at the same time too.
+    const more = await sql<{ id: string }[]>`
+      insert into investment_lead_eyblead (created_on, modified_on)
+      values ('2012-07-01T00:00:00Z', '2012-07-12T15:06:03Z'),
+        ('2012-07-12T15:06:03Z', '2012-07-12T15:06:03Z')
+      returning id`;
+    const expected = [more[0].id, ...[rows.lead.id, more[1].id].sort()];
+    const seen: string[] = [];
+    let link: string | null = "/v4/dataset/expand-your-business-dataset?page_size=1";
+    while (link) {
+      const res = await signedGet(ctx, DATA_FLOW, link);
+      assert.equal(res.status, 200, res.text);
+      seen.push(...res.body.results.map((r: { id: string }) => r.id));
+      link = res.body.next;
+    }
+    assert.deepEqual(seen, expected);
+  });
+
   await t.step("bad cursors 400 and the wrong scope 403 on every new dataset", async () => {
     for (
       const name of [
@@ -281,6 +308,7 @@ Deno.test("datasets of events, referrals, tasks and export wins", async (t) => {
         "export-wins-breakdowns-dataset",
         "export-wins-hvc-dataset",
         "export-wins-win-dataset",
+        "expand-your-business-dataset",
       ]
     ) {
       const bad = await signedGet(ctx, DATA_FLOW, `/v4/dataset/${name}?cursor=${btoa("p=x")}`);

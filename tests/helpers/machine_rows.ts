@@ -1,7 +1,8 @@
 /**
  * Rows of the domains whose feeds and datasets the machine-client tests read: an event,
- * a company referral, a task and an export win (with a breakdown, an adviser, a customer
- * response and its tokens), inserted directly with known values.
+ * a company referral, a task, an export win (with a breakdown, an adviser, a customer
+ * response and its tokens) and an Expand Your Business lead, inserted directly with known
+ * values.
  */
 import type { Sql } from "../../src/db/pool.ts";
 import { createAdviser } from "./app.ts";
@@ -104,6 +105,12 @@ export async function insertMachineRows(sql: Sql, at = "2012-07-12T15:06:03Z") {
       values (${response.id}, ${created}::timestamptz + interval '7 days', ${created})`;
   }
 
+  const [lead] = await sql<{ id: string }[]>`
+    insert into investment_lead_eyblead (company_name, sector_segments, intent, company_id,
+      triage_created, created_on, modified_on)
+    values ('Widgets Ltd', '{Aerospace}', '{find_people}', ${company.id}, ${at}, ${at}, ${at})
+    returning id`;
+
   return {
     team,
     adviser,
@@ -117,6 +124,7 @@ export async function insertMachineRows(sql: Sql, at = "2012-07-12T15:06:03Z") {
     recipient,
     task,
     win,
+    lead,
     hvc: {
       id: hvcRow.id,
       legacyId: hvcRow.legacy_id,
