@@ -8,9 +8,15 @@
  *
  *   deno run -A bench/walk.ts [--scale small|default|large] [--page-size 10000]
  *                             [--only companies,contacts,interactions,feed] [--reseed]
+ *                             [--interactions N]
+ *   (add --v8-flags=--expose-gc to also report the heap left after a GC on every page)
  *
- * Seeds `dh_walk_<scale>` once with the bulk seeder (reused while its sizes match;
- * BENCH_ADMIN_URL as bench/load.ts). Hawk nonces go to Redis (BENCH_REDIS_URL, default
+ * Seeds `dh_walk_<scale>` (or BENCH_DATABASE) once with the bulk seeder (reused while its
+ * sizes match; BENCH_ADMIN_URL as bench/load.ts). The machine is shared, so each walk also
+ * reports the load average around it: absolute times mean little without it.
+ * `--interactions N` seeds N interactions instead of the scale's (seeding 5M takes over an
+ * hour on a loaded 2-core machine). With `gc` exposed, the heap after a collection at each
+ * page shows whether anything accumulates (RSS alone mixes in V8's uncollected garbage). Hawk nonces go to Redis (BENCH_REDIS_URL, default
  * redis://127.0.0.1:6379) as in production. Everything targets 127.0.0.1.
  */
 import { parseArgs } from "node:util";
@@ -38,11 +44,17 @@ const { values: flags } = parseArgs({
     "page-size": { type: "string", default: "10000" },
     only: { type: "string" },
     reseed: { type: "boolean", default: false },
+    interactions: { type: "string" },
   },
 });
 if (!(flags.scale in SCALES)) throw new RangeError(`--scale must be one of ${Object.keys(SCALES)}`);
 const scale = flags.scale as keyof typeof SCALES;
-const sizes = SCALES[scale];
+const sizes = flags.interactions === undefined
+  ? SCALES[scale]
+  : { ...SCALES[scale], interactions: Number(flags.interactions) };
+if (!Number.isInteger(sizes.interactions) || sizes.interactions < 0) {
+  throw new RangeError(`--interactions must be a count, got "${flags.interactions}"`);
+}
 const pageSize = Number(flags["page-size"]);
 if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 10_000) {
   throw new RangeError(`--page-size must be 1..10000, got "${flags["page-size"]}"`);
@@ -51,7 +63,7 @@ const only = flags.only?.split(",").map((s) => s.trim());
 
 const ADMIN_URL = Deno.env.get("BENCH_ADMIN_URL") ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const REDIS_URL = Deno.env.get("BENCH_REDIS_URL") ?? "redis://127.0.0.1:6379";
-const name = `dh_walk_${scale}`;
+const name = Deno.env.get("BENCH_DATABASE") ?? `dh_walk_${scale}`;
 const dbUrl = (() => {
   const url = new URL(ADMIN_URL);
   url.pathname = `/${name}`;
@@ -127,6 +139,8 @@ async function signedGet(client: { id: string; key: string }, link: string) {
   return await res.json();
 }
 
+/** V8's collector, when run with --v8-flags=--expose-gc. */
+const gc = (globalThis as { gc?: () => void }).gc;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
 const mb = (bytes: number) => Math.round(bytes / 1048576);
 
@@ -177,6 +191,8 @@ for (const walk of walks.filter((w) => !only || only.includes(w.name.split(" ")[
   const pageMs: number[] = [];
   let rows = 0;
   let link: string | null = walk.first;
+  const loadStart = Deno.loadavg()[0];
+  const heapAfterGc: number[] = [];
   const rssStart = Deno.memoryUsage().rss;
   let rssPeak = rssStart;
   const started = performance.now();
@@ -187,6 +203,10 @@ for (const walk of walks.filter((w) => !only || only.includes(w.name.split(" ")[
     rows += walk.items(body).length;
     link = body.next as string | null;
     rssPeak = Math.max(rssPeak, Deno.memoryUsage().rss);
+    if (gc) {
+      gc();
+      heapAfterGc.push(Deno.memoryUsage().heapUsed);
+    }
     if (pageMs.length % 50 === 0) log(`  ${walk.name}: ${pageMs.length} pages, ${rows} rows`);
   }
   const seconds = (performance.now() - started) / 1000;
@@ -204,19 +224,29 @@ for (const walk of walks.filter((w) => !only || only.includes(w.name.split(" ")[
     rssStartMb: mb(rssStart),
     rssPeakMb: mb(rssPeak),
     rssEndMb: mb(Deno.memoryUsage().rss),
+    load: `${loadStart.toFixed(1)}–${Deno.loadavg()[0].toFixed(1)}`,
+    heapAfterGcMb: heapAfterGc.length
+      ? `${mb(heapAfterGc[0])} / ${mb(Math.max(...heapAfterGc))} / ${
+        mb(heapAfterGc[heapAfterGc.length - 1])
+      }`
+      : "-",
   };
   log(JSON.stringify(result));
   results.push(result);
 }
 await runtime.close();
 
-console.log(`\nscale ${scale} (${marker}), page_size ${pageSize} (feed pages: 100)\n`);
 console.log(
-  "| walk | rows | pages | s | rows/s | first pages ms (median) | last pages ms (median) | RSS start / peak / end MB |",
+  `\nscale ${scale} (${marker}) in ${name}, page_size ${pageSize} (feed pages: 100), ${
+    new Date().toISOString()
+  }\n`,
 );
-console.log("| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
+console.log(
+  "| walk | rows | pages | s | rows/s | first pages ms (median) | last pages ms (median) | RSS start / peak / end MB | heap after GC first / max / last MB | load avg (1 min) |",
+);
+console.log("| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- | --- |");
 for (const r of results) {
   console.log(
-    `| ${r.walk} | ${r.rows} | ${r.pages} | ${r.seconds} | ${r.rowsPerSecond} | ${r.firstPagesMs} | ${r.lastPagesMs} | ${r.rssStartMb} / ${r.rssPeakMb} / ${r.rssEndMb} |`,
+    `| ${r.walk} | ${r.rows} | ${r.pages} | ${r.seconds} | ${r.rowsPerSecond} | ${r.firstPagesMs} | ${r.lastPagesMs} | ${r.rssStartMb} / ${r.rssPeakMb} / ${r.rssEndMb} | ${r.heapAfterGcMb} | ${r.load} |`,
   );
 }

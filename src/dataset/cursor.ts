@@ -1,8 +1,8 @@
 /**
  * Dataset cursors, opaque as DRF's (base64 of a query string: `p` the position, `r=1`
  * for a previous page), but keyed on the whole ordering instead of DRF's first column
- * plus an offset: `p` holds the first key of the row the page starts after and `i` the
- * second, so every page is an index range scan however deep it is. A cursor that does
+ * plus an offset: `p` holds the first key of the row the page starts after, `i` the
+ * second and `k` any third, so every page is an index range scan however deep it is. A cursor that does
  * not decode to values of the ordering's types is a 400 `Invalid cursor`.
  */
 import { ApiError } from "../http/errors.ts";
@@ -16,7 +16,7 @@ export interface Cursor {
 
 export const invalidCursor = () => new ApiError(400, { detail: "Invalid cursor" });
 
-const KEYS = ["p", "i"];
+const KEYS = ["p", "i", "k"];
 
 export function encodeCursor(cursor: Cursor): string {
   const params = new URLSearchParams();

@@ -40,6 +40,21 @@ export interface Dataset {
   ordering?: CursorKey[];
   /** The column `?updated_since=<date>` filters on (`col > date`), where the original has it. */
   updatedSince?: string;
+  /** Further query parameters the original reads (name → description, for the route). */
+  params?: Record<string, string>;
+  /**
+   * The condition those parameters (or other state) put on `t`, if any; it may throw an
+   * ApiError for a bad value.
+   */
+  where?: (sql: Db, param: (name: string) => string | undefined) => Fragment | null;
+  /**
+   * Rows reshaped after the query, as the original's `_enrich_data` does: `read` names the
+   * columns the query selects (instead of `row`'s), `render` turns one into the row.
+   */
+  enrich?: {
+    read: string[];
+    render: (row: Record<string, unknown>) => Record<string, unknown>;
+  };
   /** A pending dataset, replaced by a domain's dataset of the same name when that lands. */
   pending?: boolean;
 }

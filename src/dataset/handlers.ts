@@ -48,10 +48,12 @@ export function registerDatasetRoutes(app: App, datasets: Dataset[]) {
       const since = dataset.updatedSince ? updatedSince(c.req.query("updated_since")) : null;
       const { from } = dataset;
       if (!from) return c.json({ next: null, previous: null, results: [] }, 200);
+      const where = dataset.where?.(c.var.db, (name) => c.req.query(name)) ?? null;
       const read = await datasetRows(c.var.db, { ...dataset, from }, {
         cursor,
         size,
         updatedSince: since,
+        where,
         context: { frontendBaseUrl: c.var.deps.config.DATAHUB_FRONTEND_BASE_URL },
       });
       const more = read.length > size;
@@ -67,7 +69,8 @@ export function registerDatasetRoutes(app: App, datasets: Dataset[]) {
       const previous = first && (reverse ? more : cursor !== null)
         ? link(c, { position: first.keys, reverse: true })
         : null;
-      return c.json({ next, previous, results: page.map((r) => r.row) }, 200);
+      const render = dataset.enrich?.render ?? ((row) => row);
+      return c.json({ next, previous, results: page.map((r) => render(r.row)) }, 200);
     });
   }
 }

@@ -40,6 +40,7 @@ export async function datasetRows(
     cursor: Cursor | null;
     size: number;
     updatedSince: string | null;
+    where: Fragment | null;
     context: DatasetContext;
   },
 ): Promise<DatasetRow[]> {
@@ -47,7 +48,7 @@ export async function datasetRows(
   const select = dataset.select?.(sql, q.context) ?? {};
   const columns = joinFragments(
     sql,
-    Object.keys(dataset.row.shape).map((key) =>
+    (dataset.enrich?.read ?? Object.keys(dataset.row.shape)).map((key) =>
       sql`${select[key] ?? sql`t.${sql(key)}`} as ${sql(key)}`
     ),
   );
@@ -65,6 +66,7 @@ export async function datasetRows(
   if (q.updatedSince && dataset.updatedSince) {
     conditions.push(sql`t.${sql(dataset.updatedSince)} > ${q.updatedSince}::date`);
   }
+  if (q.where) conditions.push(q.where);
   const joins = Object.entries(dataset.joins ?? {}).reduce(
     (acc, [alias, [table, column]]) =>
       sql`${acc} left join ${sql(table)} ${sql(alias)} on ${sql(alias)}.id = t.${sql(column)}`,

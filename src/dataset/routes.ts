@@ -23,6 +23,12 @@ export function datasetRoute(dataset: Dataset) {
         }),
       }
       : {}),
+    ...Object.fromEntries(
+      Object.entries(dataset.params ?? {}).map(([name, description]) => [
+        name,
+        z.string().optional().openapi({ description }),
+      ]),
+    ),
   });
   return createRoute({
     method: "get",
@@ -44,8 +50,8 @@ export function datasetRoute(dataset: Dataset) {
         }),
       ),
       400: jsonResponse(
-        "A malformed cursor, or an updated_since that is not a date",
-        z.union([detail, z.array(z.string())]),
+        "A malformed cursor, an updated_since that is not a date, or a bad parameter",
+        z.union([detail, z.array(z.string()), z.record(z.string(), z.array(z.string()))]),
       ),
       401: jsonResponse("Missing, invalid, stale or replayed Hawk credentials", detail),
       403: jsonResponse("The client lacks the datasets scope", detail),

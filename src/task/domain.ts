@@ -1,12 +1,13 @@
 /**
  * Tasks' manifest: their routes and search app, the change-notification jobs, and the
  * two 08:00 UTC reminder schedules (upcoming and overdue tasks), as the original's
- * cron table (always on).
+ * cron table (always on); its Data Workspace dataset.
  */
 import type { Domain } from "../manifest.ts";
 import { schedule } from "../jobs/scheduler.ts";
 import { registerTaskRoutes } from "./handlers.ts";
 import { taskSearchApp } from "./search.ts";
+import { tasksDataset } from "./dataset.ts";
 import {
   generateOverdueTaskReminders,
   generateUpcomingTaskReminders,
@@ -20,6 +21,7 @@ export const taskDomain: Domain = {
   name: "task",
   register: registerTaskRoutes,
   searchApps: [taskSearchApp],
+  datasets: [tasksDataset],
   jobs: [notifyAdvisersAddedToTask, notifyAdvisersOfTaskChange, sendNotificationEmail],
   schedules: [
     schedule("schedule_reminders_upcoming_tasks", "0 8 * * *", generateUpcomingTaskReminders),

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { call, createAdviser, testApp } from "../helpers/app.ts";
 import { DATA_FLOW, MACHINE_ENV, signedGet } from "../helpers/machine.ts";
 import { registry } from "../../src/domains.ts";
+import { insertMachineRows } from "../helpers/machine_rows.ts";
 
 const UK = "80756b9a-5d95-e211-a939-e4115bead28a";
 
@@ -61,6 +62,8 @@ Deno.test("datasets of the built domains: rows in their declared shapes", async 
   await sql`insert into interaction_interactionexportcountry (country_id, interaction_id, status,
       created_on, modified_on)
     values (${UK}, ${interaction.id}, 'future_interest', now(), now())`;
+  // Events, referrals, tasks and export wins (after the rows above, which the steps read first).
+  await insertMachineRows(sql, "2030-01-01T00:00:00Z");
   await call(ctx.app, "POST", "/v4/hcsat", {
     token: staff.token,
     body: { url: "https://datahub.test/", was_useful: true },
