@@ -385,10 +385,14 @@ export function clipPage(offset = 0, limit = DEFAULT_LIMIT) {
 }
 
 /** Parses `field[:asc|desc]` against the app's choices; a 400 message when invalid. */
-export function parseSortby(app: SearchApp, value: string): SortTerm {
+export const parseSortby = (app: SearchApp, value: string): SortTerm =>
+  parseSortChoice(app.sortby ?? {}, value);
+
+/** Parses `field[:asc|desc]` against `choices` (request name → field), as the original's SearchOrdering. */
+export function parseSortChoice(choices: Record<string, string>, value: string): SortTerm {
   const [name, direction, ...rest] = value.split(":");
-  const field = app.sortby?.[name];
-  if (!field || !Object.hasOwn(app.sortby!, name)) {
+  const field = choices[name];
+  if (!field || !Object.hasOwn(choices, name)) {
     throw new SortbyError(`"${name}" is not a valid choice for the sort field.`);
   }
   const order = direction === undefined ? "asc" : direction;
