@@ -1,6 +1,7 @@
 /**
  * The company activity timeline's manifest: its search app, whose documents embed their
- * company, interaction and referral (writes to those re-index the activity); and the
+ * company, interaction, referral, investment project or EYB lead (writes to those
+ * re-index the activity); and the
  * Stova events (detail route, ingestion jobs and the command that starts them).
  */
 import type { Domain } from "../manifest.ts";
@@ -10,7 +11,9 @@ import { stovaEventIdentificationJob, stovaEventIngestionJob } from "./jobs.ts";
 import { ingestStovaEventsCommand } from "./commands.ts";
 import {
   activityIdsOfCompany,
+  activityIdsOfEybLead,
   activityIdsOfInteraction,
+  activityIdsOfInvestment,
   activityIdsOfReferral,
 } from "./queries.ts";
 
@@ -26,5 +29,7 @@ export const companyActivityDomain: Domain = {
     { embedded: "interaction", entity, find: activityIdsOfInteraction },
     { embedded: "company_referral", entity, find: activityIdsOfReferral },
     { embedded: "company", entity, find: activityIdsOfCompany },
+    { embedded: "investment_project", entity, find: activityIdsOfInvestment },
+    { embedded: "eyb_lead", entity, find: activityIdsOfEybLead },
   ],
 };

@@ -20,6 +20,10 @@ export const activityIdsOfReferral = (db: Db, id: string) => activityIds(db, "re
 
 export const activityIdsOfCompany = (db: Db, id: string) => activityIds(db, "company_id", id);
 
+export const activityIdsOfInvestment = (db: Db, id: string) => activityIds(db, "investment_id", id);
+
+export const activityIdsOfEybLead = (db: Db, id: string) => activityIds(db, "eyb_lead_id", id);
+
 /** The Stova event `id` as the original's StovaEventSerializer renders it, or null. */
 export async function findStovaEvent(db: Db, id: string) {
   const at = (column: string) => datetime(db, db`s.${db(column)}`);
