@@ -440,7 +440,7 @@ export const KINGS_AWARD_CATEGORIES = [
   "Promoting Opportunity (Through Social Mobility)",
 ] as const;
 
-const kingsAward = z.object({
+export const KingsAward = z.object({
   id: z.guid(),
   company: z.object({ id: z.guid(), name: z.string() }),
   year_awarded: z.number().int(),
@@ -456,7 +456,7 @@ export const kingsAwards = createRoute({
   summary: "The company's King's Awards for Enterprise, latest first",
   middleware: [bearer, requireAll("company.view_company")],
   request: { params: idParam },
-  responses: { 200: jsonResponse("King's Awards", z.array(kingsAward)) },
+  responses: { 200: jsonResponse("King's Awards", z.array(KingsAward)) },
 });
 
 export const publicCompany = createRoute({

@@ -4,7 +4,10 @@
  * and of Stova events: the detail, the ingestion's rows and the events made from them.
  */
 import type { Db } from "../db/pool.ts";
-import type { Fragment } from "../db/fragments.ts";
+import { type Fragment, where } from "../db/fragments.ts";
+import { listPage, type Page } from "../http/pagination.ts";
+import { orderBy, parseSortby, type SortChoices } from "../http/sortby.ts";
+import { kingsAwardJson } from "../company/queries.ts";
 import { datetime, jsonObject } from "../core/render.ts";
 
 async function activityIds(db: Db, column: string, id: string): Promise<string[]> {
@@ -152,4 +155,31 @@ export async function objectIngested(db: Db, key: string): Promise<boolean> {
 export async function recordIngestedObject(db: Db, key: string, objectCreated: Date) {
   await db`insert into ingest_ingestedobject (object_key, object_created)
     values (${key}, ${objectCreated})`;
+}
+
+/** `sortby` choices of the King's Award list (the original's ordering fields). */
+const kingsAwardSortChoices = (db: Db): SortChoices => ({
+  year_awarded: "k.year_awarded",
+  company__name: db`(select c.name from company_company c where c.id = k.company_id)`,
+});
+
+/** A page of King's Award recipients, filtered by years awarded and categories. */
+export async function listKingsAwards(
+  db: Db,
+  options: { years?: number[]; categories?: string[]; sortby?: string; page: Page },
+) {
+  const conditions: Fragment[] = [];
+  if (options.years) conditions.push(db`k.year_awarded = any(${options.years}::int[])`);
+  if (options.categories) conditions.push(db`k.category = any(${options.categories}::text[])`);
+  const choices = kingsAwardSortChoices(db);
+  const sort = parseSortby(options.sortby, choices, ["-year_awarded", "company__name"]);
+  const { count, rows } = await listPage<{ award: Record<string, unknown> }>(db, {
+    select: db`${kingsAwardJson(db)} as award`,
+    from: db`company_activity_kingsawardrecipient k`,
+    key: "k.id",
+    where: where(db, conditions),
+    order: orderBy(db, sort, choices, "k.id"),
+    page: options.page,
+  });
+  return { count, results: rows.map((r) => r.award) };
 }

@@ -1,12 +1,15 @@
 /**
  * Routes of the company activity sources served on their own: a Stova event
- * (`/v4/company-activity/stova-events/{id}`), as the original's StovaEventRetrieveAPIView
- * with its default model permission.
+ * (`/v4/company-activity/stova-events/{id}`, the original's StovaEventRetrieveAPIView with
+ * its default model permission) and the King's Award recipients
+ * (`/v4/company-activity/kings-award`, KingsAwardRecipientViewSet: any signed-in adviser).
  */
 import { createRoute, z } from "@hono/zod-openapi";
 import { bearer } from "../auth/authenticate.ts";
 import { requireAll } from "../auth/permissions.ts";
 import { idParam, jsonResponse } from "../http/schemas.ts";
+import { pageQuery, paginatedSchema } from "../http/pagination.ts";
+import { KingsAward } from "../company/routes.ts";
 
 const datetime = z.string().openapi({ format: "date-time" });
 
@@ -57,4 +60,30 @@ export const stovaEventDetail = createRoute({
   middleware: [bearer, requireAll("company_activity.view_stovaevent")] as const,
   request: { params: idParam },
   responses: { 200: jsonResponse("The Stova event", StovaEvent) },
+});
+
+export const kingsAwardList = createRoute({
+  method: "get",
+  path: "/v4/company-activity/kings-award",
+  tags: ["company activity"],
+  summary: "King's Award recipients (year_awarded and category as comma lists; " +
+    "sortby year_awarded, company__name)",
+  middleware: [bearer] as const,
+  request: {
+    query: pageQuery.extend({
+      year_awarded: z.string().optional(),
+      category: z.string().optional().openapi({
+        description: "Aliases: international-trade, innovation, export-and-technology, " +
+          "sustainable-development, promoting-opportunity",
+      }),
+      sortby: z.string().optional(),
+    }),
+  },
+  responses: {
+    200: jsonResponse("A page of awards", paginatedSchema(KingsAward, "PaginatedKingsAwards")),
+    400: jsonResponse(
+      "An unknown category alias (a list of one message) or a year that is not a number",
+      z.union([z.array(z.string()), z.record(z.string(), z.array(z.string()))]),
+    ),
+  },
 });
