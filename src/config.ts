@@ -187,6 +187,12 @@ const schema = z
         return n;
       }),
     DOCUMENTS_ALLOW_UNSCANNED_DOWNLOAD: bool(undefined),
+    /** The Activity Stream's search, which `GET /v4/activity-feed` proxies (Hawk-signed). */
+    ACTIVITY_STREAM_OUTGOING_URL: url(["http:", "https:"]),
+    ACTIVITY_STREAM_OUTGOING_ACCESS_KEY_ID: optionalText,
+    ACTIVITY_STREAM_OUTGOING_SECRET_ACCESS_KEY: optionalText,
+    /** Seconds to wait for the Activity Stream (the original's default for its clients). */
+    DEFAULT_SERVICE_TIMEOUT: seconds(5),
   })
   .superRefine((c, ctx) => {
     if (c.SSO_ENABLED && !c.STAFF_SSO_BASE_URL) {

@@ -15,12 +15,14 @@ import { contactDomain } from "./contact/domain.ts";
 import { companyListDomain } from "./company_list/domain.ts";
 import { objectiveDomain } from "./objective/domain.ts";
 import { companyExportDomain } from "./company_export/domain.ts";
+import { exportCountryHistoryDomain } from "./export_country_history/domain.ts";
 import { interactionDomain } from "./interaction/domain.ts";
 import { taskDomain } from "./task/domain.ts";
 import { reminderDomain } from "./reminder/domain.ts";
 import { eventDomain } from "./event/domain.ts";
 import { companyReferralDomain } from "./company_referral/domain.ts";
 import { companyActivityDomain } from "./company_activity/domain.ts";
+import { activityFeedDomain } from "./activity_feed/domain.ts";
 import { dnbDomain } from "./dnb/domain.ts";
 import { documentsDomain } from "./documents/domain.ts";
 import { genericDocumentDomain } from "./generic_document/domain.ts";
@@ -44,12 +46,14 @@ export const domains: Domain[] = [
   companyListDomain,
   objectiveDomain,
   companyExportDomain,
+  exportCountryHistoryDomain,
   interactionDomain,
   taskDomain,
   reminderDomain,
   eventDomain,
   companyReferralDomain,
   companyActivityDomain,
+  activityFeedDomain,
   dnbDomain,
   documentsDomain,
   genericDocumentDomain,

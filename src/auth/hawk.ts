@@ -214,3 +214,27 @@ export async function serverAuthorization(
   const mac = await hawkMac(verified.credential.key, "response", resource);
   return `Hawk mac="${mac}", hash="${hash}"`;
 }
+
+/**
+ * `Authorization: Hawk …` for an outgoing request, as the original's clients (mohawk's
+ * Sender) sign it: the URL, method and a payload hash of the body and its content type.
+ */
+export async function hawkRequestHeader(
+  credential: HawkKey,
+  request: { method: string; url: string; body: Uint8Array; contentType: string; now: Date },
+): Promise<string> {
+  const url = new URL(request.url);
+  const hash = await payloadHash(request.body, request.contentType);
+  const resource: HawkResource = {
+    ts: String(Math.floor(request.now.getTime() / 1000)),
+    nonce: crypto.randomUUID().replaceAll("-", "").slice(0, 6),
+    method: request.method,
+    resource: url.pathname + url.search,
+    host: url.hostname,
+    port: url.port ? Number(url.port) : url.protocol === "https:" ? 443 : 80,
+    hash,
+  };
+  const mac = await hawkMac(credential.key, "header", resource);
+  return `Hawk mac="${mac}", hash="${hash}", id="${credential.id}", ts="${resource.ts}", ` +
+    `nonce="${resource.nonce}"`;
+}

@@ -531,21 +531,19 @@ export async function subsidiaryIds(db: Db, id: string): Promise<string[]> {
   return rows.map((r) => r.id);
 }
 
+/** `{id, company {id, name}, year_awarded, category, citation, year_expired}` of award `k`. */
+export const kingsAwardJson = (db: Db): Fragment =>
+  db`jsonb_build_object('id', k.id,
+    'company', (select jsonb_build_object('name', c.name, 'id', c.id) from company_company c
+      where c.id = k.company_id),
+    'year_awarded', k.year_awarded, 'category', k.category, 'citation', k.citation,
+    'year_expired', k.year_expired)`;
+
 /** A company's King's Awards, latest first, as the original's KingsAwardRecipientSerializer. */
 export async function kingsAwards(db: Db, companyId: string) {
-  return await db<
-    {
-      id: string;
-      company: { id: string; name: string };
-      year_awarded: number;
-      category: string;
-      citation: string;
-      year_expired: number;
-    }[]
-  >`
-    select k.id, jsonb_build_object('name', c.name, 'id', c.id) as company, k.year_awarded,
-           k.category, k.citation, k.year_expired
-    from company_activity_kingsawardrecipient k join company_company c on c.id = k.company_id
+  const rows = await db<{ award: Record<string, unknown> }[]>`
+    select ${kingsAwardJson(db)} as award from company_activity_kingsawardrecipient k
     where k.company_id = ${companyId}
     order by k.year_awarded desc, k.category`;
+  return rows.map((r) => r.award);
 }

@@ -28,7 +28,7 @@ export const Company = z.object({
     county: z.string(),
     line_1: z.string(),
     line_2: z.string(),
-    country: IdName,
+    country: IdName.nullable(),
     postcode: z.string(),
   }).nullable(),
   website: z.string().nullable(),
@@ -70,7 +70,7 @@ export const Company = z.object({
   turnover: z.number().int().nullable(),
   uk_based: z.boolean().nullable(),
   uk_region: IdName.nullable(),
-  created_on: z.string().openapi({ format: "date-time" }),
+  created_on: z.string().openapi({ format: "date-time" }).nullable(),
   vat_number: z.string(),
   archived_by: NestedAdviser.nullable(),
   archived_on: z.string().openapi({ format: "date-time" }).nullable(),
@@ -104,7 +104,7 @@ export const Company = z.object({
     county: z.string(),
     line_1: z.string(),
     line_2: z.string(),
-    country: IdName,
+    country: IdName.nullable(),
     postcode: z.string(),
   }).nullable(),
   export_to_countries: z.array(IdName),
@@ -149,21 +149,13 @@ export const CoreTeamMember = z.object({
 }).openapi("CoreTeamMember");
 
 export const PublicCompany = z.object({
-  address: z.object({
-    area: IdName.nullable(),
-    town: z.string(),
-    county: z.string(),
-    line_1: z.string(),
-    line_2: z.string(),
-    country: IdName,
-    postcode: z.string(),
-  }),
+  address: Company.shape.address,
   archived: z.boolean(),
   archived_on: z.string().nullable(),
   archived_reason: z.string().nullable(),
-  business_type: IdName,
+  business_type: IdName.nullable(),
   company_number: z.string().nullable(),
-  created_on: z.string().openapi({ format: "date-time" }),
+  created_on: z.string().openapi({ format: "date-time" }).nullable(),
   description: z.string().nullable(),
   duns_number: z.string().nullable(),
   employee_range: IdName.nullable(),
@@ -175,13 +167,13 @@ export const PublicCompany = z.object({
   id: z.guid(),
   is_number_of_employees_estimated: z.boolean().nullable(),
   is_turnover_estimated: z.boolean().nullable(),
-  modified_on: z.string().openapi({ format: "date-time" }),
+  modified_on: z.string().openapi({ format: "date-time" }).nullable(),
   name: z.string(),
   number_of_employees: z.number().int().nullable(),
   one_list_group_tier: IdName.nullable(),
   reference_code: z.string(),
   registered_address: Company.shape.registered_address,
-  sector: IdName,
+  sector: IdName.nullable(),
   trading_names: z.array(z.string()),
   transfer_reason: z.string(),
   transferred_on: z.string().nullable(),
@@ -189,8 +181,8 @@ export const PublicCompany = z.object({
   turnover: z.number().int().nullable(),
   turnover_gbp: z.number().nullable(),
   turnover_range: IdName.nullable(),
-  uk_based: z.boolean(),
-  uk_region: IdName,
+  uk_based: z.boolean().nullable(),
+  uk_region: IdName.nullable(),
   vat_number: z.string(),
   website: z.string().nullable(),
   export_segment: z.string(),
@@ -448,7 +440,7 @@ export const KINGS_AWARD_CATEGORIES = [
   "Promoting Opportunity (Through Social Mobility)",
 ] as const;
 
-const kingsAward = z.object({
+export const KingsAward = z.object({
   id: z.guid(),
   company: z.object({ id: z.guid(), name: z.string() }),
   year_awarded: z.number().int(),
@@ -464,7 +456,7 @@ export const kingsAwards = createRoute({
   summary: "The company's King's Awards for Enterprise, latest first",
   middleware: [bearer, requireAll("company.view_company")],
   request: { params: idParam },
-  responses: { 200: jsonResponse("King's Awards", z.array(kingsAward)) },
+  responses: { 200: jsonResponse("King's Awards", z.array(KingsAward)) },
 });
 
 export const publicCompany = createRoute({

@@ -6,7 +6,9 @@
 import type { Db } from "../db/pool.ts";
 import type { Fragment } from "../db/fragments.ts";
 import {
+  bool,
   defineSearchApp,
+  type FilterSpec,
   ids,
   match,
   partialText,
@@ -15,6 +17,7 @@ import {
   str,
 } from "../search/app.ts";
 import {
+  boolean,
   companyRef,
   date,
   englishText,
@@ -31,6 +34,7 @@ import {
 } from "../search/mapping.ts";
 import { adviserName, documentDatetime, jsonObject, ref } from "../core/render.ts";
 import { companyDocument } from "../company/search.ts";
+import { relatedCompanies } from "../dnb/related.ts";
 
 /** `{id, first_name, last_name, name}` of the adviser or contact (contact_or_adviser_dict). */
 const personDocument = (db: Db, table: string, id: Fragment): Fragment =>
@@ -80,6 +84,58 @@ const referralDocument = (db: Db): Fragment =>
     ["contact", personDocument(db, "company_contact", db`cr.contact_id`)],
   ]);
 
+/** `{id, first_name, last_name, name, job_title}` of each contact of the link table. */
+const contactsWithJob = (db: Db, table: string, owner: string, id: Fragment): Fragment =>
+  db`(select coalesce(jsonb_agg(jsonb_build_object('id', p.id, 'first_name', p.first_name,
+      'last_name', p.last_name, 'name', ${adviserName(db, "p")}, 'job_title', p.job_title)
+      order by p.id), '[]'::jsonb)
+    from ${db(table)} j join company_contact p on p.id = j.contact_id
+    where j.${db(owner)} = ${id})`;
+
+/** The investment project aliased `ip` as the activity shows it (activity_investment_dict). */
+const investmentDocument = (db: Db): Fragment =>
+  jsonObject(db, [
+    ["id", db`ip.id`],
+    ["name", db`ip.name`],
+    ["investment_type", ref(db, "metadata_investmenttype", db`ip.investment_type_id`)],
+    ["estimated_land_date", db`to_char(ip.estimated_land_date, 'YYYY-MM-DD')`],
+    ["total_investment", db`ip.total_investment::float8`],
+    ["foreign_equity_investment", db`ip.foreign_equity_investment::float8`],
+    ["gross_value_added", db`ip.gross_value_added::float8`],
+    ["number_new_jobs", db`ip.number_new_jobs`],
+    ["created_by", personDocument(db, "company_advisor", db`ip.created_by_id`)],
+    [
+      "client_contacts",
+      contactsWithJob(
+        db,
+        "investment_investmentproject_client_contacts",
+        "investmentproject_id",
+        db`ip.id`,
+      ),
+    ],
+    [
+      "eyb_leads",
+      db`(select coalesce(jsonb_agg(jsonb_build_object('id', l.id,
+          'company_name', l.company_name, 'created_on', ${documentDatetime(db, db`l.created_on`)},
+          'triage_created', ${documentDatetime(db, db`l.triage_created`)},
+          'is_high_value', l.is_high_value) order by l.id), '[]'::jsonb)
+        from investment_lead_eyblead_investment_projects j
+        join investment_lead_eyblead l on l.id = j.eyblead_id
+        where j.investmentproject_id = ip.id)`,
+    ],
+  ]);
+
+/** The EYB lead aliased `l` as the activity shows it (activity_eyb_lead_dict). */
+const eybLeadDocument = (db: Db): Fragment =>
+  jsonObject(db, [
+    ["id", db`l.id`],
+    ["created_on", documentDatetime(db, db`l.created_on`)],
+    ["triage_created", documentDatetime(db, db`l.triage_created`)],
+    ["company_name", db`l.company_name`],
+    ["duns_number", db`l.duns_number`],
+    ["is_high_value", db`l.is_high_value`],
+  ]);
+
 async function activityDocuments(db: Db, wanted: string[]): Promise<SearchDocument[]> {
   const doc = jsonObject(db, [
     ["id", db`ca.id`],
@@ -96,17 +152,52 @@ async function activityDocuments(db: Db, wanted: string[]): Promise<SearchDocume
       db`(select ${referralDocument(db)} from company_referral_companyreferral cr
         where cr.id = ca.referral_id)`,
     ],
-    // Sources not built yet.
-    ["investment", null],
+    [
+      "investment",
+      db`(select ${investmentDocument(db)} from investment_investmentproject ip
+        where ip.id = ca.investment_id)`,
+    ],
+    // Sources not built here yet (OMIS orders, great.gov.uk export enquiries).
     ["order", null],
     ["great_export_enquiry", null],
-    ["eyb_lead", null],
+    [
+      "eyb_lead",
+      db`(select ${eybLeadDocument(db)} from investment_lead_eyblead l
+        where l.id = ca.eyb_lead_id)`,
+    ],
   ]);
   const rows = await db<{ doc: SearchDocument }[]>`
     select ${doc} as doc from company_activity_companyactivity ca
     where ca.id = any(${wanted}::uuid[])`;
   return rows.map((r) => r.doc);
 }
+
+const companyIds = ids("company.id");
+
+/**
+ * `company`, and with `include_parent_companies` / `include_subsidiary_companies` the
+ * first company's parents and/or subsidiaries in its D&B family tree (asked of
+ * dnb-service), as the original's view.
+ */
+const companyWithRelatives: FilterSpec = {
+  ...companyIds,
+  condition: async (value, context) => {
+    const companies = [...(value as string[])];
+    const include = {
+      parents: context.values?.include_parent_companies === true,
+      subsidiaries: context.values?.include_subsidiary_companies === true,
+    };
+    if (companies.length && (include.parents || include.subsidiaries)) {
+      if (!context.deps) throw new Error("the company's relatives need the process's deps");
+      const related = await relatedCompanies(context.deps, context.db, companies[0], include);
+      companies.push(...related.related_companies);
+    }
+    return companyIds.condition(companies, context);
+  },
+};
+
+/** A flag that only changes another filter (no condition of its own). */
+const modifier: FilterSpec = { fields: [], schema: bool(), condition: () => null };
 
 export const companyActivitySearchApp = defineSearchApp({
   name: "company-activity",
@@ -145,10 +236,28 @@ export const companyActivitySearchApp = defineSearchApp({
       recipient: person(),
       contact: person(),
     }),
-    investment: object({ id: keyword() }),
+    investment: object({
+      id: keyword(),
+      name: notIndexed(text()),
+      investment_type: idName(),
+      estimated_land_date: date(),
+      total_investment: notIndexed(text()),
+      foreign_equity_investment: notIndexed(text()),
+      gross_value_added: notIndexed(text()),
+      number_new_jobs: notIndexed(text()),
+      created_by: person(),
+      client_contacts: person(),
+    }),
     order: object({ id: keyword() }),
     great_export_enquiry: object({ id: keyword() }),
-    eyb_lead: object({ id: keyword() }),
+    eyb_lead: object({
+      id: keyword(),
+      created_on: date(),
+      company_name: notIndexed(text()),
+      duns_number: notIndexed(text()),
+      triage_created: date(),
+      is_high_value: boolean(),
+    }),
   },
   searchFields: [
     "id",
@@ -163,7 +272,9 @@ export const companyActivitySearchApp = defineSearchApp({
     date_after: range("date", "gte"),
     date_before: range("date", "lte"),
     interaction: ids("interaction.id"),
-    company: ids("company.id"),
+    company: companyWithRelatives,
+    include_parent_companies: modifier,
+    include_subsidiary_companies: modifier,
     company_name: match([
       "company.name",
       "company.name.trigram",
@@ -182,5 +293,6 @@ export const companyActivitySearchApp = defineSearchApp({
     date: "date",
     subject: "interaction.subject.keyword",
   },
+  otherErrors: { 502: "dnb-service failed while finding the company's relatives" },
   build: activityDocuments,
 });

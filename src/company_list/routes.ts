@@ -26,7 +26,7 @@ import { LIKELIHOODS, PIPELINE_STATUSES } from "./rules.ts";
 export const CompanyList = z.object({
   id: z.guid(),
   name: z.string(),
-  created_on: z.string().openapi({ format: "date-time" }),
+  created_on: z.string().openapi({ format: "date-time" }).nullable(),
   item_count: z.number().int().optional(),
 }).openapi("CompanyList");
 
@@ -37,15 +37,15 @@ export const CompanyListItem = z.object({
     archived: z.boolean(),
     trading_names: z.array(z.string()),
   }),
-  created_on: z.string().openapi({ format: "date-time" }),
+  created_on: z.string().openapi({ format: "date-time" }).nullable(),
   latest_interaction: z.object({
     id: z.guid(),
     date: z.string(),
     subject: z.string(),
-    created_on: z.string().openapi({ format: "date-time" }),
+    created_on: z.string().openapi({ format: "date-time" }).nullable(),
     dit_participants: z.array(z.object({
-      team: IdName,
-      adviser: IdName,
+      team: IdName.nullable(),
+      adviser: IdName.nullable(),
     })),
   }).nullable(),
 }).openapi("CompanyListItem");
@@ -66,9 +66,9 @@ export const PipelineItem = z.object({
   }),
   archived: z.boolean(),
   contacts: z.array(IdName),
-  created_on: z.string().openapi({ format: "date-time" }),
+  created_on: z.string().openapi({ format: "date-time" }).nullable(),
   archived_on: z.string().openapi({ format: "date-time" }).nullable(),
-  modified_on: z.string().openapi({ format: "date-time" }),
+  modified_on: z.string().openapi({ format: "date-time" }).nullable(),
   archived_reason: z.string().nullable(),
   potential_value: z.string().nullable(),
   expected_win_date: z.string().nullable(),

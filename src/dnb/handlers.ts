@@ -6,6 +6,7 @@
 import type { Context } from "hono";
 import type { App, AppEnv } from "../http/context.ts";
 import { ApiError, fieldError, ValidationError } from "../http/errors.ts";
+import { UUID_RE } from "../http/drf.ts";
 import { writeMeta } from "../http/write_meta.ts";
 import { hasPermission } from "../auth/caller.ts";
 import { missingReferences } from "../core/references.ts";
@@ -15,22 +16,15 @@ import { companyView } from "../company/handlers.ts";
 import * as routes from "./routes.ts";
 import * as q from "./queries.ts";
 import { convertChanges, investigationDetails, mergeStoredAddress } from "./requests.ts";
-import {
-  DnbClient,
-  DnbError,
-  DnbInvalidRequestError,
-  DnbInvalidResponseError,
-  DnbServiceError,
-} from "./client.ts";
+import { DnbClient, DnbInvalidResponseError, DnbServiceError } from "./client.ts";
 import {
   companyTree,
   DNB_COMPANY_FIELDS,
-  dunsErrors,
   dunsExists,
   dunsUnknown,
-  relatedDuns,
   type TreeNode,
 } from "./rules.ts";
+import { relatedCompanies, treeDuns, upstream } from "./related.ts";
 import {
   createCompanyFromDnb,
   hierarchy,
@@ -40,24 +34,10 @@ import {
   updateCompanyFromDnb,
 } from "./updates.ts";
 
-const UUID_RE = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;
-
 /** The descriptor of the update a link makes, as the original's `link_company_with_dnb`. */
 const LINK_DESCRIPTOR = "admin:link_company_with_dnb";
 
 const client = (c: Context<AppEnv>) => new DnbClient(c.var.deps);
-
-/**
- * Rethrows a dnb-service failure as the original answers it: 502 with the message, or
- * 400 when `notFoundIsBadRequest` and D&B has no such company.
- */
-function upstream(error: unknown, notFoundIsBadRequest = false): never {
-  if (error instanceof DnbInvalidRequestError && notFoundIsBadRequest) {
-    throw new ApiError(400, { detail: error.message });
-  }
-  if (error instanceof DnbError) throw new ApiError(502, { detail: error.message });
-  throw error;
-}
 
 async function ensureNewDuns(c: Context<AppEnv>, duns: string) {
   if (await q.companyIdByDuns(c.var.db, duns)) throw fieldError("duns_number", dunsExists(duns));
@@ -69,31 +49,12 @@ async function ensureKnownDuns(c: Context<AppEnv>, duns: string) {
   }
 }
 
-/**
- * The DUNS number of the company a tree is asked for (the original's
- * `validate_company_id`): a malformed id or a company without one is a 400.
- */
-async function treeDuns(c: Context<AppEnv>, companyId: string): Promise<string> {
-  if (!UUID_RE.test(companyId)) {
-    throw new ApiError(400, { detail: `company id "${companyId}" is not valid` });
-  }
-  const company = await q.companyDuns(c.var.db, companyId);
-  if (!company) throw new ApiError(404, { detail: `company ${companyId} not found` });
-  const duns = company.duns_number;
-  if (!duns) {
-    throw new ApiError(400, { detail: `company ${companyId} does not contain a duns number` });
-  }
-  const errors = dunsErrors(duns);
-  if (errors.length) throw new ValidationError({ duns_number: errors });
-  return duns;
-}
-
 async function familyTree(
   c: Context<AppEnv>,
   companyId: string,
   load: (client: DnbClient, duns: string, related: number) => Promise<HierarchyData>,
 ) {
-  const duns = await treeDuns(c, companyId);
+  const duns = await treeDuns(c.var.db, companyId);
   const dnb = client(c);
   let related: number;
   let data: HierarchyData;
@@ -290,26 +251,12 @@ export function registerDnbRoutes(app: App) {
       parents: query.include_parent_companies,
       subsidiaries: query.include_subsidiary_companies,
     };
-    const answer = { related_companies: [] as string[], reduced_tree: null as boolean | null };
-    if (!include.parents && !include.subsidiaries) return c.json(answer, 200);
-    const duns = await treeDuns(c, id);
-    let data: HierarchyData;
-    try {
-      const dnb = client(c);
-      data = await hierarchy(dnb, c.var.deps, duns, await relatedCount(dnb, duns));
-    } catch (error) {
-      upstream(error);
-    }
-    if (!data.members.length) return c.json(answer, 200);
-    answer.reduced_tree = data.reduced;
-    const related = relatedDuns(data.members, duns, include);
-    answer.related_companies = await q.companyIdsByDuns(c.var.db, related);
-    return c.json(answer, 200);
+    return c.json(await relatedCompanies(c.var.deps, c.var.db, id, include), 200);
   });
 
   app.openapi(routes.relatedCountRoute, async (c) => {
     const { company_id: id } = c.req.valid("param");
-    const duns = await treeDuns(c, id);
+    const duns = await treeDuns(c.var.db, id);
     let related: number;
     try {
       related = await relatedCount(client(c), duns);

@@ -120,6 +120,30 @@ function bucketSettings(config: Config, location: Location): BucketSettings {
   return settings;
 }
 
+/**
+ * An S3 client for a region and keys (the SDK's default chain without keys), addressing
+ * `S3_LOCAL_ENDPOINT_URL` by path when set. Also used to read the data-flow bucket.
+ */
+export function s3Client(
+  config: Pick<Config, "S3_LOCAL_ENDPOINT_URL">,
+  settings: { region: string; accessKeyId?: string; secretAccessKey?: string },
+): S3Client {
+  const endpoint = config.S3_LOCAL_ENDPOINT_URL;
+  return new S3Client({
+    region: settings.region,
+    // Explicit keys when configured; otherwise the SDK's default chain (role, profile).
+    credentials: settings.accessKeyId && settings.secretAccessKey
+      ? { accessKeyId: settings.accessKeyId, secretAccessKey: settings.secretAccessKey }
+      : undefined,
+    endpoint,
+    // Local S3-compatible stores (localstack, MinIO) serve buckets by path.
+    forcePathStyle: endpoint !== undefined,
+    // Otherwise a pre-signed PUT carries the checksum of an empty body.
+    requestChecksumCalculation: "WHEN_REQUIRED",
+    responseChecksumValidation: "WHEN_REQUIRED",
+  });
+}
+
 class S3Storage implements DocumentStorage {
   readonly kind = "s3";
   #clients = new Map<string, S3Client>();
@@ -131,20 +155,7 @@ class S3Storage implements DocumentStorage {
     const key = `${settings.region}\n${settings.accessKeyId ?? ""}`;
     let client = this.#clients.get(key);
     if (!client) {
-      const endpoint = this.config.S3_LOCAL_ENDPOINT_URL;
-      client = new S3Client({
-        region: settings.region,
-        // Explicit keys when configured; otherwise the SDK's default chain (role, profile).
-        credentials: settings.accessKeyId && settings.secretAccessKey
-          ? { accessKeyId: settings.accessKeyId, secretAccessKey: settings.secretAccessKey }
-          : undefined,
-        endpoint,
-        // Local S3-compatible stores (localstack, MinIO) serve buckets by path.
-        forcePathStyle: endpoint !== undefined,
-        // Otherwise a pre-signed PUT carries the checksum of an empty body.
-        requestChecksumCalculation: "WHEN_REQUIRED",
-        responseChecksumValidation: "WHEN_REQUIRED",
-      });
+      client = s3Client(this.config, settings);
       this.#clients.set(key, client);
     }
     return { client, bucket: settings.bucket };

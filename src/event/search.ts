@@ -61,7 +61,7 @@ async function eventDocuments(db: Db, wanted: string[]): Promise<SearchDocument[
     ["start_date", db`to_char(e.start_date, 'YYYY-MM-DD')`],
     ["teams", eventRefs(db, "teams")],
     ["uk_region", ref(db, "metadata_ukregion", db`e.uk_region_id`)],
-    ["stova_event", db`null`],
+    ["stova_event", ref(db, "company_activity_stovaevent", db`e.stova_event_id`)],
   ]);
   const rows = await db<{ doc: SearchDocument }[]>`
     select ${doc} as doc from event_event e where e.id = any(${wanted}::uuid[])`;

@@ -28,6 +28,10 @@ import { interactionObjectScope, interactionPermission } from "./access.ts";
 
 // Response schemas (named components of the OpenAPI document).
 
+/** `{question id: {answer option id: {}}}` (the original's service_answers JSON). */
+const ServiceAnswers = z.record(z.string(), z.record(z.string(), z.record(z.string(), z.unknown())))
+  .nullable();
+
 export const InteractionV3 = z.object({
   id: z.guid(),
   date: z.string(),
@@ -36,8 +40,8 @@ export const InteractionV3 = z.object({
   notes: z.string(),
   theme: z.string().nullable(),
   status: z.string(),
-  company: IdName,
-  service: IdName,
+  company: IdName.nullable(),
+  service: IdName.nullable(),
   subject: z.string(),
   archived: z.boolean(),
   contacts: z.array(z.object({
@@ -49,28 +53,28 @@ export const InteractionV3 = z.object({
   })),
   is_event: z.boolean().nullable(),
   companies: z.array(IdName),
-  created_by: NestedAdviser,
-  created_on: z.string().openapi({ format: "date-time" }),
+  created_by: NestedAdviser.nullable(),
+  created_on: z.string().openapi({ format: "date-time" }).nullable(),
   archived_by: NestedAdviser.nullable(),
   archived_on: z.string().nullable(),
-  modified_by: NestedAdviser,
-  modified_on: z.string().openapi({ format: "date-time" }),
+  modified_by: NestedAdviser.nullable(),
+  modified_on: z.string().openapi({ format: "date-time" }).nullable(),
   company_export: z.object({
     id: z.guid(),
     title: z.string(),
   }).nullable(),
   archived_reason: z.string().nullable(),
-  service_answers: z.unknown(),
+  service_answers: ServiceAnswers,
   company_referral: z.unknown(),
   dit_participants: z.array(z.object({
     team: IdName.nullable(),
-    adviser: NestedAdviser,
+    adviser: NestedAdviser.nullable(),
   })),
   export_countries: z.array(z.object({ status: z.string(), country: IdName })),
   investment_project: IdName.nullable(),
   net_company_receipt: z.string().nullable(),
   grant_amount_offered: z.string().nullable(),
-  communication_channel: IdName,
+  communication_channel: IdName.nullable(),
   policy_feedback_notes: z.string(),
   service_delivery_status: IdName.nullable(),
   related_trade_agreements: z.array(IdName),
@@ -88,7 +92,7 @@ export const Interaction = z.object({
   notes: z.string(),
   theme: z.string().nullable(),
   status: z.string(),
-  company: IdName,
+  company: IdName.nullable(),
   service: IdName.nullable(),
   subject: z.string(),
   archived: z.boolean(),
@@ -101,26 +105,22 @@ export const Interaction = z.object({
   })),
   is_event: z.boolean().nullable(),
   companies: z.array(IdName),
-  created_by: NestedAdviser,
-  created_on: z.string().openapi({ format: "date-time" }),
+  created_by: NestedAdviser.nullable(),
+  created_on: z.string().openapi({ format: "date-time" }).nullable(),
   archived_by: NestedAdviser.nullable(),
   archived_on: z.string().openapi({ format: "date-time" }).nullable(),
-  modified_by: NestedAdviser,
-  modified_on: z.string().openapi({ format: "date-time" }),
+  modified_by: NestedAdviser.nullable(),
+  modified_on: z.string().openapi({ format: "date-time" }).nullable(),
   company_export: z.object({
     id: z.guid(),
     title: z.string(),
   }).nullable(),
   archived_reason: z.string().nullable(),
-  service_answers: z.object({
-    "054b29fe-c14b-463d-8177-c378d3a819aa": z.object({
-      "2a8db035-f8fe-4700-9769-d980754b90af": z.object({}),
-    }),
-  }).nullable(),
+  service_answers: ServiceAnswers,
   company_referral: z.unknown(),
   dit_participants: z.array(z.object({
     team: IdName.nullable(),
-    adviser: NestedAdviser,
+    adviser: NestedAdviser.nullable(),
   })),
   export_countries: z.array(z.object({
     status: z.string(),

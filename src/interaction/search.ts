@@ -62,8 +62,8 @@ export const InteractionSearchResult = z.object({
     id: z.guid(),
     name: z.string(),
     trading_names: z.array(z.string()),
-  }),
-  service: IdName,
+  }).nullable(),
+  service: IdName.nullable(),
   subject: z.string(),
   contacts: z.array(NestedAdviser),
   is_event: z.boolean().nullable(),
@@ -73,7 +73,7 @@ export const InteractionSearchResult = z.object({
     trading_names: z.array(z.string()),
   })),
   created_on: z.string().openapi({ format: "date-time" }).nullable(),
-  modified_on: z.string().openapi({ format: "date-time" }),
+  modified_on: z.string().openapi({ format: "date-time" }).nullable(),
   policy_areas: z.array(IdName),
   company_sector: z.object({
     id: z.guid(),
@@ -84,7 +84,7 @@ export const InteractionSearchResult = z.object({
   }).nullable(),
   dit_participants: z.array(z.object({
     team: IdName.nullable(),
-    adviser: NestedAdviser,
+    adviser: NestedAdviser.nullable(),
   })),
   investment_project: IdName.nullable(),
   policy_issue_types: z.array(IdName),

@@ -14,6 +14,7 @@ import { z } from "zod";
 import type { Caller } from "../auth/caller.ts";
 import type { HawkScope } from "../config.ts";
 import type { Db } from "../db/pool.ts";
+import type { AppDeps } from "../deps.ts";
 import { type Mapping, resolveField } from "./mapping.ts";
 import { termWords } from "./words.ts";
 
@@ -32,6 +33,10 @@ export type Condition =
 
 export interface FilterContext {
   db: Db;
+  /** The process's dependencies (a filter that asks another service, e.g. dnb-service). */
+  deps?: AppDeps;
+  /** Every validated value of the request, for a filter that depends on another key. */
+  values?: Record<string, unknown>;
 }
 
 /** One entry of an app's filter table: how to validate a request key, what it means. */
@@ -40,7 +45,8 @@ export interface FilterSpec {
   fields: string[];
   /** Validates the request value; its output is what `condition` receives. */
   schema: z.ZodType;
-  condition(value: unknown, context: FilterContext): Condition | Promise<Condition>;
+  /** The condition, or null when the key only modifies another filter. */
+  condition(value: unknown, context: FilterContext): Condition | null | Promise<Condition | null>;
 }
 
 export interface SortTerm {
@@ -128,6 +134,11 @@ export interface SearchApp {
   /** CSV export(s); a list when the app has several (interactions: all and policy feedback). */
   export?: ExportDeclaration | ExportDeclaration[];
   publicSearch?: PublicSearchDeclaration;
+  /**
+   * Statuses (with a description) the entity search may also answer with a DRF `detail`
+   * body, e.g. 502 when a filter asks another service.
+   */
+  otherErrors?: Record<number, string>;
 }
 
 /**
@@ -395,10 +406,14 @@ export function clipPage(offset = 0, limit = DEFAULT_LIMIT) {
 }
 
 /** Parses `field[:asc|desc]` against the app's choices; a 400 message when invalid. */
-export function parseSortby(app: SearchApp, value: string): SortTerm {
+export const parseSortby = (app: SearchApp, value: string): SortTerm =>
+  parseSortChoice(app.sortby ?? {}, value);
+
+/** Parses `field[:asc|desc]` against `choices` (request name → field), as the original's SearchOrdering. */
+export function parseSortChoice(choices: Record<string, string>, value: string): SortTerm {
   const [name, direction, ...rest] = value.split(":");
-  const field = app.sortby?.[name];
-  if (!field || !Object.hasOwn(app.sortby!, name)) {
+  const field = choices[name];
+  if (!field || !Object.hasOwn(choices, name)) {
     throw new SortbyError(`"${name}" is not a valid choice for the sort field.`);
   }
   const order = direction === undefined ? "asc" : direction;
@@ -453,7 +468,8 @@ export async function compileFilters(
   const conditions: Condition[] = [];
   for (const [key, spec] of Object.entries(app.filters)) {
     if (values[key] === undefined) continue;
-    conditions.push(await spec.condition(values[key], context));
+    const condition = await spec.condition(values[key], { ...context, values });
+    if (condition) conditions.push(condition);
   }
   return conditions;
 }

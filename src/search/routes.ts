@@ -29,6 +29,7 @@ import {
   str,
 } from "./app.ts";
 import { searchBackend } from "./engine.ts";
+import { detailSchema } from "../http/contract.ts";
 import { csvFilename, csvResponse, EXPORT_MAX_ROWS } from "./csv.ts";
 
 /** An app's result schema (a loose object for an app that declares none). */
@@ -84,7 +85,7 @@ async function entityQuery(
   return {
     app,
     term: data.original_query ?? "",
-    filters: await compileFilters(app, data, { db: c.var.db }),
+    filters: await compileFilters(app, data, { db: c.var.db, deps: c.var.deps }),
     scope: app.scope?.(caller) ?? null,
     sort,
     ...clipPage(data.offset, data.limit),
@@ -113,6 +114,12 @@ function registerEntitySearch(app: SearchApp, domainApp: App) {
           },
         },
       },
+      ...Object.fromEntries(
+        Object.entries(app.otherErrors ?? {}).map(([status, description]) => [
+          status,
+          { description, content: { "application/json": { schema: detailSchema } } },
+        ]),
+      ),
     },
   });
   domainApp.openapi(route, async (c) => {

@@ -3,6 +3,9 @@ import assert from "node:assert/strict";
 import { call, createAdviser } from "../helpers/app.ts";
 import { backendsUnderTest, searchTestApp } from "../search/support.ts";
 import { companyActivitySearchApp } from "../../src/company_activity/search.ts";
+import { recordWrite, systemWriteMeta } from "../../src/core/tracking.ts";
+import { projectEntity } from "../../src/investment/queries.ts";
+import { leadEntity } from "../../src/investment_lead/queries.ts";
 
 for (const { name, env, ignore } of backendsUnderTest) {
   Deno.test({ name: `company activity search (${name})`, ignore }, async (t) => {
@@ -125,6 +128,76 @@ for (const { name, env, ignore } of backendsUnderTest) {
       await ctx.sync();
       const res = await search({ interaction: meeting });
       assert.equal(res.body.results[0].interaction.subject, "Renamed meeting");
+    });
+
+    await t.step("investment projects and EYB leads are activities of their company", async () => {
+      const [type] = await sql<{ id: string; name: string }[]>`
+        select id::text, name from metadata_investmenttype order by name limit 1`;
+      const [{ id: project }] = await sql<{ id: string }[]>`
+        insert into investment_investmentproject (name, description, investment_type_id,
+          investor_company_id, created_on, created_by_id, estimated_land_date, total_investment,
+          number_new_jobs)
+        values ('Widget plant', 'A plant', ${type.id}, ${zeta}, '2024-07-01T10:00:00Z',
+          ${user.id}, '2025-01-31', 1000000, 25)
+        returning id::text`;
+      await sql`insert into investment_investmentproject_client_contacts
+        (investmentproject_id, contact_id) values (${project}, ${contact})`;
+      const [{ id: lead }] = await sql<{ id: string }[]>`
+        insert into investment_lead_eyblead (triage_hashed_uuid, user_hashed_uuid, company_id,
+          company_name, triage_created, created_on, is_high_value, duns_number)
+        values ('t', 'u', ${zeta}, 'Zeta Exports', '2024-08-01T09:00:00Z',
+          '2024-08-02T09:00:00Z', true, '123456789')
+        returning id::text`;
+      await sql`insert into investment_lead_eyblead_investment_projects
+        (eyblead_id, investmentproject_id) values (${lead}, ${project})`;
+      const meta = systemWriteMeta(ctx.deps);
+      await recordWrite(sql, projectEntity, project, meta);
+      await recordWrite(sql, leadEntity, lead, meta);
+      await ctx.sync();
+      const res = await search({ company: zeta, sortby: "date:desc" });
+      assert.equal(res.status, 200, res.text);
+      assert.deepEqual(
+        res.body.results.map((r: { activity_source: string; date: string }) => [
+          r.activity_source,
+          r.date,
+        ]),
+        [["eyb_lead", "2024-08-01T09:00:00+00:00"], ["investment", "2024-07-01T10:00:00+00:00"]],
+      );
+      const [eyb, investment] = res.body.results;
+      assert.deepEqual(eyb.eyb_lead, {
+        id: lead,
+        created_on: "2024-08-02T09:00:00+00:00",
+        triage_created: "2024-08-01T09:00:00+00:00",
+        company_name: "Zeta Exports",
+        duns_number: "123456789",
+        is_high_value: true,
+      });
+      assert.deepEqual(investment.investment, {
+        id: project,
+        name: "Widget plant",
+        investment_type: type,
+        estimated_land_date: "2025-01-31",
+        total_investment: 1000000,
+        foreign_equity_investment: null,
+        gross_value_added: null,
+        number_new_jobs: 25,
+        created_by: { id: user.id, first_name: "Ada", last_name: "Adviser", name: "Ada Adviser" },
+        client_contacts: [{
+          id: contact,
+          first_name: "Con",
+          last_name: "Tact",
+          name: "Con Tact",
+          job_title: null,
+        }],
+        eyb_leads: [{
+          id: lead,
+          company_name: "Zeta Exports",
+          created_on: "2024-08-02T09:00:00+00:00",
+          triage_created: "2024-08-01T09:00:00+00:00",
+          is_high_value: true,
+        }],
+      });
+      assert.equal(investment.interaction, null);
     });
 
     await t.step("permission and global search", async () => {

@@ -129,7 +129,7 @@ Deno.test("interaction OpenSearch mapping and DSL", async (t) => {
     // Sector descent reads the sector tree; an unknown id has no ancestors to drop.
     const sectorDescends = interactionSearchApp.filters.sector_descends;
     const fakeDb = (() => Promise.resolve([])) as never;
-    assert.deepEqual(conditionDsl(await sectorDescends.condition([ID], { db: fakeDb })), {
+    assert.deepEqual(conditionDsl((await sectorDescends.condition([ID], { db: fakeDb }))!), {
       bool: {
         should: [
           matchAnd("company_sector.id", ID),
