@@ -296,7 +296,10 @@ export function excludes(field: string, schema: z.ZodType): FilterSpec {
   const spec = match(field, schema);
   return {
     ...spec,
-    condition: async (value, context) => ({ not: await spec.condition(value, context) }),
+    condition: async (value, context) => {
+      const condition = await spec.condition(value, context);
+      return condition && { not: condition };
+    },
   };
 }
 
