@@ -128,6 +128,33 @@ async function familyTree(
   return answer;
 }
 
+/**
+ * The Data Hub companies above and/or below a company in its D&B family tree (the
+ * original's `get_datahub_ids_for_dnb_service_company_hierarchy`), with whether
+ * dnb-service reduced the tree; errors as the original's (400s for the company, 502 upstream).
+ */
+export async function relatedCompanies(
+  c: Context<AppEnv>,
+  companyId: string,
+  include: { parents: boolean; subsidiaries: boolean },
+): Promise<{ related_companies: string[]; reduced_tree: boolean | null }> {
+  const answer = { related_companies: [] as string[], reduced_tree: null as boolean | null };
+  if (!include.parents && !include.subsidiaries) return answer;
+  const duns = await treeDuns(c, companyId);
+  let data: HierarchyData;
+  try {
+    const dnb = client(c);
+    data = await hierarchy(dnb, c.var.deps, duns, await relatedCount(dnb, duns));
+  } catch (error) {
+    upstream(error);
+  }
+  if (!data.members.length) return answer;
+  answer.reduced_tree = data.reduced;
+  const related = relatedDuns(data.members, duns, include);
+  answer.related_companies = await q.companyIdsByDuns(c.var.db, related);
+  return answer;
+}
+
 export function registerDnbRoutes(app: App) {
   app.openapi(routes.companySearch, async (c) => {
     const raw = (await c.req.text()).trim() || "{}";
@@ -286,24 +313,10 @@ export function registerDnbRoutes(app: App) {
   app.openapi(routes.relatedCompaniesRoute, async (c) => {
     const { company_id: id } = c.req.valid("param");
     const query = c.req.valid("query");
-    const include = {
+    const answer = await relatedCompanies(c, id, {
       parents: query.include_parent_companies,
       subsidiaries: query.include_subsidiary_companies,
-    };
-    const answer = { related_companies: [] as string[], reduced_tree: null as boolean | null };
-    if (!include.parents && !include.subsidiaries) return c.json(answer, 200);
-    const duns = await treeDuns(c, id);
-    let data: HierarchyData;
-    try {
-      const dnb = client(c);
-      data = await hierarchy(dnb, c.var.deps, duns, await relatedCount(dnb, duns));
-    } catch (error) {
-      upstream(error);
-    }
-    if (!data.members.length) return c.json(answer, 200);
-    answer.reduced_tree = data.reduced;
-    const related = relatedDuns(data.members, duns, include);
-    answer.related_companies = await q.companyIdsByDuns(c.var.db, related);
+    });
     return c.json(answer, 200);
   });
 

@@ -14,6 +14,8 @@ import { z } from "zod";
 import type { Caller } from "../auth/caller.ts";
 import type { HawkScope } from "../config.ts";
 import type { Db } from "../db/pool.ts";
+import type { Context } from "hono";
+import type { AppEnv } from "../http/context.ts";
 import { type Mapping, resolveField } from "./mapping.ts";
 import { termWords } from "./words.ts";
 
@@ -127,6 +129,25 @@ export interface SearchApp {
   /** CSV export(s); a list when the app has several (interactions: all and policy feedback). */
   export?: ExportDeclaration | ExportDeclaration[];
   publicSearch?: PublicSearchDeclaration;
+  /** Body keys of the entity search that are not filters, and what they do. */
+  options?: SearchOptions;
+}
+
+/**
+ * Entity search body keys that are not filters (investment's `show_summary`,
+ * `include_parent_companies`): their schemas (exports accept them too), a step that may
+ * rewrite the validated body before its filters compile, and one that may add keys to
+ * the search's response (declared in `response`).
+ */
+export interface SearchOptions {
+  schema: Record<string, z.ZodType>;
+  prepare?(c: Context<AppEnv>, body: Record<string, unknown>): Promise<Record<string, unknown>>;
+  enhance?(
+    c: Context<AppEnv>,
+    query: EntityQuery,
+    body: Record<string, unknown>,
+  ): Promise<Record<string, unknown>>;
+  response?: Record<string, z.ZodType>;
 }
 
 /**
@@ -415,11 +436,13 @@ export function entitySearchSchema(app: SearchApp, only?: string[]) {
       .filter(([key]) => !only || only.includes(key))
       .map(([key, spec]) => [key, spec.schema.optional()]),
   );
+  const options = only ? {} : app.options?.schema ?? {};
   return z.object({
     original_query: str().optional(),
     sortby: z.string().optional(),
     ...pageSchema,
     ...filters,
+    ...options,
   });
 }
 

@@ -25,6 +25,7 @@ import {
   pageSchema,
   parseSortby,
   type SearchApp,
+  type SearchOptions,
   SortbyError,
   str,
 } from "./app.ts";
@@ -57,6 +58,17 @@ async function entityQuery(
   body: Record<string, unknown>,
   onlyFilters?: string[],
 ): Promise<EntityQuery> {
+  return (await validatedQuery(c, app, body, onlyFilters)).query;
+}
+
+/** The entity search of a body, and the body as validated. */
+async function validatedQuery(
+  c: Context<AppEnv>,
+  app: SearchApp,
+  body: Record<string, unknown>,
+  onlyFilters?: string[],
+  prepare?: SearchOptions["prepare"],
+): Promise<{ query: EntityQuery; data: Record<string, unknown> }> {
   const raw = { ...body };
   for (const key of ["limit", "offset"] as const) {
     const fromQuery = c.req.query(key);
@@ -64,7 +76,8 @@ async function entityQuery(
   }
   const parsed = entitySearchSchema(app, onlyFilters).safeParse(raw);
   if (!parsed.success) throw new ValidationError(zodToFieldErrors(parsed.error.issues, raw));
-  const data = parsed.data as Record<string, unknown> & {
+  const validated = parsed.data as Record<string, unknown>;
+  const data = (prepare ? await prepare(c, validated) : validated) as Record<string, unknown> & {
     original_query?: string;
     sortby?: string;
     offset?: number;
@@ -81,7 +94,7 @@ async function entityQuery(
     }
   }
   const caller = c.var.caller;
-  return {
+  const query = {
     app,
     term: data.original_query ?? "",
     filters: await compileFilters(app, data, { db: c.var.db }),
@@ -89,6 +102,7 @@ async function entityQuery(
     sort,
     ...clipPage(data.offset, data.limit),
   };
+  return { query, data };
 }
 
 function registerEntitySearch(app: SearchApp, domainApp: App) {
@@ -109,7 +123,8 @@ function registerEntitySearch(app: SearchApp, domainApp: App) {
         description: "Matching documents",
         content: {
           "application/json": {
-            schema: resultsSchema(resultOf(app), `${componentName(app)}SearchResults`),
+            schema: resultsSchema(resultOf(app), `${componentName(app)}SearchResults`)
+              .extend(app.options?.response ?? {}),
           },
         },
       },
@@ -117,9 +132,17 @@ function registerEntitySearch(app: SearchApp, domainApp: App) {
   });
   domainApp.openapi(route, async (c) => {
     const body = (await c.req.json().catch(() => ({}))) ?? {};
-    const query = await entityQuery(c, app, typeof body === "object" ? body : {});
+    const options = app.options;
+    const { query, data } = await validatedQuery(
+      c,
+      app,
+      typeof body === "object" ? body : {},
+      undefined,
+      options?.prepare,
+    );
     const result = await searchBackend(c.var.deps).search(c.var.db, query);
-    return c.json(result, 200);
+    const extra = options?.enhance ? await options.enhance(c, query, data) : {};
+    return c.json({ ...result, ...extra }, 200);
   });
 
   for (const exporting of [app.export ?? []].flat()) registerExport(app, exporting, domainApp);
