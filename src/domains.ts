@@ -30,6 +30,7 @@ import { hcsatDomain } from "./hcsat/domain.ts";
 import { pendingDomain } from "./pending/domain.ts";
 import { investmentDomain } from "./investment/domain.ts";
 import { propositionDomain } from "./proposition/domain.ts";
+import { evidenceDomain } from "./evidence/domain.ts";
 import { largeCapitalDomain } from "./large_capital/domain.ts";
 import { investmentLeadDomain } from "./investment_lead/domain.ts";
 import { exportWinDomain } from "./export_win/domain.ts";
@@ -61,6 +62,7 @@ export const domains: Domain[] = [
   pendingDomain,
   investmentDomain,
   propositionDomain,
+  evidenceDomain,
   largeCapitalDomain,
   investmentLeadDomain,
   exportWinDomain,

@@ -6,9 +6,7 @@
 import type { Db } from "../db/pool.ts";
 import type { Fragment } from "../db/fragments.ts";
 import {
-  bool,
   defineSearchApp,
-  type FilterSpec,
   ids,
   match,
   partialText,
@@ -34,7 +32,7 @@ import {
 } from "../search/mapping.ts";
 import { adviserName, documentDatetime, jsonObject, ref } from "../core/render.ts";
 import { companyDocument } from "../company/search.ts";
-import { relatedCompanies } from "../dnb/related.ts";
+import { relativesFlag, withRelatives } from "../dnb/related.ts";
 
 /** `{id, first_name, last_name, name}` of the adviser or contact (contact_or_adviser_dict). */
 const personDocument = (db: Db, table: string, id: Fragment): Fragment =>
@@ -172,33 +170,6 @@ async function activityDocuments(db: Db, wanted: string[]): Promise<SearchDocume
   return rows.map((r) => r.doc);
 }
 
-const companyIds = ids("company.id");
-
-/**
- * `company`, and with `include_parent_companies` / `include_subsidiary_companies` the
- * first company's parents and/or subsidiaries in its D&B family tree (asked of
- * dnb-service), as the original's view.
- */
-const companyWithRelatives: FilterSpec = {
-  ...companyIds,
-  condition: async (value, context) => {
-    const companies = [...(value as string[])];
-    const include = {
-      parents: context.values?.include_parent_companies === true,
-      subsidiaries: context.values?.include_subsidiary_companies === true,
-    };
-    if (companies.length && (include.parents || include.subsidiaries)) {
-      if (!context.deps) throw new Error("the company's relatives need the process's deps");
-      const related = await relatedCompanies(context.deps, context.db, companies[0], include);
-      companies.push(...related.related_companies);
-    }
-    return companyIds.condition(companies, context);
-  },
-};
-
-/** A flag that only changes another filter (no condition of its own). */
-const modifier: FilterSpec = { fields: [], schema: bool(), condition: () => null };
-
 export const companyActivitySearchApp = defineSearchApp({
   name: "company-activity",
   path: "/v4/search/company-activity",
@@ -272,9 +243,9 @@ export const companyActivitySearchApp = defineSearchApp({
     date_after: range("date", "gte"),
     date_before: range("date", "lte"),
     interaction: ids("interaction.id"),
-    company: companyWithRelatives,
-    include_parent_companies: modifier,
-    include_subsidiary_companies: modifier,
+    company: withRelatives(ids("company.id")),
+    include_parent_companies: relativesFlag,
+    include_subsidiary_companies: relativesFlag,
     company_name: match([
       "company.name",
       "company.name.trigram",

@@ -1,8 +1,8 @@
 /**
  * A company's relatives in its D&B family tree as Data Hub company ids (the original's
  * `get_datahub_ids_for_dnb_service_company_hierarchy`): for the related-companies route
- * and the company activity search's `include_parent_companies` and
- * `include_subsidiary_companies`.
+ * and the `include_parent_companies` / `include_subsidiary_companies` keys of the company
+ * activity and investment project searches.
  */
 import type { AppDeps } from "../deps.ts";
 import type { Db } from "../db/pool.ts";
@@ -11,6 +11,7 @@ import { UUID_RE } from "../http/drf.ts";
 import * as q from "./queries.ts";
 import { DnbClient, DnbError, DnbInvalidRequestError } from "./client.ts";
 import { dunsErrors, relatedDuns } from "./rules.ts";
+import { bool, type FilterSpec } from "../search/app.ts";
 import { hierarchy, type HierarchyData, relatedCount } from "./updates.ts";
 
 /**
@@ -66,3 +67,30 @@ export async function relatedCompanies(
   answer.related_companies = await q.companyIdsByDuns(db, relatedDuns(data.members, duns, include));
   return answer;
 }
+
+/**
+ * A company-id filter that, with `include_parent_companies` / `include_subsidiary_companies`
+ * in the same body (declared as `relativesFlag`s), also matches the first company's parents
+ * and/or subsidiaries in its D&B family tree, as the original's searches.
+ */
+export function withRelatives(companyIds: FilterSpec): FilterSpec {
+  return {
+    ...companyIds,
+    condition: async (value, context) => {
+      const companies = [...(value as string[])];
+      const include = {
+        parents: context.values?.include_parent_companies === true,
+        subsidiaries: context.values?.include_subsidiary_companies === true,
+      };
+      if (companies.length && (include.parents || include.subsidiaries)) {
+        if (!context.deps) throw new Error("the company's relatives need the process's deps");
+        const related = await relatedCompanies(context.deps, context.db, companies[0], include);
+        companies.push(...related.related_companies);
+      }
+      return companyIds.condition(companies, context);
+    },
+  };
+}
+
+/** `include_parent_companies` / `include_subsidiary_companies`: they only widen `withRelatives`. */
+export const relativesFlag: FilterSpec = { fields: [], schema: bool(), condition: () => null };

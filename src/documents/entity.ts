@@ -33,7 +33,9 @@ import type { App, AppEnv } from "../http/context.ts";
 import type { Db } from "../db/pool.ts";
 import { type Fragment, where } from "../db/fragments.ts";
 import { type Columns, insertRow } from "../db/rows.ts";
-import { notFound } from "../http/errors.ts";
+import { type FieldErrors, notFound, ValidationError } from "../http/errors.ts";
+import { callerId } from "../auth/caller.ts";
+import { recordUserEvent } from "../auth/queries.ts";
 import { jsonBody, jsonResponse } from "../http/schemas.ts";
 import { listPage, pageQuery, paginate, paginatedSchema, readPage } from "../http/pagination.ts";
 import { orderBy, parseSortby, type SortChoices } from "../http/sortby.ts";
@@ -147,6 +149,17 @@ export function entityDocumentRoutes<B extends z.ZodObject>(spec: EntityDocument
   };
 }
 
+/**
+ * The model action of a request to these routes, for permission codenames (the
+ * original's view-to-action mapping): GET view (`download` too), POST add,
+ * `upload-callback` change, DELETE delete.
+ */
+export function entityDocumentAction(method: string, path: string): string {
+  if (method === "DELETE") return "delete";
+  if (method !== "POST") return "view";
+  return path.endsWith("/upload-callback") ? "change" : "add";
+}
+
 export interface EntityDocumentWiring<I> {
   kind: DocumentKind;
   /** The kind's table (see the module comment for its columns). */
@@ -169,6 +182,15 @@ export interface EntityDocumentWiring<I> {
   render(sql: Db): Fragment;
   /** The kind's own columns from the validated body. */
   columns(input: I): Columns;
+  /** Checks of the body against the database (e.g. that its references exist): field errors. */
+  validate?(db: Db, input: I): Promise<FieldErrors>;
+  /** Writes after the row is inserted (its many-to-many links). */
+  afterInsert?(db: Db, id: string, input: I): Promise<void>;
+  /**
+   * A user event recorded on delete (the original's `record_user_event`), with the
+   * document's JSON and `extra(path parameters)` as its data.
+   */
+  deletionEvent?: { type: string; extra?(params: Record<string, string>): Record<string, unknown> };
   /** `sortby` choices (columns of `d`); default `created_on`. */
   sortChoices?: SortChoices;
   /** Default ordering (default `-created_on`). */
@@ -241,8 +263,11 @@ export function registerEntityDocuments<I>(
     const scope = parent.where ? db`and ${parent.where(db, p)}` : db``;
     const exists = await db`select 1 from ${db(parent.table)} p where p.id = ${parentId} ${scope}`;
     if (!exists.length) throw notFound(parent.model);
+    const errors = wiring.validate ? await wiring.validate(db, input) : {};
+    if (Object.keys(errors).length) throw new ValidationError(errors);
     const documentId = await createStoredDocument(c, wiring.kind, input.original_filename);
     const { at, userId: by } = writeMeta(c);
+    // As the original's entity document serializers: `modified_by` stays empty on create.
     const id = await insertRow(db, table, {
       ...wiring.columns(input),
       original_filename: input.original_filename,
@@ -251,8 +276,8 @@ export function registerEntityDocuments<I>(
       created_on: at,
       modified_on: at,
       created_by_id: by,
-      modified_by_id: by,
     });
+    await wiring.afterInsert?.(db, id, input);
     const { json } = await find(db, { ...p, [routes.itemParam]: id });
     return c.json({ ...json, signed_upload_url: await signedUploadUrl(c, documentId) }, 201);
   });
@@ -264,8 +289,19 @@ export function registerEntityDocuments<I>(
 
   app.openapi(routes.remove, async (c) => {
     const p = params(c);
-    const { document_id } = await find(c.var.db, p);
+    const { document_id, json } = await find(c.var.db, p);
     await scheduleDeletion(c, document_id);
+    const event = wiring.deletionEvent;
+    const adviserId = callerId(c.var.caller);
+    if (event && adviserId) {
+      await recordUserEvent(c.var.db, {
+        adviserId,
+        type: event.type,
+        apiUrlPath: c.req.path,
+        at: c.var.deps.now(),
+        data: { ...json, ...event.extra?.(p) },
+      });
+    }
     return c.body(null, 204);
   });
 

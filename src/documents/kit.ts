@@ -20,6 +20,7 @@ import type { Config } from "../config.ts";
 import type { Db } from "../db/pool.ts";
 import type { Fragment } from "../db/fragments.ts";
 import { callerId } from "../auth/caller.ts";
+import { datetime } from "../core/render.ts";
 import { absoluteUrl } from "../http/pagination.ts";
 import { enqueueAfterCommit } from "../jobs/after_commit.ts";
 import { documentStorage, type Location } from "./storage.ts";
@@ -115,6 +116,20 @@ export async function scheduleDeletion(c: Context<AppEnv>, documentId: string): 
 /** The stored document's raw `status` (for a kind's JSON; `id` is its `document_id` column). */
 export function documentStatus(sql: Db, documentId: Fragment): Fragment {
   return sql`(select sd.status from documents_document sd where sd.id = ${documentId})`;
+}
+
+/**
+ * `av_clean`, `status` and `uploaded_on` of the stored document, as the entity document
+ * serializers render them (`source="document.…"`): pairs for `jsonObject`.
+ */
+export function documentStateFields(sql: Db, documentId: Fragment): [string, Fragment][] {
+  const field = (column: Fragment) =>
+    sql`(select ${column} from documents_document sd where sd.id = ${documentId})`;
+  return [
+    ["av_clean", field(sql`sd.av_clean`)],
+    ["status", field(sql`sd.status`)],
+    ["uploaded_on", field(datetime(sql, sql`sd.uploaded_on`))],
+  ];
 }
 
 /** A condition keeping rows whose stored document is not pending deletion. */

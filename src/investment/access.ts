@@ -6,14 +6,21 @@
  * (creator, client relationship manager, project manager, assurance adviser or a team
  * member in it): lists are filtered, other projects answer 403.
  */
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import type { AppEnv } from "../http/context.ts";
 import type { Caller } from "../auth/caller.ts";
 import type { Db } from "../db/pool.ts";
 import type { Fragment } from "../db/fragments.ts";
 import { requireAny } from "../auth/permissions.ts";
-import { type RecordScope, recordScope, requireInScope, scopeCondition } from "../auth/scoping.ts";
-import { ApiError } from "../http/errors.ts";
+import {
+  type RecordScope,
+  recordScope,
+  requireInScope,
+  scopeCondition,
+  type ScopePermissions,
+} from "../auth/scoping.ts";
+import { hasPermission } from "../auth/caller.ts";
+import { ApiError, notAuthenticated, permissionDenied } from "../http/errors.ts";
 import { associatedWithTeam, projectAssociated, projectExists } from "./queries.ts";
 
 export type Action = "view" | "add" | "change";
@@ -45,6 +52,9 @@ export const projectScopeCondition = (db: Db, caller: Caller, alias: string): Fr
     (teamId) => associatedWithTeam(db, alias, teamId),
   );
 
+const noSuchProject = () =>
+  new ApiError(404, { detail: "Specified investment project does not exist" });
+
 /** 403 for a restricted caller on an existing project not associated with their team. */
 async function checkProject(db: Db, caller: Caller, action: "view" | "change", id: string) {
   const scope = projectScope(caller, action);
@@ -67,8 +77,33 @@ export const teamObjectScope =
   (action: "view" | "change"): MiddlewareHandler<AppEnv> => async (c, next) => {
     const id = c.req.param("project_pk") ?? "";
     await checkProject(c.var.db, c.var.caller, action, id);
-    if (!UUID_RE.test(id) || !await projectExists(c.var.db, id)) {
-      throw new ApiError(404, { detail: "Specified investment project does not exist" });
+    if (!UUID_RE.test(id) || !await projectExists(c.var.db, id)) throw noSuchProject();
+    await next();
+  };
+
+/**
+ * Routes of a model under `/v3/investment/{project_pk}/…` (propositions, evidence and
+ * proposition documents), as the original's `*ModelPermissions` with
+ * `IsAssociatedToInvestmentProject*Permission`: either codename of the request's action
+ * (403 without), then for holders of only the associated one the project must be
+ * associated with their team (403), then the original's 404 for a project that does not
+ * exist.
+ */
+export const underProject =
+  (codenames: (c: Context<AppEnv>) => ScopePermissions): MiddlewareHandler<AppEnv> =>
+  async (c, next) => {
+    const caller = c.var.caller;
+    if (caller.kind !== "adviser") throw notAuthenticated();
+    const permissions = codenames(c);
+    if (!hasPermission(caller, permissions.all) && !hasPermission(caller, permissions.associated)) {
+      throw permissionDenied();
     }
+    const id = c.req.param("project_pk") ?? "";
+    const db = c.var.db;
+    if (!UUID_RE.test(id) || !await projectExists(db, id)) throw noSuchProject();
+    await requireInScope(
+      recordScope(caller, permissions),
+      (teamId) => projectAssociated(db, id, teamId),
+    );
     await next();
   };

@@ -2,7 +2,8 @@
  * Investment projects' manifest: the `/v3/investment…` routes and search; interaction
  * documents embed their project (name, sector), project documents their companies and
  * latest interaction; projects are evidence of adviser activity and keep their investor
- * companies from automatic archiving.
+ * companies from automatic archiving. Its datasets (projects, the SPI report) and its
+ * Activity Stream feed (projects added).
  */
 import type { Domain } from "../manifest.ts";
 import { registerInvestmentRoutes } from "./handlers.ts";
@@ -14,6 +15,8 @@ import {
   projectOfInteraction,
 } from "./queries.ts";
 import { investmentSearchApp } from "./search.ts";
+import { investmentProjectsActivityDataset, investmentProjectsDataset } from "./dataset.ts";
+import { projectAddedFeed } from "./activity.ts";
 
 export const investmentDomain: Domain = {
   name: "investment",
@@ -26,4 +29,6 @@ export const investmentDomain: Domain = {
   ],
   adviserActivity: projectAdviserActivity,
   companiesInUse: companiesWithProjects,
+  datasets: [investmentProjectsDataset, investmentProjectsActivityDataset],
+  activityFeeds: [projectAddedFeed],
 };

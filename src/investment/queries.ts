@@ -612,3 +612,24 @@ export async function projectOfInteraction(db: Db, interactionId: string): Promi
     where id = ${interactionId} and investment_project_id is not null`;
   return rows.map((r) => r.id);
 }
+
+/**
+ * The investor company's last won project for the search summary (the original's
+ * `get_latest_won`): the latest move to Won in the stage log, else the newest project at
+ * Won; `last_changed` is that moment.
+ */
+export async function latestWonProject(db: Db, companyId: string, wonStageId: string) {
+  const [row] = await db<{ id: string; name: string; last_changed: string }[]>`
+    select * from (
+      (select p.id, p.name, api_datetime(l.created_on) as last_changed, 1 as source
+        from investment_investmentprojectstagelog l
+        join investment_investmentproject p on p.id = l.investment_project_id
+        where l.stage_id = ${wonStageId} and p.investor_company_id = ${companyId}
+        order by l.created_on desc limit 1)
+      union all
+      (select p.id, p.name, api_datetime(p.created_on), 2 from investment_investmentproject p
+        where p.stage_id = ${wonStageId} and p.investor_company_id = ${companyId}
+        order by p.created_on desc limit 1)
+    ) won order by source limit 1`;
+  return row ? { id: row.id, name: row.name, last_changed: row.last_changed } : null;
+}

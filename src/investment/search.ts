@@ -1,9 +1,8 @@
 /**
  * The investment project search app (`POST /v3/search/investment_project`, its CSV
  * export and global search): the original's `datahub/search/investment` document,
- * filters (with the financial-year filters), sort choices, association scope and export.
- * Not here: `show_summary`'s per-stage counts and `include_parent_companies` /
- * `include_subsidiary_companies` (D&B hierarchy), which need engine support.
+ * filters (with the financial-year filters), sort choices, association scope and export;
+ * `show_summary` is in search_options.ts.
  */
 import type { Db } from "../db/pool.ts";
 import type { Fragment } from "../db/fragments.ts";
@@ -44,6 +43,8 @@ import { adviserName, documentDatetime, jsonObject } from "../core/render.ts";
 import { exportOrder, sectorDocument, sectorPath } from "../company/search.ts";
 import { M2M, type M2MField, projectCode, projectJson } from "./queries.ts";
 import { derivedFields, STAGES } from "./rules.ts";
+import { investmentSearchOptions } from "./search_options.ts";
+import { relativesFlag, withRelatives } from "../dnb/related.ts";
 import { z } from "zod";
 
 const idNameList = (db: Db, field: M2MField) => {
@@ -381,6 +382,8 @@ const personWithTeam = () => person({ team: true });
 export const investmentSearchApp = defineSearchApp({
   name: "investment_project",
   path: "/v3/search/investment_project",
+  options: investmentSearchOptions,
+  otherErrors: { 502: "dnb-service failed while finding the company's relatives" },
   plural: "Investment projects",
   table: "investment_investmentproject",
   global: true,
@@ -518,7 +521,9 @@ export const investmentSearchApp = defineSearchApp({
     actual_land_date_after: range("actual_land_date", "gte"),
     actual_land_date_before: range("actual_land_date", "lte"),
     investment_type: ids("investment_type.id"),
-    investor_company: ids("investor_company.id"),
+    investor_company: withRelatives(ids("investor_company.id")),
+    include_parent_companies: relativesFlag,
+    include_subsidiary_companies: relativesFlag,
     investor_company_country: ids([
       "investor_company_country.id",
       "country_investment_originates_from.id",

@@ -1,4 +1,9 @@
-/** Expand Your Business leads' dataset for Data Workspace (datahub/dataset/expand_your_business). */
+/**
+ * Expand Your Business leads as a Data Workspace dataset (`expand-your-business-dataset`):
+ * the lead's columns with its references as ids, and the ids of the projects it led to.
+ * Paged by (modified_on, created_on) as the original, with the id as tie-breaker so rows
+ * sharing both stamps are neither skipped nor repeated.
+ */
 import { z } from "@hono/zod-openapi";
 import { col, type Dataset, ts } from "../dataset/dataset.ts";
 
@@ -60,12 +65,11 @@ export const eybLeadsDataset: Dataset = {
     user_modified: ts(sql, "user_modified"),
     address_country: sql`t.address_country_id`,
     company: sql`t.company_id`,
-    investment_project_ids: sql`array(select p.id
+    investment_project_ids: sql`(select coalesce(array_agg(p.id order by p.name, p.id), '{}')
       from investment_lead_eyblead_investment_projects x
-        join investment_investmentproject p on p.id = x.investmentproject_id
-      where x.eyblead_id = t.id order by p.name, p.id)`,
+      join investment_investmentproject p on p.id = x.investmentproject_id
+      where x.eyblead_id = t.id)`,
   }),
-  // The original's (modified_on, created_on), made unique by the id.
   ordering: [
     { column: "modified_on", type: "timestamptz" },
     { column: "created_on", type: "timestamptz" },

@@ -10,6 +10,7 @@ import { adviser, datetime, jsonObject, ref } from "../core/render.ts";
 import { adviserRef, type VersionedEntity } from "../core/versions.ts";
 import { orderBy, parseSortby } from "../http/sortby.ts";
 import { listPage } from "../http/pagination.ts";
+import { insertRow, updateRow } from "../db/rows.ts";
 
 export const leadEntity: VersionedEntity = {
   entity: "eyb_lead",
@@ -184,4 +185,149 @@ export async function listLeads(
     page: options.page,
   });
   return { count, results: rows.map((r) => r.lead) };
+}
+
+// ---------------------------------------------------------------- ingestion (jobs.ts)
+
+/** Lookups of the ingested records' references (ingest_rules.ts). */
+export const ingestLookups = (db: Db) => ({
+  async sectorBySegment(segment: string) {
+    const [row] = await db<{ id: string }[]>`select id from metadata_sector
+      where lower(segment) = lower(${segment}) order by tree_id, lft limit 1`;
+    return row?.id ?? null;
+  },
+  async regionExists(name: string) {
+    return (await db`select 1 from metadata_ukregion where lower(name) = lower(${name})`)
+      .length > 0;
+  },
+  async regionByName(name: string) {
+    const [row] = await db<{ id: string }[]>`select id from metadata_ukregion
+      where name = ${name} limit 1`;
+    return row?.id ?? null;
+  },
+  async countryByIso2(code: string) {
+    const [row] = await db<{ id: string }[]>`select id from metadata_country
+      where iso_alpha2_code = ${code} limit 1`;
+    return row?.id ?? null;
+  },
+});
+
+export async function objectIngested(db: Db, key: string): Promise<boolean> {
+  return (await db`select 1 from ingest_ingestedobject where object_key = ${key}`).length > 0;
+}
+
+/** When the newest object ingested under `prefix` was created (null: none yet). */
+export async function lastIngestion(db: Db, prefix: string): Promise<Date | null> {
+  const [row] = await db<{ at: Date | null }[]>`select max(object_created) as at
+    from ingest_ingestedobject where object_key ilike ${"%" + prefix + "%"}`;
+  return row?.at ?? null;
+}
+
+export async function recordIngestion(db: Db, key: string, objectCreated: Date, at: Date) {
+  await db`insert into ingest_ingestedobject (object_key, object_created, created)
+    values (${key}, ${objectCreated}, ${at})`;
+}
+
+export async function leadWithMarketing(db: Db, hashedUuid: string): Promise<boolean> {
+  return (await db`select 1 from investment_lead_eyblead
+    where marketing_hashed_uuid = ${hashedUuid}`).length > 0;
+}
+
+/**
+ * Updates the lead any of whose three components has `hashedUuid`, or creates one (the
+ * original's update_or_create); returns its id and whether it was created.
+ */
+export async function upsertLead(
+  db: Db,
+  hashedUuid: string,
+  columns: Record<string, unknown>,
+  at: Date,
+): Promise<{ id: string; created: boolean }> {
+  const [found] = await db<{ id: string }[]>`select id from investment_lead_eyblead
+    where ${hashedUuid} in (user_hashed_uuid, triage_hashed_uuid, marketing_hashed_uuid)
+    order by created_on, id limit 1 for update`;
+  if (found) {
+    await updateRow(db, "investment_lead_eyblead", found.id, { ...columns, modified_on: at });
+    return { id: found.id, created: false };
+  }
+  const id = await insertRow(db, "investment_lead_eyblead", {
+    ...columns,
+    created_on: at,
+    modified_on: at,
+  });
+  return { id, created: true };
+}
+
+export interface LeadToLink {
+  id: string;
+  duns_number: string | null;
+  company_name: string;
+  sector_id: string | null;
+  address_1: string;
+  address_2: string;
+  address_town: string;
+  address_county: string;
+  address_country_id: string | null;
+  address_postcode: string;
+  company_website: string;
+  email: string;
+  telephone_number: string;
+  role: string;
+  full_name: string;
+}
+
+/** Current leads without a company whose triage and user components are both in. */
+export async function leadsToLink(db: Db): Promise<LeadToLink[]> {
+  return await db<LeadToLink[]>`select id, duns_number, company_name, sector_id, address_1,
+      address_2, address_town, address_county, address_country_id, address_postcode,
+      company_website, email, telephone_number, role, full_name
+    from investment_lead_eyblead
+    where not archived and company_id is null and user_hashed_uuid = triage_hashed_uuid
+      and user_hashed_uuid <> ''
+    order by created_on, id`;
+}
+
+/** The one company with this DUNS number (none when there are several). */
+export async function companyByDuns(db: Db, duns: string): Promise<string | null> {
+  const rows = await db<{ id: string }[]>`select id from company_company
+    where duns_number = ${duns} limit 2`;
+  return rows.length === 1 ? rows[0].id : null;
+}
+
+export async function insertEybCompany(db: Db, lead: LeadToLink, at: Date): Promise<string> {
+  const [row] = await db<{ id: string }[]>`insert into company_company (name, duns_number,
+      sector_id, address_1, address_2, address_town, address_county, address_country_id,
+      address_postcode, website, source, created_on, modified_on)
+    values (${lead.company_name}, ${lead.duns_number || null}, ${lead.sector_id},
+      ${lead.address_1}, ${lead.address_2}, ${lead.address_town}, ${lead.address_county},
+      ${lead.address_country_id}, ${lead.address_postcode}, ${lead.company_website}, 'eyb',
+      ${at}, ${at})
+    returning id`;
+  return row.id;
+}
+
+export async function linkLeadCompany(db: Db, leadId: string, companyId: string, at: Date) {
+  await db`update investment_lead_eyblead set company_id = ${companyId}, modified_on = ${at}
+    where id = ${leadId}`;
+}
+
+/** A contact with the lead's e-mail on the company (case-insensitive). */
+export async function companyHasContact(db: Db, companyId: string, email: string) {
+  return (await db`select 1 from company_contact
+    where company_id = ${companyId} and lower(email) = lower(${email}) limit 1`).length > 0;
+}
+
+export async function insertEybContact(
+  db: Db,
+  companyId: string,
+  lead: LeadToLink,
+  at: Date,
+): Promise<string> {
+  const [row] = await db<{ id: string }[]>`insert into company_contact (company_id, email,
+      full_telephone_number, job_title, first_name, last_name, address_same_as_company,
+      "primary", source, created_on, modified_on)
+    values (${companyId}, ${lead.email}, ${lead.telephone_number}, ${lead.role},
+      ${lead.full_name}, ${lead.full_name}, true, true, 'eyb', ${at}, ${at})
+    returning id`;
+  return row.id;
 }

@@ -1,10 +1,12 @@
 /**
  * Large capital's manifest: investor profile and opportunity routes and searches; their
- * documents embed companies (investor, promoters) and project names.
+ * documents embed companies (investor, promoters) and project names; their Activity
+ * Stream feeds.
  */
 import type { Domain } from "../manifest.ts";
 import { registerLargeCapitalRoutes } from "./handlers.ts";
 import { opportunitySearchApp, profileSearchApp } from "./search.ts";
+import { largeCapitalFeeds } from "./activity.ts";
 import {
   opportunityIdsOfCompany,
   opportunityIdsOfProject,
@@ -24,4 +26,5 @@ export const largeCapitalDomain: Domain = {
       find: opportunityIdsOfProject,
     },
   ],
+  activityFeeds: largeCapitalFeeds,
 };

@@ -1,7 +1,7 @@
 /**
- * Proposition handlers: list, create, detail, complete and abandon under a project, and
- * the flat `/v4/proposition` list. Completing needs an uploaded, virus-scanned document;
- * proposition documents arrive with the document kit, so until then none has one.
+ * Proposition handlers: list, create, detail, complete and abandon under a project, the
+ * flat `/v4/proposition` list, and the proposition documents (the document kit's routes
+ * on `proposition_propositiondocument`). Completing needs a virus-scanned document.
  */
 import type { App } from "../http/context.ts";
 import type { Db } from "../db/pool.ts";
@@ -10,7 +10,9 @@ import { paginate, readPage } from "../http/pagination.ts";
 import { parseUuid } from "../http/filter_values.ts";
 import { missingReferences } from "../core/references.ts";
 import { writeMeta } from "../http/write_meta.ts";
-import { propositionRoutes as r } from "./routes.ts";
+import { registerEntityDocuments } from "../documents/entity.ts";
+import { documentKind } from "../documents/kit.ts";
+import { propositionDocumentRoutes, propositionRoutes as r } from "./routes.ts";
 import * as q from "./queries.ts";
 import { projectExists } from "../investment/queries.ts";
 
@@ -51,6 +53,13 @@ async function load(db: Db, id: string) {
   if (!found) throw notFound("Proposition");
   return found;
 }
+
+/** Proposition documents live in the `investment` bucket, as the original's. */
+const propositionDocumentKind = documentKind({
+  model: "propositiondocument",
+  bucket: () => "investment",
+  infectedMessage: "File did not pass virus scanning.",
+});
 
 /** Only an ongoing proposition changes status (the original's 409). */
 async function ongoing(db: Db, id: string, projectId: string) {
@@ -109,11 +118,22 @@ export function registerPropositionRoutes(app: App) {
 
   app.openapi(r.complete, async (c) => {
     const { project_pk, proposition_pk } = c.req.valid("param");
-    if (!await q.lockProposition(c.var.db, proposition_pk, project_pk)) {
-      throw notFound("Proposition");
-    }
+    const { details = "" } = c.req.valid("json");
+    const db = c.var.db;
+    if (!await q.lockProposition(db, proposition_pk, project_pk)) throw notFound("Proposition");
     // The original checks for a scanned document before the status.
-    throw new ValidationError({ non_field_errors: ["Proposition has no documents uploaded."] });
+    if (!await q.hasScannedDocument(db, proposition_pk)) {
+      throw new ValidationError({ non_field_errors: ["Proposition has no documents uploaded."] });
+    }
+    await ongoing(db, proposition_pk, project_pk);
+    const meta = writeMeta(c);
+    await q.setStatus(db, proposition_pk, {
+      status: "completed",
+      details,
+      by: meta.userId,
+      at: meta.at,
+    });
+    return c.json(await load(db, proposition_pk) as never, 200);
   });
 
   app.openapi(r.abandon, async (c) => {
@@ -137,5 +157,24 @@ export function registerPropositionRoutes(app: App) {
     const page = readPage(c);
     const result = await q.listPropositions(c.var.db, { filters, sortby: query.sortby, page });
     return c.json(paginate(c, page, result.count, result.results) as never, 200);
+  });
+
+  registerEntityDocuments(app, propositionDocumentRoutes, {
+    kind: propositionDocumentKind,
+    table: "proposition_propositiondocument",
+    model: "PropositionDocument",
+    parent: {
+      param: "proposition_pk",
+      column: "proposition_id",
+      table: "proposition_proposition",
+      model: "Proposition",
+      where: (sql, p) => sql`p.investment_project_id = ${p.project_pk}`,
+    },
+    render: q.propositionDocumentJson,
+    columns: () => ({}),
+    deletionEvent: {
+      type: "proposition_document_delete",
+      extra: (p) => ({ proposition_id: p.proposition_pk }),
+    },
   });
 }

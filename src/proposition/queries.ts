@@ -1,6 +1,7 @@
 /**
  * All SQL of propositions (`proposition_proposition`): the response JSON, the lists
- * (per project and across projects) with their filters and sort terms, and the writes.
+ * (per project and across projects) with their filters and sort terms, the writes, and
+ * the JSON of their documents (`proposition_propositiondocument`).
  */
 import type { Db } from "../db/pool.ts";
 import { type Fragment, where } from "../db/fragments.ts";
@@ -8,6 +9,7 @@ import { adviser, datetime, jsonObject } from "../core/render.ts";
 import { orderBy, parseSortby } from "../http/sortby.ts";
 import { listPage } from "../http/pagination.ts";
 import { projectLinkJson } from "../investment/queries.ts";
+import { documentStateFields } from "../documents/kit.ts";
 
 /** The proposition aliased `pr` as PropositionSerializer renders it. */
 export function propositionJson(sql: Db): Fragment {
@@ -114,4 +116,36 @@ export async function setStatus(
 
 export async function adviserExists(db: Db, id: string): Promise<boolean> {
   return (await db`select 1 from company_advisor where id = ${id}`).length > 0;
+}
+
+/** Whether the proposition exists and belongs to the project. */
+export async function propositionOfProject(db: Db, id: string, projectId: string) {
+  const rows = await db`select 1 from proposition_proposition
+    where id = ${id} and investment_project_id = ${projectId}`;
+  return rows.length > 0;
+}
+
+/** Whether the proposition has a virus-scanned document (completing needs one). */
+export async function hasScannedDocument(db: Db, id: string): Promise<boolean> {
+  const rows = await db`select 1 from proposition_propositiondocument d
+    join documents_document sd on sd.id = d.document_id
+    where d.proposition_id = ${id} and sd.status = 'virus_scanned' limit 1`;
+  return rows.length > 0;
+}
+
+/** A proposition document aliased `d` as PropositionDocumentSerializer renders it. */
+export function propositionDocumentJson(sql: Db): Fragment {
+  return jsonObject(sql, [
+    ["id", sql`d.id`],
+    ["created_by", adviser(sql, sql`d.created_by_id`)],
+    ["created_on", datetime(sql, sql`d.created_on`)],
+    ["original_filename", sql`d.original_filename`],
+    [
+      "url",
+      sql`(select format('/v3/investment/%s/proposition/%s/document/%s/download',
+        dp.investment_project_id, dp.id, d.id)
+        from proposition_proposition dp where dp.id = d.proposition_id)`,
+    ],
+    ...documentStateFields(sql, sql`d.document_id`),
+  ]);
 }

@@ -1,12 +1,19 @@
 /**
  * Routes and Zod schemas of propositions: `/v3/investment/{project_pk}/proposition…`
- * (list, create, detail, complete, abandon) and `GET /v4/proposition`.
+ * (list, create, detail, complete, abandon), their documents (the document kit's six
+ * routes under `…/proposition/{proposition_pk}/document`) and `GET /v4/proposition`.
  */
 import { createRoute, z } from "@hono/zod-openapi";
 import { bearer } from "../auth/authenticate.ts";
 import { pageQuery, paginatedSchema } from "../http/pagination.ts";
 import { jsonBody, jsonResponse, nestedRef } from "../http/schemas.ts";
-import { propositionPermission, propositionProjectScope } from "./access.ts";
+import { NestedAdviser } from "../http/schemas.ts";
+import { entityDocumentRoutes } from "../documents/entity.ts";
+import {
+  propositionDocumentScope,
+  propositionPermission,
+  propositionProjectScope,
+} from "./access.ts";
 
 const proposition = z.object({
   id: z.string(),
@@ -47,11 +54,26 @@ const itemParams = projectParams.extend({
 
 const tags = ["proposition"];
 const base = "/v3/investment/{project_pk}/proposition";
-const guard = (action: "view" | "add" | "change") => [
-  bearer,
-  propositionPermission(action),
-  propositionProjectScope(action),
-];
+const guard = (action: "view" | "add" | "change") => [bearer, propositionProjectScope(action)];
+
+const propositionDocument = z.object({
+  id: z.string(),
+  av_clean: z.boolean().nullable(),
+  created_by: NestedAdviser.nullable(),
+  created_on: z.string().nullable(),
+  uploaded_on: z.string().nullable(),
+  original_filename: z.string(),
+  url: z.string(),
+  status: z.string(),
+});
+
+export const propositionDocumentRoutes = entityDocumentRoutes({
+  collectionPath: `${base}/{proposition_pk}/document`,
+  tag: "proposition",
+  middleware: [bearer, ...propositionDocumentScope],
+  body: z.object({}),
+  schema: propositionDocument,
+});
 
 export const propositionRoutes = {
   list: createRoute({

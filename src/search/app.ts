@@ -14,6 +14,8 @@ import { z } from "zod";
 import type { Caller } from "../auth/caller.ts";
 import type { HawkScope } from "../config.ts";
 import type { Db } from "../db/pool.ts";
+import type { Context } from "hono";
+import type { AppEnv } from "../http/context.ts";
 import type { AppDeps } from "../deps.ts";
 import { type Mapping, resolveField } from "./mapping.ts";
 import { termWords } from "./words.ts";
@@ -139,6 +141,24 @@ export interface SearchApp {
    * body, e.g. 502 when a filter asks another service.
    */
   otherErrors?: Record<number, string>;
+  /** Body keys of the entity search that are not filters, and what they do. */
+  options?: SearchOptions;
+}
+
+/**
+ * Entity search body keys that are not filters (investment's `show_summary`): their
+ * schemas (exports accept them too) and a step that may add keys to the search's
+ * response (declared in `response`). A key that only modifies a filter is a filter whose
+ * condition is null (see `FilterSpec`).
+ */
+export interface SearchOptions {
+  schema: Record<string, z.ZodType>;
+  enhance?(
+    c: Context<AppEnv>,
+    query: EntityQuery,
+    body: Record<string, unknown>,
+  ): Promise<Record<string, unknown>>;
+  response?: Record<string, z.ZodType>;
 }
 
 /**
@@ -443,11 +463,13 @@ export function entitySearchSchema(app: SearchApp, only?: string[]) {
       .filter(([key]) => !only || only.includes(key))
       .map(([key, spec]) => [key, spec.schema.optional()]),
   );
+  const options = only ? {} : app.options?.schema ?? {};
   return z.object({
     original_query: str().optional(),
     sortby: z.string().optional(),
     ...pageSchema,
     ...filters,
+    ...options,
   });
 }
 

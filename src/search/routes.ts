@@ -58,6 +58,16 @@ async function entityQuery(
   body: Record<string, unknown>,
   onlyFilters?: string[],
 ): Promise<EntityQuery> {
+  return (await validatedQuery(c, app, body, onlyFilters)).query;
+}
+
+/** The entity search of a body, and the body as validated. */
+async function validatedQuery(
+  c: Context<AppEnv>,
+  app: SearchApp,
+  body: Record<string, unknown>,
+  onlyFilters?: string[],
+): Promise<{ query: EntityQuery; data: Record<string, unknown> }> {
   const raw = { ...body };
   for (const key of ["limit", "offset"] as const) {
     const fromQuery = c.req.query(key);
@@ -82,7 +92,7 @@ async function entityQuery(
     }
   }
   const caller = c.var.caller;
-  return {
+  const query = {
     app,
     term: data.original_query ?? "",
     filters: await compileFilters(app, data, { db: c.var.db, deps: c.var.deps }),
@@ -90,6 +100,7 @@ async function entityQuery(
     sort,
     ...clipPage(data.offset, data.limit),
   };
+  return { query, data };
 }
 
 function registerEntitySearch(app: SearchApp, domainApp: App) {
@@ -110,7 +121,8 @@ function registerEntitySearch(app: SearchApp, domainApp: App) {
         description: "Matching documents",
         content: {
           "application/json": {
-            schema: resultsSchema(resultOf(app), `${componentName(app)}SearchResults`),
+            schema: resultsSchema(resultOf(app), `${componentName(app)}SearchResults`)
+              .extend(app.options?.response ?? {}),
           },
         },
       },
@@ -124,9 +136,15 @@ function registerEntitySearch(app: SearchApp, domainApp: App) {
   });
   domainApp.openapi(route, async (c) => {
     const body = (await c.req.json().catch(() => ({}))) ?? {};
-    const query = await entityQuery(c, app, typeof body === "object" ? body : {});
+    const options = app.options;
+    const { query, data } = await validatedQuery(
+      c,
+      app,
+      typeof body === "object" ? body : {},
+    );
     const result = await searchBackend(c.var.deps).search(c.var.db, query);
-    return c.json(result, 200);
+    const extra = options?.enhance ? await options.enhance(c, query, data) : {};
+    return c.json({ ...result, ...extra }, 200);
   });
 
   for (const exporting of [app.export ?? []].flat()) registerExport(app, exporting, domainApp);

@@ -62,6 +62,17 @@ Deno.test("datasets of the built domains: rows in their declared shapes", async 
   await sql`insert into interaction_interactionexportcountry (country_id, interaction_id, status,
       created_on, modified_on)
     values (${UK}, ${interaction.id}, 'future_interest', now(), now())`;
+  const [project] = await sql<{ id: string }[]>`
+    insert into investment_investmentproject (name, description, investment_type_id,
+      investor_company_id, sector_id, created_on, modified_on)
+    values ('Project', 'd', '3e143372-496c-4d1e-8278-6fdd3da9b48b', ${company.id}, ${SECTOR},
+      now(), now())
+    returning id`;
+  const [lead] = await sql<{ id: string }[]>`
+    insert into investment_lead_eyblead (company_id, sector_id, created_on, modified_on)
+    values (${company.id}, ${SECTOR}, now(), now()) returning id`;
+  await sql`insert into investment_lead_eyblead_investment_projects
+    (eyblead_id, investmentproject_id) values (${lead.id}, ${project.id})`;
   // Events, referrals, tasks and export wins (after the rows above, which the steps read first).
   await insertMachineRows(sql, "2030-01-01T00:00:00Z");
   await call(ctx.app, "POST", "/v4/hcsat", {

@@ -8,6 +8,7 @@ import { call, createAdviser } from "../helpers/app.ts";
 import { companySearchApp } from "../../src/company/search.ts";
 import { investmentSearchApp } from "../../src/investment/search.ts";
 import { backendsUnderTest, searchTestApp } from "../search/support.ts";
+import { dnbEnv, HIERARCHY, HIERARCHY_COUNT, startDnbService } from "../helpers/dnb_service.ts";
 
 const FDI = "3e143372-496c-4d1e-8278-6fdd3da9b48b";
 const NON_FDI = "9c364e64-2b28-401b-b2df-50e08b0bca44";
@@ -23,8 +24,9 @@ const names = (body: { results: Doc[] }) => body.results.map((r) => r.name);
 
 for (const { name: backendName, env, ignore } of backendsUnderTest) {
   Deno.test({ name: `investment project search (${backendName})`, ignore }, async (t) => {
+    const dnb = startDnbService();
     const ctx = await searchTestApp(
-      { ...env, DATAHUB_FRONTEND_BASE_URL: "https://datahub.example" },
+      { ...env, ...dnbEnv(dnb), DATAHUB_FRONTEND_BASE_URL: "https://datahub.example" },
       [companySearchApp, investmentSearchApp],
     );
     const { app, sql } = ctx;
@@ -46,7 +48,11 @@ for (const { name: backendName, env, ignore } of backendsUnderTest) {
       permissions: ["investment.view_associated_investmentproject"],
     });
     const [{ id: company }] = await sql<{ id: string }[]>`
-      insert into company_company (name, created_on) values ('Investor Ltd', now()) returning id`;
+      insert into company_company (name, duns_number, created_on)
+      values ('Investor Ltd', '123456789', now()) returning id`;
+    const [{ id: subsidiary }] = await sql<{ id: string }[]>`
+      insert into company_company (name, duns_number, created_on)
+      values ('Subsidiary Ltd', '777777777', now()) returning id`;
     const [{ id: contact }] = await sql<{ id: string }[]>`
       insert into company_contact (first_name, last_name, company_id, "primary", email, created_on)
       values ('Ann', 'Lee', ${company}, true, 'ann@example.test', now()) returning id`;
@@ -145,6 +151,81 @@ for (const { name: backendName, env, ignore } of backendsUnderTest) {
       assert.deepEqual(names(global.body), ["Beta offices"]);
     });
 
+    await t.step("show_summary: projects per stage, the investor's last won", async () => {
+      const stages = { label: "", id: "", value: 0 };
+      const res = await search({ show_summary: true, investor_company: company });
+      assert.equal(res.status, 200, res.text);
+      assert.deepEqual(Object.keys(res.body.summary), [
+        "prospect",
+        "assign_pm",
+        "active",
+        "verify_win",
+        "won",
+      ]);
+      assert.deepEqual(res.body.summary.prospect, {
+        ...stages,
+        label: "Prospect",
+        id: PROSPECT,
+        value: 2,
+      });
+      assert.deepEqual(res.body.summary.won, {
+        ...stages,
+        label: "Won",
+        id: WON,
+        value: 0,
+        last_won_project: { id: null, last_changed: null, name: null },
+      });
+      assert.equal("summary" in (await search({})).body, false);
+
+      await sql`update investment_investmentproject set stage_id = ${WON} where id = ${beta.id}`;
+      await sql`insert into investment_investmentprojectstagelog
+        (investment_project_id, stage_id, created_on)
+        values (${beta.id}, ${WON}, '2024-03-01T10:00:00Z')`;
+      await ctx.backend.write(
+        sql,
+        investmentSearchApp,
+        await investmentSearchApp.build(sql, [beta.id]),
+        [],
+      );
+      await ctx.backend.refresh([investmentSearchApp]);
+      const won = await search({ show_summary: "true", investor_company: [company] });
+      assert.equal(won.body.summary.prospect.value, 1);
+      assert.equal(won.body.summary.won.value, 1);
+      assert.deepEqual(won.body.summary.won.last_won_project, {
+        id: beta.id,
+        name: "Beta offices",
+        last_changed: "2024-03-01T10:00:00Z",
+      });
+    });
+
+    await t.step("include_subsidiary_companies: the investor's D&B family", async () => {
+      await create("Gamma plant", user.token, user.id, { investor_company: subsidiary });
+      await settle();
+      dnb.json(HIERARCHY_COUNT, 2);
+      dnb.json(HIERARCHY, {
+        global_ultimate_duns: "123456789",
+        family_tree_members: [
+          { duns: "123456789", corporateLinkage: { hierarchyLevel: 1 } },
+          {
+            duns: "777777777",
+            corporateLinkage: { hierarchyLevel: 2, parent: { duns: "123456789" } },
+          },
+        ],
+        global_ultimate_family_tree_members_count: 2,
+      });
+      const own = await search({ investor_company: company, sortby: "name" });
+      assert.deepEqual(names(own.body), ["Alpha factory", "Beta offices"]);
+      const family = await search({
+        investor_company: company,
+        include_subsidiary_companies: true,
+        sortby: "name",
+      });
+      assert.equal(family.status, 200, family.text);
+      assert.deepEqual(names(family.body), ["Alpha factory", "Beta offices", "Gamma plant"]);
+      const parents = await search({ investor_company: company, include_parent_companies: true });
+      assert.equal(parents.body.count, 2);
+    });
+
     await t.step("CSV export", async () => {
       const res = await call(app, "POST", "/v3/search/investment_project/export", {
         token: user.token,
@@ -152,8 +233,24 @@ for (const { name: backendName, env, ignore } of backendsUnderTest) {
       });
       assert.equal(res.status, 200);
       const lines = res.text.replace(/^\uFEFF/, "").trim().split("\r\n");
-      assert.ok(lines[0].startsWith("Date created,Project reference,Project name"));
-      assert.equal(lines.length, 3);
+      // The original's field_titles, in order.
+      assert.equal(
+        lines[0],
+        [
+          "Date created,Project reference,Project name,Investor company",
+          "Investor company town or city,Investor company area,Country of origin",
+          "Investment type,Status,Stage,Link,Actual land date,Estimated land date,FDI value",
+          "Sector,Date of latest interaction,Project manager,Client relationship manager",
+          "Global account manager,Project assurance adviser,Other team members",
+          "Delivery partners,Possible UK regions,Actual UK regions",
+          "Specific investment programmes,Referral source activity",
+          "Referral source activity website,Total investment,New jobs",
+          "Average salary of new jobs,Safeguarded jobs,Level of involvement,R&D budget",
+          "Associated non-FDI R&D project,New to world tech,Likelihood to land,FDI type",
+          "Foreign equity investment,GVA multiplier,GVA",
+        ].join(","),
+      );
+      assert.equal(lines.length, 4);
       assert.ok(lines[1].includes("Alpha factory"));
       assert.ok(lines[1].includes("https://datahub.example/investments/projects/"));
       const denied = await call(app, "POST", "/v3/search/investment_project/export", {
@@ -164,5 +261,6 @@ for (const { name: backendName, env, ignore } of backendsUnderTest) {
     });
 
     await ctx.close();
+    await dnb.close();
   });
 }
