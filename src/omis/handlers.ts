@@ -2,11 +2,15 @@
 import { writeMeta } from "../http/write_meta.ts";
 import type { App, Handler } from "../http/context.ts";
 import type { Db } from "../db/pool.ts";
-import { notFound } from "../http/errors.ts";
+import { ApiError, notFound } from "../http/errors.ts";
+import type { QuoteJson } from "./routes.ts";
+import { registerPublicOmisRoutes } from "./public_handlers.ts";
 import * as routes from "./routes.ts";
 import * as q from "./queries.ts";
 import * as writes from "./writes.ts";
 import { patchAssignees as writeAssignees } from "./assignees.ts";
+import * as quotes from "./quotes.ts";
+import * as payments from "./payments.ts";
 
 async function loadOrder(db: Db, id: string) {
   const order = await q.findOrder(db, id);
@@ -87,6 +91,69 @@ export const patchAssignees: Handler<typeof routes.patchAssignees> = async (c) =
   return c.json(await q.listAssignees(db, stored.id), 200);
 };
 
+/** The order of a quote, invoice or payment route: 404 with the original's words. */
+async function lockNestedOrder(db: Db, id: string) {
+  const stored = await q.lockOrder(db, id);
+  if (!stored) throw new ApiError(404, { detail: "The specified order does not exist." });
+  return stored;
+}
+
+/** The order's current quote or invoice, or the original's 404. */
+export function current(order: q.OrderRow, what: "quote" | "invoice"): string {
+  const id = order[`${what}_id`] as string | null;
+  if (!id) throw new ApiError(404, { detail: `The specified ${what} does not exist.` });
+  return id;
+}
+
+export const getQuote: Handler<typeof routes.getQuote> = async (c) => {
+  const db = c.var.db;
+  const order = await lockNestedOrder(db, c.req.valid("param").order_pk);
+  return c.json(await q.findQuote(db, current(order, "quote"), "internal") as QuoteJson, 200);
+};
+
+export const createQuote: Handler<typeof routes.createQuote> = async (c) => {
+  const db = c.var.db;
+  const order = await lockNestedOrder(db, c.req.valid("param").order_pk);
+  const genericEmail = c.var.deps.config.OMIS_GENERIC_CONTACT_EMAIL;
+  const id = await quotes.generateQuote(db, order, genericEmail, writeMeta(c));
+  return c.json(await q.findQuote(db, id, "internal") as QuoteJson, 201);
+};
+
+export const previewQuote: Handler<typeof routes.previewQuote> = async (c) => {
+  const db = c.var.db;
+  const order = await lockNestedOrder(db, c.req.valid("param").order_pk);
+  const genericEmail = c.var.deps.config.OMIS_GENERIC_CONTACT_EMAIL;
+  return c.json(await quotes.previewQuote(db, order, genericEmail, c.var.deps.now()), 200);
+};
+
+export const cancelQuote: Handler<typeof routes.cancelQuote> = async (c) => {
+  const db = c.var.db;
+  const order = await lockNestedOrder(db, c.req.valid("param").order_pk);
+  const quoteId = current(order, "quote");
+  await quotes.reopen(db, order, writeMeta(c));
+  return c.json(await q.findQuote(db, quoteId, "internal") as QuoteJson, 200);
+};
+
+export const getInvoice: Handler<typeof routes.getInvoice> = async (c) => {
+  const db = c.var.db;
+  const order = await lockNestedOrder(db, c.req.valid("param").order_pk);
+  return c.json(await q.findInvoice(db, current(order, "invoice")), 200);
+};
+
+export const listPayments: Handler<typeof routes.listPayments> = async (c) => {
+  const db = c.var.db;
+  const order = await lockNestedOrder(db, c.req.valid("param").order_pk);
+  return c.json(await q.listPayments(db, order.id), 200);
+};
+
+export const createPayments: Handler<typeof routes.createPayments> = async (c) => {
+  const db = c.var.db;
+  const order = await lockNestedOrder(db, c.req.valid("param").order_pk);
+  const data = payments.parsePayments(c.req.valid("json"));
+  await payments.markAsPaid(db, order, data, writeMeta(c));
+  return c.json(await q.listPayments(db, order.id), 201);
+};
+
 export function registerOmisRoutes(app: App) {
   app.openapi(routes.createOrder, createOrder);
   app.openapi(routes.getOrder, getOrder);
@@ -97,4 +164,12 @@ export function registerOmisRoutes(app: App) {
   app.openapi(routes.replaceSubscribers, replaceSubscribers);
   app.openapi(routes.getAssignees, getAssignees);
   app.openapi(routes.patchAssignees, patchAssignees);
+  app.openapi(routes.getQuote, getQuote);
+  app.openapi(routes.createQuote, createQuote);
+  app.openapi(routes.previewQuote, previewQuote);
+  app.openapi(routes.cancelQuote, cancelQuote);
+  app.openapi(routes.getInvoice, getInvoice);
+  app.openapi(routes.listPayments, listPayments);
+  app.openapi(routes.createPayments, createPayments);
+  registerPublicOmisRoutes(app);
 }

@@ -17,6 +17,7 @@ import {
 } from "../core/tracking.ts";
 import type { OrderInput } from "./routes.ts";
 import * as q from "./queries.ts";
+import { touchesInvoice, updateInvoiceDetails, updatePricing } from "./quotes.ts";
 import {
   billingAddressErrors,
   CANCELLABLE,
@@ -25,7 +26,7 @@ import {
   generatePublicToken,
   generateReference,
   messages,
-  type OrderStatus,
+  OPEN_STATUSES,
   pythonType,
   readonlyFieldError,
 } from "./rules.ts";
@@ -136,6 +137,7 @@ export async function createOrder(db: Db, input: OrderInput, meta: WriteMeta): P
     ...creationStamps(meta),
   });
   if (input.service_types) await q.setServiceTypes(db, id, input.service_types);
+  await updatePricing(db, id);
   await recordWrite(db, q.orderEntity, id, meta);
   return id;
 }
@@ -144,6 +146,11 @@ export async function updateOrder(db: Db, stored: q.OrderRow, input: OrderInput,
   await validate(db, input, stored, meta.at);
   await q.updateOrder(db, stored.id, { ...toColumns(input, stored), ...modificationStamps(meta) });
   if (input.service_types) await q.setServiceTypes(db, stored.id, input.service_types);
+  await updatePricing(db, stored.id);
+  const written = Object.keys(input).filter((f) => input[f as keyof OrderInput] !== undefined);
+  if (stored.status === "quote_accepted" && touchesInvoice(written)) {
+    await updateInvoiceDetails(db, stored, meta.at);
+  }
   await recordWrite(db, q.orderEntity, stored.id, meta);
 }
 
@@ -178,14 +185,6 @@ export async function completeOrder(db: Db, stored: q.OrderRow, meta: WriteMeta)
   });
   await recordWrite(db, q.orderEntity, stored.id, meta);
 }
-
-/** Statuses in which subscribers (and assignees) can change. */
-const SUBSCRIBABLE: readonly OrderStatus[] = [
-  "draft",
-  "quote_awaiting_acceptance",
-  "quote_accepted",
-  "paid",
-];
 
 /**
  * Replaces the order's subscribers with the advisers listed (SubscribedAdviserListSerializer):
@@ -233,6 +232,6 @@ export async function replaceSubscribers(
   if (itemErrors.some((errors) => Object.keys(errors).length)) {
     throw new ApiError(400, itemErrors);
   }
-  checkStatus(stored.status, SUBSCRIBABLE);
+  checkStatus(stored.status, OPEN_STATUSES);
   await q.replaceSubscribers(db, stored.id, [...new Set(ids as string[])], meta.userId, meta.at);
 }
