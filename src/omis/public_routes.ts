@@ -13,6 +13,7 @@ const tags = ["omis public"];
 const security = [{ hawk: [] }];
 const detail = z.object({ detail: z.string() });
 const middleware = [hawk("public_omis")];
+const payErrors = { 502: jsonResponse("GOV.UK Pay failed or is unreachable", detail) };
 const errors = {
   401: jsonResponse("Missing or invalid Hawk credentials", detail),
   403: jsonResponse("The client lacks the public_omis scope", detail),
@@ -141,6 +142,7 @@ export const createSession = createRoute({
       sessionSchema,
     ),
     ...errors,
+    ...payErrors,
   },
 });
 
@@ -156,5 +158,5 @@ export const getSession = createRoute({
       id: z.string().openapi({ param: { name: "id", in: "path" } }),
     }),
   },
-  responses: { 200: jsonResponse("The session", sessionSchema), ...errors },
+  responses: { 200: jsonResponse("The session", sessionSchema), ...errors, ...payErrors },
 });
