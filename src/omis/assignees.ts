@@ -10,6 +10,7 @@ import { ApiError, type FieldErrors, nonFieldError, zodToFieldErrors } from "../
 import { doesNotExist } from "../core/references.ts";
 import { integerField, nestedRef } from "../http/schemas.ts";
 import { recordWrite, type WriteMeta } from "../core/tracking.ts";
+import { recordChanges } from "../core/change_feed.ts";
 import * as q from "./queries.ts";
 import { updatePricing } from "./quotes.ts";
 import { checkStatus, messages, OPEN_STATUSES, type OrderStatus, pythonType } from "./rules.ts";
@@ -126,5 +127,8 @@ export async function patchAssignees(
   if (await updatePricing(db, order.id)) {
     await q.updateOrder(db, order.id, { modified_on: meta.at });
     await recordWrite(db, q.orderEntity, order.id, meta);
+  } else {
+    // The order's search document lists its assignees.
+    await recordChanges(db, [{ entity: q.orderEntity.entity, id: order.id }]);
   }
 }

@@ -1,11 +1,21 @@
-/** OMIS orders' manifest: their routes, and the hourly refresh of GOV.UK Pay sessions. */
+/**
+ * OMIS orders' manifest: their routes, search app, the hourly refresh of GOV.UK Pay
+ * sessions, and the re-indexing of orders when their company or contact changes.
+ */
 import type { Domain } from "../manifest.ts";
 import { registerOmisRoutes } from "./handlers.ts";
 import { omisSchedules, refreshPaymentGatewaySession } from "./jobs.ts";
+import { orderSearchApp } from "./search.ts";
+import { orderIdsOfCompany, orderIdsOfContact } from "./queries.ts";
 
 export const omisDomain: Domain = {
   name: "omis",
   register: registerOmisRoutes,
+  searchApps: [orderSearchApp],
+  embeddings: [
+    { embedded: "company", entity: "order", find: orderIdsOfCompany },
+    { embedded: "contact", entity: "order", find: orderIdsOfContact },
+  ],
   jobs: [refreshPaymentGatewaySession],
   schedules: omisSchedules,
 };

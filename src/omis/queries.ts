@@ -697,3 +697,17 @@ export async function billingDefaults(db: Db, orderId: string) {
     from order_order o join company_company c on c.id = o.company_id where o.id = ${orderId}`;
   return row;
 }
+
+/** Orders of a company (their search documents embed it). */
+export async function orderIdsOfCompany(db: Db, companyId: string): Promise<string[]> {
+  const rows = await db<{ id: string }[]>`
+    select id::text from order_order where company_id = ${companyId}`;
+  return rows.map((r) => r.id);
+}
+
+/** Orders of a contact (their search documents embed it). */
+export async function orderIdsOfContact(db: Db, contactId: string): Promise<string[]> {
+  const rows = await db<{ id: string }[]>`
+    select id::text from order_order where contact_id = ${contactId}`;
+  return rows.map((r) => r.id);
+}

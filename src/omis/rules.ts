@@ -15,7 +15,7 @@ export const ORDER_STATUSES = [
 ] as const;
 export type OrderStatus = typeof ORDER_STATUSES[number];
 
-const STATUS_LABELS: Record<OrderStatus, string> = {
+export const STATUS_LABELS: Record<OrderStatus, string> = {
   draft: "Draft",
   quote_awaiting_acceptance: "Quote awaiting acceptance",
   quote_accepted: "Quote accepted",

@@ -15,6 +15,7 @@ import {
   recordWrite,
   type WriteMeta,
 } from "../core/tracking.ts";
+import { recordChanges } from "../core/change_feed.ts";
 import type { OrderInput } from "./routes.ts";
 import * as q from "./queries.ts";
 import { touchesInvoice, updateInvoiceDetails, updatePricing } from "./quotes.ts";
@@ -234,4 +235,6 @@ export async function replaceSubscribers(
   }
   checkStatus(stored.status, OPEN_STATUSES);
   await q.replaceSubscribers(db, stored.id, [...new Set(ids as string[])], meta.userId, meta.at);
+  // The order's search document lists its subscribers.
+  await recordChanges(db, [{ entity: q.orderEntity.entity, id: stored.id }]);
 }
