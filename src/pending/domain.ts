@@ -1,6 +1,6 @@
 /**
  * Feeds and datasets of domains not built yet: events, company referrals, investment
- * projects and large capital, OMIS, tasks, export wins and Expand Your Business. Their
+ * projects and large capital, tasks, export wins and Expand Your Business. Their
  * routes exist now (the clients poll them) and answer empty pages of the original's
  * shape. A domain that lands declares its own feed or dataset under the same path or
  * name in its manifest, which replaces the one here (src/registry.ts); delete the
@@ -28,37 +28,9 @@ export const pendingFeeds: ActivityFeed[] = [
   feed("investment/project-added", "Investment Activities Added"),
   feed("investment/large-capital-investor-profiles", "Large Capital Investor Profile Activities"),
   feed("investment/large-capital-opportunity", "Large Capital Opportunity Activities Added"),
-  feed("omis/order-added", "OMIS Order Added Activity"),
 ];
 
 export const pendingDatasets: Dataset[] = [
-  dataset("omis-dataset", "OMIS orders", [
-    "cancellation_reason__name",
-    "cancelled_on",
-    "company_id",
-    "completed_on",
-    "contact_id",
-    "created_by__dit_team_id",
-    "created_by_id",
-    "created_on",
-    "delivery_date",
-    "id",
-    "invoice__subtotal_cost",
-    "paid_on",
-    "primary_market__name",
-    "quote__accepted_on",
-    "quote__created_on",
-    "reference",
-    "refund_created",
-    "refund_total_amount",
-    "sector_name",
-    "services",
-    "status",
-    "subtotal_cost",
-    "total_cost",
-    "uk_region__name",
-    "vat_cost",
-  ], updatedSince),
   dataset("tasks-dataset", "Tasks", [
     "created_on",
     "created_by_id",
