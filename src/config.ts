@@ -154,6 +154,11 @@ const schema = z
     OMIS_PUBLIC_BASE_URL: url(["http:", "https:"]).transform((v) => v ?? "http://localhost:4000"),
     /** Written into quotes as the address to write to when the DBT contact is unknown. */
     OMIS_GENERIC_CONTACT_EMAIL: z.string().trim().default(""),
+    /** The Notify key of OMIS e-mails, the admin told of orders no manager hears of, and an
+     * address that receives every OMIS e-mail instead of its recipient (test environments). */
+    OMIS_NOTIFICATION_API_KEY: optionalText,
+    OMIS_NOTIFICATION_ADMIN_EMAIL: z.string().trim().default(""),
+    OMIS_NOTIFICATION_OVERRIDE_RECIPIENT_EMAIL: z.string().trim().default(""),
     /** GOV.UK Pay's API (OMIS card payments): base URL, key, longest wait per call. */
     GOVUK_PAY_URL: url(["http:", "https:"]),
     GOVUK_PAY_AUTH_TOKEN: optionalText,

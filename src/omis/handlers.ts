@@ -1,5 +1,6 @@
 /** OMIS order handlers: parse, load and lock, write through writes.ts, respond. */
 import { writeMeta } from "../http/write_meta.ts";
+import { notices } from "./notifications.ts";
 import type { App, Handler } from "../http/context.ts";
 import type { Db } from "../db/pool.ts";
 import { ApiError, notFound } from "../http/errors.ts";
@@ -26,7 +27,8 @@ async function lockOrder(db: Db, id: string) {
 
 export const createOrder: Handler<typeof routes.createOrder> = async (c) => {
   const db = c.var.db;
-  const id = await writes.createOrder(db, c.req.valid("json"), writeMeta(c));
+  const meta = writeMeta(c);
+  const id = await writes.createOrder(db, c.req.valid("json"), meta, notices(c, meta.at));
   return c.json(await loadOrder(db, id), 201);
 };
 
@@ -44,14 +46,17 @@ export const updateOrder: Handler<typeof routes.updateOrder> = async (c) => {
 export const cancelOrder: Handler<typeof routes.cancelOrder> = async (c) => {
   const db = c.var.db;
   const stored = await lockOrder(db, c.req.valid("param").id);
-  await writes.cancelOrder(db, stored, c.req.valid("json").cancellation_reason, writeMeta(c));
+  const meta = writeMeta(c);
+  const reason = c.req.valid("json").cancellation_reason;
+  await writes.cancelOrder(db, stored, reason, meta, notices(c, meta.at));
   return c.json(await loadOrder(db, stored.id), 200);
 };
 
 export const completeOrder: Handler<typeof routes.completeOrder> = async (c) => {
   const db = c.var.db;
   const stored = await lockOrder(db, c.req.valid("param").id);
-  await writes.completeOrder(db, stored, writeMeta(c));
+  const meta = writeMeta(c);
+  await writes.completeOrder(db, stored, meta, notices(c, meta.at));
   return c.json(await loadOrder(db, stored.id), 200);
 };
 
@@ -114,8 +119,8 @@ export const getQuote: Handler<typeof routes.getQuote> = async (c) => {
 export const createQuote: Handler<typeof routes.createQuote> = async (c) => {
   const db = c.var.db;
   const order = await lockNestedOrder(db, c.req.valid("param").order_pk);
-  const genericEmail = c.var.deps.config.OMIS_GENERIC_CONTACT_EMAIL;
-  const id = await quotes.generateQuote(db, order, genericEmail, writeMeta(c));
+  const meta = writeMeta(c);
+  const id = await quotes.generateQuote(db, order, notices(c, meta.at), meta);
   return c.json(await q.findQuote(db, id, "internal") as QuoteJson, 201);
 };
 
@@ -130,7 +135,8 @@ export const cancelQuote: Handler<typeof routes.cancelQuote> = async (c) => {
   const db = c.var.db;
   const order = await lockNestedOrder(db, c.req.valid("param").order_pk);
   const quoteId = current(order, "quote");
-  await quotes.reopen(db, order, writeMeta(c));
+  const meta = writeMeta(c);
+  await quotes.reopen(db, order, meta, notices(c, meta.at));
   return c.json(await q.findQuote(db, quoteId, "internal") as QuoteJson, 200);
 };
 
@@ -150,7 +156,8 @@ export const createPayments: Handler<typeof routes.createPayments> = async (c) =
   const db = c.var.db;
   const order = await lockNestedOrder(db, c.req.valid("param").order_pk);
   const data = payments.parsePayments(c.req.valid("json"));
-  await payments.markAsPaid(db, order, data, writeMeta(c));
+  const meta = writeMeta(c);
+  await payments.markAsPaid(db, order, data, meta, notices(c, meta.at));
   return c.json(await q.listPayments(db, order.id), 201);
 };
 

@@ -7,6 +7,7 @@
  */
 import { z } from "zod";
 import { defineJob } from "../jobs/definition.ts";
+import { transactionWithJobs } from "../jobs/after_commit.ts";
 import { schedule } from "../jobs/scheduler.ts";
 import { lockSessionById, staleSessionIds } from "./queries.ts";
 import { refreshSession } from "./payments.ts";
@@ -16,9 +17,9 @@ export const refreshPaymentGatewaySession = defineJob({
   payload: z.object({ id: z.uuid() }),
   maxAttempts: 1,
   run: async ({ id }, { deps }) => {
-    await deps.sql.begin(async (tx) => {
+    await transactionWithJobs(deps, async (tx, jobs) => {
       const session = await lockSessionById(tx, id);
-      if (session) await refreshSession(deps, tx, session, deps.now());
+      if (session) await refreshSession(deps, tx, jobs, session, deps.now());
     });
   },
 });

@@ -14,6 +14,8 @@ import * as q from "./queries.ts";
 import { checkStatus, pythonType } from "./rules.ts";
 import { type GovukPayment, PayClient } from "./govukpay.ts";
 import type { SessionJson } from "./public_routes.ts";
+import type { PendingJobs } from "../jobs/after_commit.ts";
+import { type Notices, notifyOrder } from "./notifications.ts";
 
 export const paymentMessages = {
   notReconcilable: "The sum of the amounts has to be equal or greater than the order total.",
@@ -60,6 +62,7 @@ export async function markAsPaid(
   order: q.OrderRow,
   payments: PaymentData[],
   meta: WriteMeta,
+  notices: Notices,
 ) {
   checkStatus(order.status, ["quote_accepted"]);
   const total = payments.reduce((sum, p) => sum + p.amount, 0);
@@ -83,6 +86,7 @@ export async function markAsPaid(
     modified_on: meta.at,
   });
   await recordWrite(db, q.orderEntity, order.id, meta);
+  await notifyOrder(db, notices, "order_paid", order.id);
 }
 
 /** The payment a successful GOV.UK payment stands for (a card payment). */
@@ -114,6 +118,7 @@ const isFinished = (status: string) => !q.ONGOING_SESSION_STATUSES.includes(stat
 export async function refreshSession(
   deps: Pick<AppDeps, "config" | "fetch" | "log" | "contributions">,
   db: Db,
+  jobs: PendingJobs,
   session: q.SessionRow,
   at: Date,
 ): Promise<GovukPayment | null> {
@@ -129,7 +134,7 @@ export async function refreshSession(
       userId: null,
       at,
       embeddings: deps.contributions.embeddings,
-    });
+    }, { jobs, config: deps.config, at });
   }
   return payment;
 }
@@ -138,11 +143,12 @@ export async function refreshSession(
 export async function refreshOngoingSessions(
   deps: Pick<AppDeps, "config" | "fetch" | "log" | "contributions">,
   db: Db,
+  jobs: PendingJobs,
   orderId: string,
   at: Date,
 ) {
   for (const session of await q.lockOngoingSessions(db, orderId)) {
-    await refreshSession(deps, db, session, at);
+    await refreshSession(deps, db, jobs, session, at);
   }
 }
 
@@ -153,6 +159,7 @@ export async function refreshOngoingSessions(
 export async function createSession(
   deps: Pick<AppDeps, "config" | "fetch" | "log" | "contributions">,
   db: Db,
+  jobs: PendingJobs,
   order: q.OrderRow,
   at: Date,
 ): Promise<SessionJson> {
@@ -160,7 +167,7 @@ export async function createSession(
   const pay = new PayClient(deps);
   for (const session of await q.lockOngoingSessions(db, order.id)) {
     await pay.cancelPayment(session.govuk_payment_id);
-    await refreshSession(deps, db, session, at);
+    await refreshSession(deps, db, jobs, session, at);
   }
   const id = crypto.randomUUID();
   const base = deps.config.OMIS_PUBLIC_BASE_URL;

@@ -8,6 +8,8 @@ import type { Db } from "../db/pool.ts";
 import { ApiError, notFound } from "../http/errors.ts";
 import { systemWriteMeta } from "../core/tracking.ts";
 import { isUuid } from "../http/drf.ts";
+import { transactionWithJobs } from "../jobs/after_commit.ts";
+import { notices } from "./notifications.ts";
 import * as routes from "./public_routes.ts";
 import * as q from "./queries.ts";
 import * as quotes from "./quotes.ts";
@@ -77,7 +79,8 @@ export const acceptQuote: Handler<typeof routes.acceptQuote> = async (c) => {
   const db = c.var.db;
   const order = await lockPublicOrder(db, c.req.valid("param").public_token, PUBLIC, true);
   await quoteOf(db, order);
-  await quotes.acceptQuote(db, order, systemWriteMeta(c.var.deps));
+  const meta = systemWriteMeta(c.var.deps);
+  await quotes.acceptQuote(db, order, meta, notices(c, meta.at));
   return c.json(await quoteOf(db, order), 200);
 };
 
@@ -104,9 +107,13 @@ export const listPayments: Handler<typeof routes.listPayments> = async (c) => {
 export const createSession: Handler<typeof routes.createSession> = async (c) => {
   const { deps, db } = c.var;
   const id = await publicOrder(db, c.req.valid("param").public_token, INVOICED);
-  await deps.sql.begin((tx) => payments.refreshOngoingSessions(deps, tx, id, deps.now()));
+  await transactionWithJobs(
+    deps,
+    (tx, jobs) => payments.refreshOngoingSessions(deps, tx, jobs, id, deps.now()),
+  );
   const order = (await q.lockOrder(db, id))!;
-  return c.json(await payments.createSession(deps, db, order, deps.now()), 201);
+  const session = await payments.createSession(deps, db, notices(c).jobs, order, deps.now());
+  return c.json(session, 201);
 };
 
 export const getSession: Handler<typeof routes.getSession> = async (c) => {
@@ -116,10 +123,11 @@ export const getSession: Handler<typeof routes.getSession> = async (c) => {
   if (!SESSION_ID_RE.test(id)) throw notFound();
   // A GET runs outside a transaction: the refresh (and the payment it may record) gets one.
   const refreshed = isUuid(id) &&
-    await deps.sql.begin(async (tx) => {
+    await transactionWithJobs(deps, async (tx, jobs) => {
       const session = await q.lockSession(tx, orderId, id);
       if (!session) return null;
-      return { session, payment: await payments.refreshSession(deps, tx, session, deps.now()) };
+      const payment = await payments.refreshSession(deps, tx, jobs, session, deps.now());
+      return { session, payment };
     });
   if (!refreshed) {
     throw new ApiError(404, { detail: "No PaymentGatewaySession matches the given query." });

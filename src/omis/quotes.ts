@@ -14,6 +14,7 @@ import { calculatePricing, missingVatField } from "./pricing.ts";
 import { quoteContent } from "./quote_content.ts";
 import { checkStatus, INVOICE_FIELDS, messages, type OrderStatus, randomFrom } from "./rules.ts";
 import type { QuoteJson } from "./routes.ts";
+import { type Notices, notifyOrder } from "./notifications.ts";
 
 /** Days before delivery / after today that bound a quote's expiry and a payment's due date. */
 const QUOTE_EXPIRY_DAYS_BEFORE_DELIVERY = 21;
@@ -168,9 +169,10 @@ async function billingColumns(db: Db, order: q.OrderRow) {
 export async function generateQuote(
   db: Db,
   order: q.OrderRow,
-  genericEmail: string,
+  notices: Notices,
   meta: WriteMeta,
 ): Promise<string> {
+  const genericEmail = notices.config.OMIS_GENERIC_CONTACT_EMAIL;
   const { facts, expiresOn, content, terms } = await draftQuote(db, order, genericEmail, meta.at);
   const quoteId = await q.insertQuote(db, {
     reference: await quoteReference(db, facts.reference),
@@ -188,6 +190,7 @@ export async function generateQuote(
     ...modificationStamps(meta),
   });
   await recordWrite(db, q.orderEntity, order.id, meta);
+  await notifyOrder(db, notices, "quote_generated", order.id);
   return quoteId;
 }
 
@@ -195,11 +198,12 @@ export async function generateQuote(
 const REOPENABLE: readonly OrderStatus[] = ["quote_awaiting_acceptance", "quote_accepted"];
 
 /** Cancels the order's quote (if not already) and reopens the order as a draft. */
-export async function reopen(db: Db, order: q.OrderRow, meta: WriteMeta) {
+export async function reopen(db: Db, order: q.OrderRow, meta: WriteMeta, notices: Notices) {
   checkStatus(order.status, REOPENABLE);
   await q.cancelQuote(db, order.quote_id as string, meta.userId, meta.at);
   await q.updateOrder(db, order.id, { status: "draft", ...modificationStamps(meta) });
   await recordWrite(db, q.orderEntity, order.id, meta);
+  await notifyOrder(db, notices, "quote_cancelled", order.id, meta.userId);
 }
 
 /** A new invoice snapshotting the order, whose quote has been accepted. */
@@ -222,7 +226,12 @@ export async function updateInvoiceDetails(db: Db, order: q.OrderRow, acceptedOn
  * The customer accepts the quote (the order's contact accepts it): the order's quote is
  * accepted and it gets its invoice.
  */
-export async function acceptQuote(db: Db, order: q.OrderRow, meta: WriteMeta) {
+export async function acceptQuote(
+  db: Db,
+  order: q.OrderRow,
+  meta: WriteMeta,
+  notices: Notices,
+) {
   checkStatus(order.status, ["quote_awaiting_acceptance"]);
   await q.updateQuote(db, order.quote_id as string, {
     accepted_on: meta.at,
@@ -232,6 +241,7 @@ export async function acceptQuote(db: Db, order: q.OrderRow, meta: WriteMeta) {
   await q.updateOrder(db, order.id, { status: "quote_accepted", modified_on: meta.at });
   await updateInvoiceDetails(db, { ...order, status: "quote_accepted" }, meta.at);
   await recordWrite(db, q.orderEntity, order.id, meta);
+  await notifyOrder(db, notices, "quote_accepted", order.id);
 }
 
 /** Whether a PATCH changed a field the invoice snapshots. */

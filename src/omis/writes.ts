@@ -16,6 +16,7 @@ import {
   type WriteMeta,
 } from "../core/tracking.ts";
 import { recordChanges } from "../core/change_feed.ts";
+import { type Notices, notifyOrder } from "./notifications.ts";
 import type { OrderInput } from "./routes.ts";
 import * as q from "./queries.ts";
 import { touchesInvoice, updateInvoiceDetails, updatePricing } from "./quotes.ts";
@@ -126,7 +127,12 @@ async function uniqueReference(db: Db, now: Date): Promise<string> {
 }
 
 /** Creates a draft order (uk_region from the company unless given); returns its id. */
-export async function createOrder(db: Db, input: OrderInput, meta: WriteMeta): Promise<string> {
+export async function createOrder(
+  db: Db,
+  input: OrderInput,
+  meta: WriteMeta,
+  notices: Notices,
+): Promise<string> {
   await validate(db, input, null, meta.at);
   const columns = toColumns(input, null);
   if (!("uk_region" in input)) columns.uk_region_id = await q.companyUkRegion(db, input.company!);
@@ -140,6 +146,7 @@ export async function createOrder(db: Db, input: OrderInput, meta: WriteMeta): P
   if (input.service_types) await q.setServiceTypes(db, id, input.service_types);
   await updatePricing(db, id);
   await recordWrite(db, q.orderEntity, id, meta);
+  await notifyOrder(db, notices, "order_created", id);
   return id;
 }
 
@@ -156,7 +163,13 @@ export async function updateOrder(db: Db, stored: q.OrderRow, input: OrderInput,
 }
 
 /** Cancels a draft order or one awaiting quote acceptance, with the reason given. */
-export async function cancelOrder(db: Db, stored: q.OrderRow, reasonId: string, meta: WriteMeta) {
+export async function cancelOrder(
+  db: Db,
+  stored: q.OrderRow,
+  reasonId: string,
+  meta: WriteMeta,
+  notices: Notices,
+) {
   const errors = await missingReferences(db, [
     { path: ["cancellation_reason"], table: "order_cancellationreason", id: reasonId },
   ]);
@@ -170,10 +183,16 @@ export async function cancelOrder(db: Db, stored: q.OrderRow, reasonId: string, 
     ...modificationStamps(meta),
   });
   await recordWrite(db, q.orderEntity, stored.id, meta);
+  await notifyOrder(db, notices, "order_cancelled", stored.id);
 }
 
 /** Marks a paid order as complete. */
-export async function completeOrder(db: Db, stored: q.OrderRow, meta: WriteMeta) {
+export async function completeOrder(
+  db: Db,
+  stored: q.OrderRow,
+  meta: WriteMeta,
+  notices: Notices,
+) {
   checkStatus(stored.status, COMPLETABLE);
   if (await q.assigneeWithoutActualTime(db, stored.id)) {
     throw new ValidationError({ non_field_errors: [messages.actualTimeMissing] });
@@ -185,6 +204,7 @@ export async function completeOrder(db: Db, stored: q.OrderRow, meta: WriteMeta)
     ...modificationStamps(meta),
   });
   await recordWrite(db, q.orderEntity, stored.id, meta);
+  await notifyOrder(db, notices, "order_completed", stored.id);
 }
 
 /**
