@@ -150,6 +150,19 @@ const schema = z
     EXPORT_WIN_CLIENT_RECEIPT_TEMPLATE_ID: optionalText,
     EXPORT_WIN_LEAD_OFFICER_APPROVED_TEMPLATE_ID: optionalText,
     EXPORT_WIN_LEAD_OFFICER_REJECTED_TEMPLATE_ID: optionalText,
+    /** The OMIS customer site; order links and GOV.UK Pay's return URL are built on it. */
+    OMIS_PUBLIC_BASE_URL: url(["http:", "https:"]).transform((v) => v ?? "http://localhost:4000"),
+    /** Written into quotes as the address to write to when the DBT contact is unknown. */
+    OMIS_GENERIC_CONTACT_EMAIL: z.string().trim().default(""),
+    /** The Notify key of OMIS e-mails, the admin told of orders no manager hears of, and an
+     * address that receives every OMIS e-mail instead of its recipient (test environments). */
+    OMIS_NOTIFICATION_API_KEY: optionalText,
+    OMIS_NOTIFICATION_ADMIN_EMAIL: z.string().trim().default(""),
+    OMIS_NOTIFICATION_OVERRIDE_RECIPIENT_EMAIL: z.string().trim().default(""),
+    /** GOV.UK Pay's API (OMIS card payments): base URL, key, longest wait per call. */
+    GOVUK_PAY_URL: url(["http:", "https:"]),
+    GOVUK_PAY_AUTH_TOKEN: optionalText,
+    GOVUK_PAY_TIMEOUT: seconds(15),
     WORKER_SHORT_CONCURRENCY: int(4, 1, 256),
     WORKER_LONG_CONCURRENCY: int(1, 1, 256),
     /** Seconds a stopping worker lets running jobs finish before requeueing them. */

@@ -15,11 +15,12 @@ import { defineJob } from "../jobs/definition.ts";
 import { createNotifier } from "../notify/client.ts";
 
 /** The original's Notify services whose keys this API holds. */
-export type NotifyService = "investment" | "export_win";
+export type NotifyService = "investment" | "export_win" | "omis";
 
 function apiKeyOf(config: Config, service: string): string | undefined {
   if (service === "investment") return config.INVESTMENT_NOTIFICATION_API_KEY;
   if (service === "export_win") return config.EXPORT_WIN_NOTIFICATION_API_KEY;
+  if (service === "omis") return config.OMIS_NOTIFICATION_API_KEY;
   throw new Error(`unknown Notify service "${service}"`);
 }
 

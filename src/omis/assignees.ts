@@ -9,9 +9,11 @@ import type { Db } from "../db/pool.ts";
 import { ApiError, type FieldErrors, nonFieldError, zodToFieldErrors } from "../http/errors.ts";
 import { doesNotExist } from "../core/references.ts";
 import { integerField, nestedRef } from "../http/schemas.ts";
-import type { WriteMeta } from "../core/tracking.ts";
+import { recordWrite, type WriteMeta } from "../core/tracking.ts";
+import { recordChanges } from "../core/change_feed.ts";
 import * as q from "./queries.ts";
-import { checkStatus, messages, type OrderStatus, pythonType } from "./rules.ts";
+import { updatePricing } from "./quotes.ts";
+import { checkStatus, messages, OPEN_STATUSES, type OrderStatus, pythonType } from "./rules.ts";
 
 const assigneeItem = z.object({
   adviser: nestedRef(),
@@ -20,14 +22,6 @@ const assigneeItem = z.object({
   is_lead: z.boolean(),
 }).partial({ estimated_time: true, actual_time: true, is_lead: true });
 type AssigneeItem = z.output<typeof assigneeItem>;
-
-/** Statuses in which assignees can change. */
-export const ASSIGNABLE: readonly OrderStatus[] = [
-  "draft",
-  "quote_awaiting_acceptance",
-  "quote_accepted",
-  "paid",
-];
 
 /** Fields an item may not carry (any non-blank value) in each status. */
 const READONLY_BY_STATUS: [keyof AssigneeItem, readonly OrderStatus[]][] = [
@@ -88,7 +82,7 @@ export async function patchAssignees(
   }
   const { items, errors } = await parseItems(db, body, order.status);
   if (errors.some((e) => Object.keys(e).length)) throw new ApiError(400, errors);
-  checkStatus(order.status, ASSIGNABLE);
+  checkStatus(order.status, OPEN_STATUSES);
 
   const existing = await q.listAssigneeRows(db, order.id);
   const byAdviser = new Map(items.map((item) => [item.adviser, item]));
@@ -129,5 +123,12 @@ export async function patchAssignees(
   let offset = 0;
   for (const item of byAdviser.values()) {
     await q.insertAssignee(db, order.id, item, meta.userId, meta.at, offset++);
+  }
+  if (await updatePricing(db, order.id)) {
+    await q.updateOrder(db, order.id, { modified_on: meta.at });
+    await recordWrite(db, q.orderEntity, order.id, meta);
+  } else {
+    // The order's search document lists its assignees.
+    await recordChanges(db, [{ entity: q.orderEntity.entity, id: order.id }]);
   }
 }

@@ -258,3 +258,155 @@ export const patchAssignees = createRoute({
   },
   responses: { 200: jsonResponse("The assignees", z.array(assigneeSchema)) },
 });
+
+/** QuoteSerializer's output (PublicQuoteSerializer's leaves out the people). */
+export const publicQuoteSchema = z.object({
+  created_on: stamp,
+  cancelled_on: stamp,
+  accepted_on: stamp,
+  expires_on: z.string(),
+  content: z.string(),
+  terms_and_conditions: z.string(),
+}).openapi("PublicQuote");
+export const quoteSchema = publicQuoteSchema.extend({
+  created_by: adviserRef.nullable(),
+  cancelled_by: adviserRef.nullable(),
+  accepted_by: namedRef.nullable(),
+}).openapi("Quote");
+export type QuoteJson = z.infer<typeof quoteSchema>;
+export type PublicQuoteJson = z.infer<typeof publicQuoteSchema>;
+
+/** InvoiceSerializer's output. */
+export const invoiceSchema = z.object({
+  created_on: stamp,
+  invoice_number: z.string(),
+  invoice_company_name: z.string(),
+  invoice_address_1: z.string(),
+  invoice_address_2: z.string(),
+  invoice_address_town: z.string(),
+  invoice_address_county: z.string(),
+  invoice_address_postcode: z.string(),
+  invoice_address_country: namedRef.nullable(),
+  invoice_vat_number: z.string(),
+  payment_due_date: z.string(),
+  billing_contact_name: z.string(),
+  billing_company_name: z.string(),
+  billing_address_1: z.string(),
+  billing_address_2: z.string(),
+  billing_address_county: z.string(),
+  billing_address_postcode: z.string(),
+  billing_address_town: z.string(),
+  billing_address_country: namedRef.nullable(),
+  po_number: z.string(),
+  vat_status: z.string(),
+  vat_number: z.string(),
+  vat_verified: z.boolean().nullable(),
+  net_cost: z.number().int(),
+  subtotal_cost: z.number().int(),
+  vat_cost: z.number().int(),
+  total_cost: z.number().int(),
+}).openapi("Invoice");
+export type InvoiceJson = z.infer<typeof invoiceSchema>;
+
+/** PaymentSerializer's output. */
+export const paymentSchema = z.object({
+  created_on: stamp,
+  reference: z.string(),
+  transaction_reference: z.string(),
+  additional_reference: z.string(),
+  amount: z.number().int(),
+  method: z.string(),
+  received_on: z.string(),
+}).openapi("Payment");
+export type PaymentJson = z.infer<typeof paymentSchema>;
+
+/**
+ * `[{"amount", "received_on", "method"?, "transaction_reference"?}, …]`, checked in
+ * payments.ts so errors come back per item as DRF's list serializer reports them.
+ */
+export const paymentListBody = z.unknown().openapi({
+  type: "array",
+  items: {
+    type: "object",
+    properties: {
+      amount: { type: "integer" },
+      received_on: { type: "string", format: "date" },
+      method: { type: "string", enum: ["bacs", "manual"] },
+      transaction_reference: { type: "string" },
+    },
+  },
+});
+
+const quoteMiddleware = [bearer, crud("omis_quote.quote")];
+
+export const getQuote = createRoute({
+  method: "get",
+  path: "/v3/omis/order/{order_pk}/quote",
+  tags,
+  summary: "The order's current quote",
+  middleware: quoteMiddleware,
+  request: { params: orderPkParam },
+  responses: { 200: jsonResponse("The quote", quoteSchema) },
+});
+
+export const createQuote = createRoute({
+  method: "post",
+  path: "/v3/omis/order/{order_pk}/quote",
+  tags,
+  summary: "Generate a quote for a draft order (it then awaits the customer's acceptance)",
+  middleware: quoteMiddleware,
+  request: { params: orderPkParam },
+  responses: { 201: jsonResponse("The quote", quoteSchema) },
+});
+
+export const previewQuote = createRoute({
+  method: "post",
+  path: "/v3/omis/order/{order_pk}/quote/preview",
+  tags,
+  summary: "The quote that would be generated, without saving it",
+  middleware: quoteMiddleware,
+  request: { params: orderPkParam },
+  responses: { 200: jsonResponse("The quote", quoteSchema) },
+});
+
+export const cancelQuote = createRoute({
+  method: "post",
+  path: "/v3/omis/order/{order_pk}/quote/cancel",
+  tags,
+  summary: "Cancel the quote and reopen the order as a draft",
+  middleware: quoteMiddleware,
+  request: { params: orderPkParam },
+  responses: { 200: jsonResponse("The cancelled quote", quoteSchema) },
+});
+
+export const getInvoice = createRoute({
+  method: "get",
+  path: "/v3/omis/order/{order_pk}/invoice",
+  tags,
+  summary: "The order's current invoice",
+  middleware: [bearer, crud("omis_invoice.invoice")],
+  request: { params: orderPkParam },
+  responses: { 200: jsonResponse("The invoice", invoiceSchema) },
+});
+
+const paymentMiddleware = [bearer, crud("omis_payment.payment")];
+
+export const listPayments = createRoute({
+  method: "get",
+  path: "/v3/omis/order/{order_pk}/payment",
+  tags,
+  summary: "The order's payments (not paginated)",
+  middleware: paymentMiddleware,
+  request: { params: orderPkParam },
+  responses: { 200: jsonResponse("The payments", z.array(paymentSchema)) },
+});
+
+export const createPayments = createRoute({
+  method: "post",
+  path: "/v3/omis/order/{order_pk}/payment",
+  tags,
+  summary: "Record the payments of an order whose quote was accepted (it becomes paid)",
+  middleware: paymentMiddleware,
+  request: { params: orderPkParam, body: jsonBody(paymentListBody) },
+  responses: { 201: jsonResponse("The order's payments", z.array(paymentSchema)) },
+});

@@ -15,7 +15,7 @@ export const ORDER_STATUSES = [
 ] as const;
 export type OrderStatus = typeof ORDER_STATUSES[number];
 
-const STATUS_LABELS: Record<OrderStatus, string> = {
+export const STATUS_LABELS: Record<OrderStatus, string> = {
   draft: "Draft",
   quote_awaiting_acceptance: "Quote awaiting acceptance",
   quote_accepted: "Quote accepted",
@@ -27,7 +27,7 @@ const STATUS_LABELS: Record<OrderStatus, string> = {
 export const VAT_STATUSES = ["uk", "eu", "outside_eu"] as const;
 
 /** Fields whose change updates the invoice once the quote is accepted. */
-const INVOICE_FIELDS = [
+export const INVOICE_FIELDS = [
   "billing_address_1",
   "billing_address_2",
   "billing_address_town",
@@ -80,6 +80,14 @@ export function checkStatus(status: OrderStatus, allowed: readonly OrderStatus[]
   }
 }
 
+/** Statuses in which subscribers and assignees can change (before completion or cancellation). */
+export const OPEN_STATUSES: readonly OrderStatus[] = [
+  "draft",
+  "quote_awaiting_acceptance",
+  "quote_accepted",
+  "paid",
+];
+
 /** Statuses an order can be cancelled from (without the admin's force). */
 export const CANCELLABLE: readonly OrderStatus[] = ["draft", "quote_awaiting_acceptance"];
 export const COMPLETABLE: readonly OrderStatus[] = ["paid"];
@@ -123,7 +131,7 @@ export function billingAddressErrors(value: (field: string) => unknown): FieldEr
   return errors;
 }
 
-function randomFrom(alphabet: string, length: number): string {
+export function randomFrom(alphabet: string, length: number): string {
   const bytes = crypto.getRandomValues(new Uint32Array(length));
   return Array.from(bytes, (b) => alphabet[b % alphabet.length]).join("");
 }

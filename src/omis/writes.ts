@@ -15,8 +15,11 @@ import {
   recordWrite,
   type WriteMeta,
 } from "../core/tracking.ts";
+import { recordChanges } from "../core/change_feed.ts";
+import { type Notices, notifyOrder } from "./notifications.ts";
 import type { OrderInput } from "./routes.ts";
 import * as q from "./queries.ts";
+import { touchesInvoice, updateInvoiceDetails, updatePricing } from "./quotes.ts";
 import {
   billingAddressErrors,
   CANCELLABLE,
@@ -25,7 +28,7 @@ import {
   generatePublicToken,
   generateReference,
   messages,
-  type OrderStatus,
+  OPEN_STATUSES,
   pythonType,
   readonlyFieldError,
 } from "./rules.ts";
@@ -124,7 +127,12 @@ async function uniqueReference(db: Db, now: Date): Promise<string> {
 }
 
 /** Creates a draft order (uk_region from the company unless given); returns its id. */
-export async function createOrder(db: Db, input: OrderInput, meta: WriteMeta): Promise<string> {
+export async function createOrder(
+  db: Db,
+  input: OrderInput,
+  meta: WriteMeta,
+  notices: Notices,
+): Promise<string> {
   await validate(db, input, null, meta.at);
   const columns = toColumns(input, null);
   if (!("uk_region" in input)) columns.uk_region_id = await q.companyUkRegion(db, input.company!);
@@ -136,7 +144,9 @@ export async function createOrder(db: Db, input: OrderInput, meta: WriteMeta): P
     ...creationStamps(meta),
   });
   if (input.service_types) await q.setServiceTypes(db, id, input.service_types);
+  await updatePricing(db, id);
   await recordWrite(db, q.orderEntity, id, meta);
+  await notifyOrder(db, notices, "order_created", id);
   return id;
 }
 
@@ -144,11 +154,22 @@ export async function updateOrder(db: Db, stored: q.OrderRow, input: OrderInput,
   await validate(db, input, stored, meta.at);
   await q.updateOrder(db, stored.id, { ...toColumns(input, stored), ...modificationStamps(meta) });
   if (input.service_types) await q.setServiceTypes(db, stored.id, input.service_types);
+  await updatePricing(db, stored.id);
+  const written = Object.keys(input).filter((f) => input[f as keyof OrderInput] !== undefined);
+  if (stored.status === "quote_accepted" && touchesInvoice(written)) {
+    await updateInvoiceDetails(db, stored, meta.at);
+  }
   await recordWrite(db, q.orderEntity, stored.id, meta);
 }
 
 /** Cancels a draft order or one awaiting quote acceptance, with the reason given. */
-export async function cancelOrder(db: Db, stored: q.OrderRow, reasonId: string, meta: WriteMeta) {
+export async function cancelOrder(
+  db: Db,
+  stored: q.OrderRow,
+  reasonId: string,
+  meta: WriteMeta,
+  notices: Notices,
+) {
   const errors = await missingReferences(db, [
     { path: ["cancellation_reason"], table: "order_cancellationreason", id: reasonId },
   ]);
@@ -162,10 +183,16 @@ export async function cancelOrder(db: Db, stored: q.OrderRow, reasonId: string, 
     ...modificationStamps(meta),
   });
   await recordWrite(db, q.orderEntity, stored.id, meta);
+  await notifyOrder(db, notices, "order_cancelled", stored.id);
 }
 
 /** Marks a paid order as complete. */
-export async function completeOrder(db: Db, stored: q.OrderRow, meta: WriteMeta) {
+export async function completeOrder(
+  db: Db,
+  stored: q.OrderRow,
+  meta: WriteMeta,
+  notices: Notices,
+) {
   checkStatus(stored.status, COMPLETABLE);
   if (await q.assigneeWithoutActualTime(db, stored.id)) {
     throw new ValidationError({ non_field_errors: [messages.actualTimeMissing] });
@@ -177,15 +204,8 @@ export async function completeOrder(db: Db, stored: q.OrderRow, meta: WriteMeta)
     ...modificationStamps(meta),
   });
   await recordWrite(db, q.orderEntity, stored.id, meta);
+  await notifyOrder(db, notices, "order_completed", stored.id);
 }
-
-/** Statuses in which subscribers (and assignees) can change. */
-const SUBSCRIBABLE: readonly OrderStatus[] = [
-  "draft",
-  "quote_awaiting_acceptance",
-  "quote_accepted",
-  "paid",
-];
 
 /**
  * Replaces the order's subscribers with the advisers listed (SubscribedAdviserListSerializer):
@@ -233,6 +253,8 @@ export async function replaceSubscribers(
   if (itemErrors.some((errors) => Object.keys(errors).length)) {
     throw new ApiError(400, itemErrors);
   }
-  checkStatus(stored.status, SUBSCRIBABLE);
+  checkStatus(stored.status, OPEN_STATUSES);
   await q.replaceSubscribers(db, stored.id, [...new Set(ids as string[])], meta.userId, meta.at);
+  // The order's search document lists its subscribers.
+  await recordChanges(db, [{ entity: q.orderEntity.entity, id: stored.id }]);
 }

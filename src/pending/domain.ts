@@ -21,39 +21,9 @@ const dataset = (
 
 const updatedSince = { updatedSince: "modified_on" };
 
-export const pendingFeeds: ActivityFeed[] = [
-  feed("omis/order-added", "OMIS Order Added Activity"),
-];
+export const pendingFeeds: ActivityFeed[] = [];
 
-export const pendingDatasets: Dataset[] = [
-  dataset("omis-dataset", "OMIS orders", [
-    "cancellation_reason__name",
-    "cancelled_on",
-    "company_id",
-    "completed_on",
-    "contact_id",
-    "created_by__dit_team_id",
-    "created_by_id",
-    "created_on",
-    "delivery_date",
-    "id",
-    "invoice__subtotal_cost",
-    "paid_on",
-    "primary_market__name",
-    "quote__accepted_on",
-    "quote__created_on",
-    "reference",
-    "refund_created",
-    "refund_total_amount",
-    "sector_name",
-    "services",
-    "status",
-    "subtotal_cost",
-    "total_cost",
-    "uk_region__name",
-    "vat_cost",
-  ], updatedSince),
-];
+export const pendingDatasets: Dataset[] = [];
 
 export const pendingDomain: Domain = {
   name: "pending",

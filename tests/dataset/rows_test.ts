@@ -62,6 +62,10 @@ Deno.test("datasets of the built domains: rows in their declared shapes", async 
   await sql`insert into interaction_interactionexportcountry (country_id, interaction_id, status,
       created_on, modified_on)
     values (${UK}, ${interaction.id}, 'future_interest', now(), now())`;
+  await sql`insert into order_order (reference, public_token, company_id, contact_id, sector_id,
+      created_by_id, created_on, modified_on)
+    values ('ABC123/24', 'rows-test-token', ${company.id}, ${contact.id}, ${SECTOR}, ${staff.id},
+      now(), now())`;
   const [project] = await sql<{ id: string }[]>`
     insert into investment_investmentproject (name, description, investment_type_id,
       investor_company_id, sector_id, created_on, modified_on)

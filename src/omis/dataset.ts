@@ -1,0 +1,66 @@
+/** OMIS orders' dataset for Data Workspace (`/v4/dataset/omis-dataset`), the original's columns. */
+import { z } from "@hono/zod-openapi";
+import { col, type Dataset, day, of, treePath, ts } from "../dataset/dataset.ts";
+
+export const omisDataset: Dataset = {
+  name: "omis-dataset",
+  summary: "OMIS orders",
+  row: z.object({
+    cancellation_reason__name: col.text(),
+    cancelled_on: col.datetime(),
+    company_id: col.uuid(),
+    completed_on: col.datetime(),
+    contact_id: col.uuid(),
+    created_by__dit_team_id: col.uuid(),
+    created_by_id: col.uuid(),
+    created_on: col.datetime(),
+    delivery_date: col.date(),
+    id: col.uuid(),
+    invoice__subtotal_cost: col.int(),
+    paid_on: col.datetime(),
+    primary_market__name: col.text(),
+    quote__accepted_on: col.datetime(),
+    quote__created_on: col.datetime(),
+    reference: col.text(),
+    refund_created: col.datetime(),
+    refund_total_amount: col.int(),
+    sector_name: col.text(),
+    services: col.text(),
+    status: col.text(),
+    subtotal_cost: col.int(),
+    total_cost: col.int(),
+    uk_region__name: col.text(),
+    vat_cost: col.int(),
+  }),
+  from: (sql) => sql`order_order t`,
+  joins: {
+    cancellation_reason: ["order_cancellationreason", "cancellation_reason_id"],
+    created_by: ["company_advisor", "created_by_id"],
+    invoice: ["omis_invoice_invoice", "invoice_id"],
+    primary_market: ["metadata_country", "primary_market_id"],
+    quote: ["omis_quote_quote", "quote_id"],
+    uk_region: ["metadata_ukregion", "uk_region_id"],
+  },
+  select: (sql) => ({
+    cancellation_reason__name: of(sql, "cancellation_reason"),
+    cancelled_on: ts(sql, "cancelled_on"),
+    completed_on: ts(sql, "completed_on"),
+    created_by__dit_team_id: of(sql, "created_by", "dit_team_id"),
+    created_on: ts(sql, "created_on"),
+    delivery_date: day(sql, "delivery_date"),
+    invoice__subtotal_cost: of(sql, "invoice", "subtotal_cost"),
+    paid_on: ts(sql, "paid_on"),
+    primary_market__name: of(sql, "primary_market"),
+    quote__accepted_on: sql`api_datetime(${of(sql, "quote", "accepted_on")})`,
+    quote__created_on: sql`api_datetime(${of(sql, "quote", "created_on")})`,
+    // Refunds are not recorded here (the original's come from its admin site).
+    refund_created: sql`null::text`,
+    refund_total_amount: sql`null::int`,
+    sector_name: treePath(sql, "metadata_sector", "sector_id"),
+    services: sql`(select string_agg(s.name, ', ' order by s.name)
+      from order_order_service_types x join order_servicetype s on s.id = x.servicetype_id
+      where x.order_id = t.id)`,
+    uk_region__name: of(sql, "uk_region"),
+  }),
+  updatedSince: "modified_on",
+};
