@@ -9,16 +9,25 @@
  * When the client goes away (the request's signal aborts), the queries the request
  * started are cancelled in PostgreSQL, so a slow search does not keep a connection and
  * a core busy for nobody.
+ *
+ * During a PostgreSQL outage every request is a quick 503 with Retry-After: the pool's
+ * gate (src/db/health.ts) is told of connection errors and of requests still running
+ * after a second; once it finds the database down, requests waiting on it answer at once
+ * (a write that has not committed is rolled back when its handler returns) and new ones
+ * answer without touching the pool until the database answers again.
  */
 import type { MiddlewareHandler } from "hono";
 import { matchedRoutes } from "hono/route";
 import type { AppEnv } from "./context.ts";
 import type { Db } from "../db/pool.ts";
-import { databaseUnavailable } from "./errors.ts";
+import { databaseUnavailable, serviceUnavailable } from "./errors.ts";
 import { errorFields } from "../log.ts";
+import { databaseGate } from "../db/health.ts";
 
 const READ_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 const ROLLBACK = Symbol("rollback");
+/** A request running this long makes the gate check that the database answers. */
+const SLOW_MS = 1000;
 
 /**
  * Marks a POST route that only reads (a search, an export): list it in the route's
@@ -26,8 +35,16 @@ const ROLLBACK = Symbol("rollback");
  */
 export const readOnly: MiddlewareHandler<AppEnv> = (_c, next) => next();
 
-const isRead = (c: Parameters<MiddlewareHandler<AppEnv>>[0]) =>
-  READ_METHODS.has(c.req.method) || matchedRoutes(c).some((r) => r.handler === readOnly);
+/**
+ * Marks a route that never touches the database (the OpenAPI document, the docs): it is
+ * served during a database outage too.
+ */
+export const withoutDatabase: MiddlewareHandler<AppEnv> = (_c, next) => next();
+
+type Ctx = Parameters<MiddlewareHandler<AppEnv>>[0];
+const marked = (c: Ctx, marker: MiddlewareHandler<AppEnv>) =>
+  matchedRoutes(c).some((r) => r.handler === marker);
+const isRead = (c: Ctx) => READ_METHODS.has(c.req.method) || marked(c, readOnly);
 
 /** A query postgres.js has been asked to run (`executed`), which can be cancelled. */
 interface Started {
@@ -54,6 +71,11 @@ function tracked<T extends Db>(db: T, queries: Set<Started>): T {
 
 export const requestTransaction: MiddlewareHandler<AppEnv> = async (c, next) => {
   const { sql, log } = c.var.deps;
+  const gate = marked(c, withoutDatabase) ? undefined : databaseGate(sql);
+  if (gate?.down) {
+    gate.suspect();
+    throw serviceUnavailable();
+  }
   const pending: (() => unknown)[] = [];
   c.set("afterCommit", (task) => pending.push(task));
 
@@ -64,33 +86,54 @@ export const requestTransaction: MiddlewareHandler<AppEnv> = async (c, next) => 
       if (query.executed) Promise.resolve(query.cancel()).catch(() => {});
     }
   };
-  signal.addEventListener("abort", onAbort, { once: true });
-  try {
+  let abandoned = false;
+  const handle = async () => {
+    await next();
+    if (databaseUnavailable(c.error)) gate?.suspect();
+  };
+  /** "committed" when the request's work is done and kept (reads count as committed). */
+  const run = async (): Promise<"committed" | "rolled back"> => {
     if (isRead(c)) {
       c.set("db", tracked(sql, queries));
-      await next();
-    } else {
-      // When the connection itself was lost, PostgreSQL has rolled back already and the
-      // driver's ROLLBACK on the dead connection may never settle: answer without it.
-      let connectionLost!: () => void;
-      const lost = new Promise<"lost">((resolve) => (connectionLost = () => resolve("lost")));
-      const work = sql.begin(async (tx) => {
-        c.set("db", tracked(tx, queries));
-        await next();
-        if (databaseUnavailable(c.error)) connectionLost();
-        if (c.error || c.res.status >= 400) throw ROLLBACK;
-      });
-      work.catch(() => {});
-      try {
-        if (await Promise.race([work, lost]) === "lost") return;
-      } catch (error) {
-        if (error !== ROLLBACK) throw error;
-        return;
-      }
+      await handle();
+      return "committed";
     }
+    // When the connection itself was lost, PostgreSQL has rolled back already and the
+    // driver's ROLLBACK on the dead connection may never settle: answer without it.
+    let connectionLost!: () => void;
+    const lost = new Promise<"rolled back">((resolve) =>
+      connectionLost = () => resolve("rolled back")
+    );
+    const work = sql.begin(async (tx) => {
+      c.set("db", tracked(tx, queries));
+      await handle();
+      if (databaseUnavailable(c.error)) connectionLost();
+      if (abandoned || c.error || c.res.status >= 400) throw ROLLBACK;
+    });
+    work.catch(() => {});
+    try {
+      return await Promise.race([work.then(() => "committed" as const), lost]);
+    } catch (error) {
+      if (error !== ROLLBACK) throw error;
+      return "rolled back";
+    }
+  };
+  signal.addEventListener("abort", onAbort, { once: true });
+  const slow = gate && setTimeout(() => gate.suspect(), SLOW_MS);
+  let outcome: "committed" | "rolled back" | "outage";
+  try {
+    const running = run();
+    if (gate) running.catch(() => {});
+    outcome = await (gate ? Promise.race([running, gate.outage]) : running);
   } finally {
     signal.removeEventListener("abort", onAbort);
+    clearTimeout(slow);
   }
+  if (outcome === "outage") {
+    abandoned = true;
+    throw serviceUnavailable();
+  }
+  if (outcome !== "committed") return;
   const requestId = c.var.requestId;
   const failed = (error: unknown) =>
     log.error("after-commit task failed", { request_id: requestId, ...errorFields(error) });
