@@ -19,7 +19,7 @@
 import type { MiddlewareHandler } from "hono";
 import { matchedRoutes } from "hono/route";
 import type { AppEnv } from "./context.ts";
-import type { Db } from "../db/pool.ts";
+import type { Db, Sql } from "../db/pool.ts";
 import { databaseUnavailable, serviceUnavailable } from "./errors.ts";
 import { errorFields } from "../log.ts";
 import { databaseGate } from "../db/health.ts";
@@ -49,7 +49,42 @@ const isRead = (c: Ctx) => READ_METHODS.has(c.req.method) || marked(c, readOnly)
 /** A query postgres.js has been asked to run (`executed`), which can be cancelled. */
 interface Started {
   executed?: boolean;
+  /** Running on a connection now; `state` is that backend. */
+  active?: boolean;
+  state?: { pid: number | null; secret: number | null } | null;
   cancel(): Promise<void> | void;
+}
+
+/**
+ * Asks PostgreSQL to cancel what backend `pid` runs (the protocol's CancelRequest, on a
+ * connection of its own). postgres.js's own `cancel()` does the same but drops the
+ * promise of that connection, so a cancel that cannot connect (PostgreSQL away) would be
+ * an unhandled rejection, which ends the process.
+ */
+async function cancelBackend(sql: Sql, pid: number, secret: number): Promise<void> {
+  const { host, port } = sql.options;
+  const conn = await Deno.connect({ hostname: host[0], port: port[0] });
+  try {
+    const message = new DataView(new ArrayBuffer(16));
+    message.setInt32(0, 16);
+    message.setInt32(4, 80877102);
+    message.setInt32(8, pid);
+    message.setInt32(12, secret);
+    await conn.write(new Uint8Array(message.buffer));
+  } finally {
+    conn.close();
+  }
+}
+
+/** Cancels `query` if it was run: in PostgreSQL when it is running, else in the pool. */
+function cancelQuery(sql: Sql, query: Started): void {
+  if (!query.executed) return;
+  const backend = query.state;
+  if (query.active && backend?.pid && backend.secret !== null) {
+    cancelBackend(sql, backend.pid, backend.secret).catch(() => {});
+  } else if (!query.active) {
+    Promise.resolve(query.cancel()).catch(() => {});
+  }
 }
 
 /**
@@ -82,9 +117,7 @@ export const requestTransaction: MiddlewareHandler<AppEnv> = async (c, next) => 
   const signal = c.req.raw.signal;
   const queries = new Set<Started>();
   const onAbort = () => {
-    for (const query of queries) {
-      if (query.executed) Promise.resolve(query.cancel()).catch(() => {});
-    }
+    for (const query of queries) cancelQuery(sql, query);
   };
   let abandoned = false;
   const handle = async () => {
