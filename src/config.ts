@@ -90,6 +90,7 @@ const schema = z
     DATABASE_URL: url(["postgres:", "postgresql:"]),
     DATABASE_POOL_SIZE: int(10, 1, 500),
     DATABASE_STATEMENT_TIMEOUT: int(30, 0, 86_400),
+    DATABASE_CONNECT_TIMEOUT: seconds(5),
     DATA_DIR: z.string().trim().default("./.data"),
     MIGRATE_ON_START: bool(true),
     REDIS_BASE_URL: url(["redis:", "rediss:"]),

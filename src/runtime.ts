@@ -45,6 +45,7 @@ export async function openRuntime(options: RuntimeOptions): Promise<Runtime> {
     statementTimeoutMs: options.statementTimeout
       ? config.DATABASE_STATEMENT_TIMEOUT * 1000
       : undefined,
+    connectTimeoutSeconds: config.DATABASE_CONNECT_TIMEOUT,
     log,
   });
   // A newcomer's first command may run before `start` ever did: bring the embedded

@@ -4,10 +4,35 @@ import type { Db } from "./pool.ts";
 
 export type Fragment = postgres.PendingQuery<postgres.Row[]>;
 
+/** Most parts one template joins; longer lists are joined in groups of this many. */
+const GROUP = 32;
+const templates = new Map<string, TemplateStringsArray>();
+
 /**
- * `a, b, c` (or another separator) from a list of fragments; empty for none. One flat
- * fragment (a template of n + 1 strings), not n nested ones: postgres.js builds nested
- * fragments recursively, and thousands of them overflowed the stack.
+ * The template `["", sep, …, sep, ""]` of `n` parts, one object per separator and `n`.
+ * postgres.js keys a cache that is never emptied by a tagged template's strings object
+ * (an `Error` per template, to report where a failing query came from; its stack frames
+ * hold the callers' closures, and with them a request's queries and data), so a new
+ * strings array per call would grow that cache by one entry per statement built.
+ */
+function template(sep: string, n: number): TemplateStringsArray {
+  const key = `${sep}:${n}`;
+  let strings = templates.get(key);
+  if (!strings) {
+    const parts = ["", ...Array.from({ length: n - 1 }, () => sep), ""];
+    strings = Object.freeze(
+      Object.assign(parts, { raw: parts }),
+    ) as unknown as TemplateStringsArray;
+    templates.set(key, strings);
+  }
+  return strings;
+}
+
+/**
+ * `a, b, c` (or another separator) from a list of fragments; empty for none. Flat
+ * fragments of up to {@link GROUP} parts, grouped for longer lists (so nesting stays
+ * shallow: postgres.js builds nested fragments recursively, and thousands of levels
+ * overflowed the stack), and the templates are shared (see {@link template}).
  */
 export function joinFragments(
   sql: Db,
@@ -15,9 +40,15 @@ export function joinFragments(
   separator: "," | "and" | "or" = ",",
 ): Fragment {
   if (!parts.length) return sql``;
+  if (parts.length > GROUP) {
+    const groups: Fragment[] = [];
+    for (let i = 0; i < parts.length; i += GROUP) {
+      groups.push(joinFragments(sql, parts.slice(i, i + GROUP), separator));
+    }
+    return joinFragments(sql, groups, separator);
+  }
   const sep = separator === "," ? ", " : ` ${separator} `;
-  const strings = ["", ...parts.slice(1).map(() => sep), ""];
-  return sql(Object.assign(strings, { raw: strings }) as unknown as TemplateStringsArray, ...parts);
+  return sql(template(sep, parts.length), ...parts);
 }
 
 /** `where a and b` for the given conditions, or nothing when there are none. */

@@ -5,6 +5,7 @@
 import postgres from "postgres";
 import { startEmbedded } from "./embedded.ts";
 import type { Logger } from "../log.ts";
+import { DatabaseGate, registerGate } from "./health.ts";
 
 export type Sql = postgres.Sql;
 export type TransactionSql = postgres.TransactionSql;
@@ -24,21 +25,32 @@ export interface OpenOptions {
   poolSize?: number;
   /** Statements running longer are cancelled (the API's pool; jobs run unbounded). */
   statementTimeoutMs?: number;
+  /** Longest wait for a new connection, and for the outage probe (src/db/health.ts). */
+  connectTimeoutSeconds?: number;
   log?: Logger;
 }
 
 const STARTUP_PAD = "x".repeat(1024);
 
 /**
- * Shared postgres.js options: quiet notices, `undefined` sent as NULL, and, when given,
- * a statement timeout set at connection start (no extra round trip per query).
+ * Shared postgres.js options: quiet notices, `undefined` sent as NULL, a bounded wait
+ * for a new connection (postgres.js waits 30 s by default), and, when given, a statement
+ * timeout set at connection start (no extra round trip per query). The pool gets a
+ * {@link DatabaseGate} (`databaseGate(sql)`) unless `gate` is false.
  */
 export function connect(
   url: string,
-  options: { max?: number; statementTimeoutMs?: number } = {},
+  options: {
+    max?: number;
+    statementTimeoutMs?: number;
+    connectTimeoutSeconds?: number;
+    gate?: boolean;
+  } = {},
 ): Sql {
-  return postgres(url, {
+  const connectTimeout = options.connectTimeoutSeconds ?? 5;
+  const sql = postgres(url, {
     max: options.max ?? 10,
+    connect_timeout: connectTimeout,
     onnotice: () => {},
     transform: { undefined: null },
     connection: {
@@ -52,6 +64,8 @@ export function connect(
       ...(options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : {}),
     },
   });
+  if (options.gate !== false) registerGate(sql, new DatabaseGate(url, connectTimeout * 1000));
+  return sql;
 }
 
 let driverGuarded = false;
@@ -86,6 +100,7 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
     const sql = connect(options.url, {
       max: options.poolSize,
       statementTimeoutMs: options.statementTimeoutMs,
+      connectTimeoutSeconds: options.connectTimeoutSeconds,
     });
     return { sql, embedded: false, close: () => sql.end({ timeout: 5 }) };
   }
@@ -95,7 +110,12 @@ export async function openDatabase(options: OpenOptions): Promise<Database> {
     detail: `no DATABASE_URL: using embedded PGlite in ${dataDir}/pg (single connection)`,
   });
   // PGlite has one backend: a second connection would interleave inside our transactions.
-  const sql = connect(embedded.url, { max: 1, statementTimeoutMs: options.statementTimeoutMs });
+  // No gate either: a probe would be a second connection.
+  const sql = connect(embedded.url, {
+    max: 1,
+    statementTimeoutMs: options.statementTimeoutMs,
+    gate: false,
+  });
   return {
     sql,
     embedded: true,

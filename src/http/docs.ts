@@ -5,6 +5,7 @@
  */
 import swaggerUi from "swagger-ui-dist";
 import type { App } from "./context.ts";
+import { withoutDatabase } from "./transaction.ts";
 
 const assets: Record<string, string> = {
   "swagger-ui.css": "text/css; charset=utf-8",
@@ -37,7 +38,7 @@ export function registerDocs(app: App) {
   // Generated on first request (every route is registered by then) and kept as text:
   // generating it takes some 20 MB of garbage and tens of milliseconds each time.
   let document: string | undefined;
-  app.get("/openapi.json", (c) => {
+  app.get("/openapi.json", withoutDatabase, (c) => {
     document ??= JSON.stringify(app.getOpenAPI31Document({
       openapi: "3.1.0",
       info: {
@@ -48,9 +49,9 @@ export function registerDocs(app: App) {
     }));
     return c.body(document, 200, { "Content-Type": "application/json" });
   });
-  app.get("/docs", (c) => c.html(page));
+  app.get("/docs", withoutDatabase, (c) => c.html(page));
   const dir = swaggerUi.getAbsoluteFSPath();
-  app.get("/docs/:asset", async (c) => {
+  app.get("/docs/:asset", withoutDatabase, async (c) => {
     const name = c.req.param("asset");
     const type = assets[name];
     if (!type) return c.json({ detail: "Not found." }, 404);

@@ -9,16 +9,25 @@
  * When the client goes away (the request's signal aborts), the queries the request
  * started are cancelled in PostgreSQL, so a slow search does not keep a connection and
  * a core busy for nobody.
+ *
+ * During a PostgreSQL outage every request is a quick 503 with Retry-After: the pool's
+ * gate (src/db/health.ts) is told of connection errors and of requests still running
+ * after a second; once it finds the database down, requests waiting on it answer at once
+ * (a write that has not committed is rolled back when its handler returns) and new ones
+ * answer without touching the pool until the database answers again.
  */
 import type { MiddlewareHandler } from "hono";
 import { matchedRoutes } from "hono/route";
 import type { AppEnv } from "./context.ts";
-import type { Db } from "../db/pool.ts";
-import { databaseUnavailable } from "./errors.ts";
+import type { Db, Sql } from "../db/pool.ts";
+import { databaseUnavailable, serviceUnavailable } from "./errors.ts";
 import { errorFields } from "../log.ts";
+import { databaseGate } from "../db/health.ts";
 
 const READ_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 const ROLLBACK = Symbol("rollback");
+/** A request running this long makes the gate check that the database answers. */
+const SLOW_MS = 1000;
 
 /**
  * Marks a POST route that only reads (a search, an export): list it in the route's
@@ -26,13 +35,56 @@ const ROLLBACK = Symbol("rollback");
  */
 export const readOnly: MiddlewareHandler<AppEnv> = (_c, next) => next();
 
-const isRead = (c: Parameters<MiddlewareHandler<AppEnv>>[0]) =>
-  READ_METHODS.has(c.req.method) || matchedRoutes(c).some((r) => r.handler === readOnly);
+/**
+ * Marks a route that never touches the database (the OpenAPI document, the docs): it is
+ * served during a database outage too.
+ */
+export const withoutDatabase: MiddlewareHandler<AppEnv> = (_c, next) => next();
+
+type Ctx = Parameters<MiddlewareHandler<AppEnv>>[0];
+const marked = (c: Ctx, marker: MiddlewareHandler<AppEnv>) =>
+  matchedRoutes(c).some((r) => r.handler === marker);
+const isRead = (c: Ctx) => READ_METHODS.has(c.req.method) || marked(c, readOnly);
 
 /** A query postgres.js has been asked to run (`executed`), which can be cancelled. */
 interface Started {
   executed?: boolean;
+  /** Running on a connection now; `state` is that backend. */
+  active?: boolean;
+  state?: { pid: number | null; secret: number | null } | null;
   cancel(): Promise<void> | void;
+}
+
+/**
+ * Asks PostgreSQL to cancel what backend `pid` runs (the protocol's CancelRequest, on a
+ * connection of its own). postgres.js's own `cancel()` does the same but drops the
+ * promise of that connection, so a cancel that cannot connect (PostgreSQL away) would be
+ * an unhandled rejection, which ends the process.
+ */
+async function cancelBackend(sql: Sql, pid: number, secret: number): Promise<void> {
+  const { host, port } = sql.options;
+  const conn = await Deno.connect({ hostname: host[0], port: port[0] });
+  try {
+    const message = new DataView(new ArrayBuffer(16));
+    message.setInt32(0, 16);
+    message.setInt32(4, 80877102);
+    message.setInt32(8, pid);
+    message.setInt32(12, secret);
+    await conn.write(new Uint8Array(message.buffer));
+  } finally {
+    conn.close();
+  }
+}
+
+/** Cancels `query` if it was run: in PostgreSQL when it is running, else in the pool. */
+function cancelQuery(sql: Sql, query: Started): void {
+  if (!query.executed) return;
+  const backend = query.state;
+  if (query.active && backend?.pid && backend.secret !== null) {
+    cancelBackend(sql, backend.pid, backend.secret).catch(() => {});
+  } else if (!query.active) {
+    Promise.resolve(query.cancel()).catch(() => {});
+  }
 }
 
 /**
@@ -54,43 +106,67 @@ function tracked<T extends Db>(db: T, queries: Set<Started>): T {
 
 export const requestTransaction: MiddlewareHandler<AppEnv> = async (c, next) => {
   const { sql, log } = c.var.deps;
+  const gate = marked(c, withoutDatabase) ? undefined : databaseGate(sql);
+  if (gate?.down) {
+    gate.suspect();
+    throw serviceUnavailable();
+  }
   const pending: (() => unknown)[] = [];
   c.set("afterCommit", (task) => pending.push(task));
 
   const signal = c.req.raw.signal;
   const queries = new Set<Started>();
   const onAbort = () => {
-    for (const query of queries) {
-      if (query.executed) Promise.resolve(query.cancel()).catch(() => {});
+    for (const query of queries) cancelQuery(sql, query);
+  };
+  let abandoned = false;
+  const handle = async () => {
+    await next();
+    if (databaseUnavailable(c.error)) gate?.suspect();
+  };
+  /** "committed" when the request's work is done and kept (reads count as committed). */
+  const run = async (): Promise<"committed" | "rolled back"> => {
+    if (isRead(c)) {
+      c.set("db", tracked(sql, queries));
+      await handle();
+      return "committed";
+    }
+    // When the connection itself was lost, PostgreSQL has rolled back already and the
+    // driver's ROLLBACK on the dead connection may never settle: answer without it.
+    let connectionLost!: () => void;
+    const lost = new Promise<"rolled back">((resolve) =>
+      connectionLost = () => resolve("rolled back")
+    );
+    const work = sql.begin(async (tx) => {
+      c.set("db", tracked(tx, queries));
+      await handle();
+      if (databaseUnavailable(c.error)) connectionLost();
+      if (abandoned || c.error || c.res.status >= 400) throw ROLLBACK;
+    });
+    work.catch(() => {});
+    try {
+      return await Promise.race([work.then(() => "committed" as const), lost]);
+    } catch (error) {
+      if (error !== ROLLBACK) throw error;
+      return "rolled back";
     }
   };
   signal.addEventListener("abort", onAbort, { once: true });
+  const slow = gate && setTimeout(() => gate.suspect(), SLOW_MS);
+  let outcome: "committed" | "rolled back" | "outage";
   try {
-    if (isRead(c)) {
-      c.set("db", tracked(sql, queries));
-      await next();
-    } else {
-      // When the connection itself was lost, PostgreSQL has rolled back already and the
-      // driver's ROLLBACK on the dead connection may never settle: answer without it.
-      let connectionLost!: () => void;
-      const lost = new Promise<"lost">((resolve) => (connectionLost = () => resolve("lost")));
-      const work = sql.begin(async (tx) => {
-        c.set("db", tracked(tx, queries));
-        await next();
-        if (databaseUnavailable(c.error)) connectionLost();
-        if (c.error || c.res.status >= 400) throw ROLLBACK;
-      });
-      work.catch(() => {});
-      try {
-        if (await Promise.race([work, lost]) === "lost") return;
-      } catch (error) {
-        if (error !== ROLLBACK) throw error;
-        return;
-      }
-    }
+    const running = run();
+    if (gate) running.catch(() => {});
+    outcome = await (gate ? Promise.race([running, gate.outage]) : running);
   } finally {
     signal.removeEventListener("abort", onAbort);
+    clearTimeout(slow);
   }
+  if (outcome === "outage") {
+    abandoned = true;
+    throw serviceUnavailable();
+  }
+  if (outcome !== "committed") return;
   const requestId = c.var.requestId;
   const failed = (error: unknown) =>
     log.error("after-commit task failed", { request_id: requestId, ...errorFields(error) });

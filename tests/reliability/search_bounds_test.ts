@@ -65,7 +65,7 @@ Deno.test("search bounds, statement timeout and cancellation", async (t) => {
       assert.equal(res.status, 200);
     });
 
-    await t.step("joining 50,000 conditions builds one flat fragment", async () => {
+    await t.step("joining 50,000 conditions builds a shallow fragment", async () => {
       const parts = Array.from({ length: 50_000 }, () => sql`false`);
       const [{ any }] = await sql`select (${joinFragments(sql, parts, "or")}) as any`;
       assert.equal(any, false);
