@@ -20,6 +20,8 @@ import type { Db } from "../db/pool.ts";
 import { withTimeout } from "../redis.ts";
 import { errorFields } from "../log.ts";
 import { authenticator } from "../http/method_not_allowed.ts";
+import { processCaches } from "../core/process_cache.ts";
+import { cacheAdviser, cachedAdviser } from "./adviser_cache.ts";
 
 /** The bearer token of the request, or a 401 in the original's wording. */
 export function bearerToken(header: string | undefined): string {
@@ -48,13 +50,21 @@ function traceHeaders(c: Context<AppEnv>): Record<string, string> {
  */
 async function adviserForToken(c: Context<AppEnv>, db: Db, token: string) {
   const deps = c.var.deps;
+  // The version is read before the adviser, so what is cached is never older than it.
+  const stamp = await processCaches(deps).watch.version("adviser");
+  const cached = cachedAdviser(deps, token, stamp);
+  if (cached) return { found: cached, introspected: false };
   const local = await authenticatedAdviser(db, { token, now: deps.now() });
-  if (local || !deps.config.SSO_ENABLED) return { found: local, introspected: false };
-  const { data, cached } = await lookUpToken(deps, token, traceHeaders(c));
-  const found = data
-    ? await authenticatedAdviser(db, { ssoEmailUserId: data.ssoEmailUserId })
+  if (local || !deps.config.SSO_ENABLED) {
+    if (local) cacheAdviser(deps, token, stamp, local, local.expiresOn);
+    return { found: local, introspected: false };
+  }
+  const introspection = await lookUpToken(deps, token, traceHeaders(c));
+  const found = introspection.data
+    ? await authenticatedAdviser(db, { ssoEmailUserId: introspection.data.ssoEmailUserId })
     : null;
-  return { found, introspected: !cached };
+  if (found) cacheAdviser(deps, token, stamp, found, null);
+  return { found, introspected: !introspection.cached };
 }
 
 /** Authenticates an adviser by bearer token; 401 when missing, unknown, expired or inactive. */
