@@ -63,7 +63,8 @@ async function adviserForToken(c: Context<AppEnv>, db: Db, token: string) {
   const found = introspection.data
     ? await authenticatedAdviser(db, { ssoEmailUserId: introspection.data.ssoEmailUserId })
     : null;
-  if (found) cacheAdviser(deps, token, stamp, found, null);
+  const until = introspection.data?.until;
+  if (found) cacheAdviser(deps, token, stamp, found, until ? new Date(until) : null);
   return { found, introspected: !introspection.cached };
 }
 

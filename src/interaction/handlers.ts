@@ -15,6 +15,7 @@ import { exportExists } from "../company_export/queries.ts";
 import { eventExists } from "../event/queries.ts";
 import { projectExists } from "../investment/queries.ts";
 import { opportunityExists } from "../large_capital/queries.ts";
+import { type CachedDocument, documentText, respondText } from "../http/cached.ts";
 import { interactionRoutes } from "./routes.ts";
 import * as q from "./queries.ts";
 import { associatedWithTeam, interactionScope } from "./access.ts";
@@ -94,9 +95,19 @@ function createInteractionHandler(version: ApiVersion): Handler<Routes["create"]
   };
 }
 
+/** Interaction documents as `version` renders them, cached (the same for every caller). */
+const interactionDocument = (version: ApiVersion): CachedDocument => ({
+  name: "interaction",
+  variant: () => version,
+  render: (db, ids) => q.interactionTexts(db, ids, version),
+});
+
 function interactionDetail(version: ApiVersion): Handler<Routes["get"]> {
+  const document = interactionDocument(version);
   return async function interactionDetail(c) {
-    return c.json(await loadInteraction(c.var.db, c.req.valid("param").id, version), 200);
+    const text = await documentText(c, document, c.req.valid("param").id);
+    if (!text) throw notFound("Interaction");
+    return respondText(c, text);
   };
 }
 

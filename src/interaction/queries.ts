@@ -14,6 +14,7 @@ import {
   adviserName,
   adviserWithEmailAndTeam,
   datetime,
+  documentsById,
   jsonObject,
   ref,
 } from "../core/render.ts";
@@ -192,6 +193,15 @@ export function interactionJson(sql: Db, version: ApiVersion): Fragment {
   }
   return jsonObject(sql, pairs);
 }
+
+/** The documents of the interactions of `ids` as `version` renders them, as JSON text by id. */
+export const interactionTexts = (db: Db, ids: string[], version: ApiVersion) =>
+  documentsById(db, {
+    json: interactionJson(db, version),
+    table: "interaction_interaction",
+    alias: "i",
+    ids,
+  });
 
 export async function findInteraction(db: Db, id: string, version: ApiVersion) {
   const [row] = await db<{ interaction: Record<string, unknown> }[]>`
