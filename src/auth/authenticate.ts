@@ -15,7 +15,13 @@ import type { HawkCredential, HawkScope } from "../config.ts";
 import { authenticationFailed, notAuthenticated, permissionDenied } from "../http/errors.ts";
 import { authenticatedAdviser, claimHawkNonce, recordUserEvent } from "./queries.ts";
 import { lookUpToken } from "./sso.ts";
-import { HawkFail, type HawkVerified, serverAuthorization, verifyHawkRequest } from "./hawk.ts";
+import {
+  HawkFail,
+  type HawkVerified,
+  payloadHash,
+  serverAuthorization,
+  verifyHawkRequest,
+} from "./hawk.ts";
 import type { Db } from "../db/pool.ts";
 import { withTimeout } from "../redis.ts";
 import { errorFields } from "../log.ts";
@@ -177,9 +183,28 @@ async function verifyHawk(c: Context<AppEnv>): Promise<HawkVerified<HawkCredenti
   }
 }
 
+/**
+ * The payload hash of the response: of a body served from the cache, computed once per
+ * body and content type and kept with it; else read from a clone of the response.
+ */
+async function responseHash(c: Context<AppEnv>): Promise<string> {
+  const res = c.res;
+  const contentType = res.headers.get("content-type");
+  const cached = res.status === 200 ? c.var.cachedBody : undefined;
+  if (cached) {
+    const hashes = cached.payloadHashes ??= new Map();
+    let hash = hashes.get(contentType ?? "");
+    if (!hash) {
+      hash = await payloadHash(new TextEncoder().encode(cached.json), contentType);
+      hashes.set(contentType ?? "", hash);
+    }
+    return hash;
+  }
+  return await payloadHash(new Uint8Array(await res.clone().arrayBuffer()), contentType);
+}
+
 async function sign(c: Context<AppEnv>, verified: HawkVerified<HawkCredential>) {
-  const body = new Uint8Array(await c.res.clone().arrayBuffer());
-  const header = await serverAuthorization(verified, body, c.res.headers.get("content-type"));
+  const header = await serverAuthorization(verified, await responseHash(c));
   c.res.headers.set("Server-Authorization", header);
 }
 

@@ -39,12 +39,6 @@ export const notModifiedResponse = {
  */
 export type JsonText = Response & TypedResponse<JSONValue, 200, "json">;
 
-/** The response bodies served from the cache, for signing them without re-reading. */
-const bodies = new WeakMap<Response, CachedText>();
-
-/** The cache entry a response was made from, if any (Hawk signs its body once). */
-export const cachedBodyOf = (res: Response): CachedText | undefined => bodies.get(res);
-
 async function entry(stamp: string, json: string): Promise<CachedText> {
   return { stamp, json, etag: await strongEtag(json) };
 }
@@ -124,9 +118,11 @@ export function respondText(c: Context<AppEnv>, text: CachedText): JsonText {
   if (matches(c.req.header("if-none-match"), text.etag)) {
     return c.body(null, 304, { ETag: text.etag }) as unknown as JsonText;
   }
-  const res = c.body(text.json, 200, { "Content-Type": "application/json", ETag: text.etag });
-  bodies.set(res, text);
-  return res as unknown as JsonText;
+  c.set("cachedBody", text);
+  return c.body(text.json, 200, {
+    "Content-Type": "application/json",
+    ETag: text.etag,
+  }) as unknown as JsonText;
 }
 
 /** Documents rendered and sent per batch when a list is long. */
