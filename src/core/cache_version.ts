@@ -58,8 +58,13 @@ export function cacheSourcesStep(sources: readonly CacheSource[]): DatabaseStep 
         for (const s of sources) {
           if (have.has(`${s.table}/${triggerName(s)}`)) continue;
           created++;
+          // A row that is the document itself (keyed by its own id) was no document
+          // before its insert, and nothing absent is cached: inserts need no bump.
+          const events = s.column === "id"
+            ? tx`update or delete`
+            : tx`insert or update or delete`;
           await (s.column
-            ? tx`create trigger ${tx(triggerName(s))} after insert or update or delete
+            ? tx`create trigger ${tx(triggerName(s))} after ${events}
                 on ${tx(s.table)} for each row
                 execute function cache_version_row(${tx.unsafe(literal(s.cache))}, ${
               tx.unsafe(literal(s.column))
