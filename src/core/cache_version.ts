@@ -60,9 +60,7 @@ export function cacheSourcesStep(sources: readonly CacheSource[]): DatabaseStep 
           created++;
           // A row that is the document itself (keyed by its own id) was no document
           // before its insert, and nothing absent is cached: inserts need no bump.
-          const events = s.column === "id"
-            ? tx`update or delete`
-            : tx`insert or update or delete`;
+          const events = s.column === "id" ? tx`update or delete` : tx`insert or update or delete`;
           await (s.column
             ? tx`create trigger ${tx(triggerName(s))} after ${events}
                 on ${tx(s.table)} for each row
