@@ -39,8 +39,11 @@ export const notModifiedResponse = {
  */
 export type JsonText = Response & TypedResponse<JSONValue, 200, "json">;
 
+const encoder = new TextEncoder();
+
 async function entry(stamp: string, json: string): Promise<CachedText> {
-  return { stamp, json, etag: await strongEtag(json) };
+  const bytes = encoder.encode(json);
+  return { stamp, bytes, etag: await strongEtag(bytes) };
 }
 
 /**
@@ -119,7 +122,7 @@ export function respondText(c: Context<AppEnv>, text: CachedText): JsonText {
     return c.body(null, 304, { ETag: text.etag }) as unknown as JsonText;
   }
   c.set("cachedBody", text);
-  return c.body(text.json, 200, {
+  return c.body(text.bytes, 200, {
     "Content-Type": "application/json",
     ETag: text.etag,
   }) as unknown as JsonText;
@@ -127,7 +130,28 @@ export function respondText(c: Context<AppEnv>, text: CachedText): JsonText {
 
 /** Documents rendered and sent per batch when a list is long. */
 const BATCH = 200;
-const encoder = new TextEncoder();
+
+/** `parts` joined by commas (null parts left out) between `head` and `tail`, as one buffer. */
+function joined(
+  head: string,
+  parts: (Uint8Array | null)[],
+  tail: string,
+): Uint8Array<ArrayBuffer> {
+  const before = encoder.encode(head);
+  const after = encoder.encode(tail);
+  const present = parts.filter((p) => p !== null);
+  const size = before.length + after.length + present.reduce((n, p) => n + p.length + 1, 0);
+  const out = new Uint8Array(size);
+  out.set(before);
+  let at = before.length;
+  present.forEach((part, i) => {
+    if (i) out[at++] = 0x2c;
+    out.set(part, at);
+    at += part.length;
+  });
+  out.set(after, at);
+  return out.subarray(0, at + after.length);
+}
 
 /**
  * A JSON list: `head`, the texts of `ids` (from `texts`, in order, missing ones left
@@ -138,13 +162,12 @@ export async function respondList(
   c: Context<AppEnv>,
   around: { head: string; tail: string },
   ids: string[],
-  texts: (ids: string[]) => Promise<(string | null)[]>,
+  texts: (ids: string[]) => Promise<(Uint8Array | null)[]>,
 ): Promise<JsonText> {
   const headers = { "Content-Type": "application/json" };
-  const join = (items: (string | null)[]) => items.filter((t) => t !== null).join(",");
   if (ids.length <= BATCH) {
-    const json = `${around.head}${join(await texts(ids))}${around.tail}`;
-    return c.body(json, 200, headers) as unknown as JsonText;
+    const body = joined(around.head, await texts(ids), around.tail);
+    return c.body(body, 200, headers) as unknown as JsonText;
   }
   let next = 0;
   let first = true;
@@ -155,13 +178,11 @@ export async function respondList(
         controller.close();
         return;
       }
-      const batch = join(await texts(ids.slice(next, next + BATCH)));
+      const parts = (await texts(ids.slice(next, next + BATCH))).filter((p) => p !== null);
+      const head = next === 0 ? around.head : "";
       next += BATCH;
-      const separator = first || !batch ? "" : ",";
-      if (batch) first = false;
-      controller.enqueue(
-        encoder.encode(`${next === BATCH ? around.head : ""}${separator}${batch}`),
-      );
+      controller.enqueue(joined(`${head}${first || !parts.length ? "" : ","}`, parts, ""));
+      if (parts.length) first = false;
     },
   });
   return c.body(stream, 200, headers) as unknown as JsonText;
@@ -172,8 +193,8 @@ export async function cachedTexts(
   c: Context<AppEnv>,
   doc: CachedDocument,
   ids: string[],
-): Promise<(string | null)[]> {
-  return (await documentTexts(c, doc, ids)).map((t) => t?.json ?? null);
+): Promise<(Uint8Array | null)[]> {
+  return (await documentTexts(c, doc, ids)).map((t) => t?.bytes ?? null);
 }
 
 /**
@@ -185,11 +206,11 @@ export async function cachedCount(
   key: string,
   count: () => Promise<number>,
 ): Promise<number> {
-  const { texts } = processCaches(c.var.deps);
+  const { counts } = processCaches(c.var.deps);
   const stamp = versionStamp(await readVersions(c.var.db, [key]), [key]);
-  const cached = texts.get(`count:${key}`, stamp);
-  if (cached) return Number(cached.json);
+  const cached = counts.get(key);
+  if (cached?.stamp === stamp) return cached.count;
   const n = await count();
-  texts.set(`count:${key}`, { stamp, json: String(n), etag: "" });
+  counts.set(key, { stamp, count: n });
   return n;
 }
