@@ -905,6 +905,83 @@ function verdicts(rows: Row[], ceilings: { pgbench: number }) {
   return out;
 }
 
+/** Issue #22's rows: each endpoint's figure as a ratio of its same-run ceiling, and RSS. */
+const HOT_PATH_TARGETS: {
+  name: string;
+  measure: (r: Row) => { figure: string; met: boolean };
+  target: string;
+}[] = [
+  {
+    name: "GET /v4/company/{id}",
+    target: "≥ 25% of pgbench -S",
+    measure: (r) => ({
+      figure: `${fixed(r.ofPgbench * 100)}% of pgbench -S`,
+      met: r.ofPgbench >= 0.25,
+    }),
+  },
+  {
+    name: "GET /v4/company?limit=100",
+    target: "p99 ≤ 100 ms",
+    measure: (r) => ({ figure: `p99 ${fixed(r.p99Ms)} ms`, met: r.p99Ms <= 100 && r.requests > 0 }),
+  },
+  {
+    name: "GET /v4/interaction?company_id=",
+    target: "≥ 10% of pgbench -S",
+    measure: (r) => ({
+      figure: `${fixed(r.ofPgbench * 100)}% of pgbench -S`,
+      met: r.ofPgbench >= 0.1,
+    }),
+  },
+  {
+    name: "GET /v4/metadata/country (Hawk)",
+    target: "≥ 20% of hello",
+    measure: (r) => ({ figure: `${fixed(r.ofHello * 100)}% of hello`, met: r.ofHello >= 0.2 }),
+  },
+];
+
+interface RssReport {
+  afterStartMb: number;
+  peakMb: number;
+  afterLoadMb: number;
+}
+
+function hotPathTable(rows: Row[], rss: RssReport): string {
+  const lines: string[][] = [["endpoint", "req/s", "p99 ms", "ratio", "target", "verdict"]];
+  for (const t of HOT_PATH_TARGETS) {
+    const r = rows.find((row) => row.name === t.name);
+    if (!r) continue;
+    const { figure, met } = t.measure(r);
+    lines.push([
+      t.name,
+      fixed(r.rps, 0),
+      fixed(r.p99Ms, 1),
+      figure,
+      t.target,
+      met ? "met" : "MISSED",
+    ]);
+  }
+  lines.push([
+    "API RSS: after start / peak / after load",
+    "",
+    "",
+    `${fixed(rss.afterStartMb, 0)} / ${fixed(rss.peakMb, 0)} / ${fixed(rss.afterLoadMb, 0)} MB`,
+    "peak ≤ 150 MB",
+    rss.peakMb <= 150 ? "met" : "MISSED",
+  ]);
+  const widths = lines[0].map((_, i) => Math.max(...lines.map((l) => l[i].length)));
+  const render = (l: string[]) =>
+    `| ${
+      l.map((v, i) => (i && i < 3 ? v.padStart(widths[i]) : v.padEnd(widths[i]))).join(" | ")
+    } |`;
+  return [
+    render(lines[0]),
+    `|${
+      widths.map((w, i) => (i && i < 3 ? `${"-".repeat(w + 1)}:` : "-".repeat(w + 2))).join("|")
+    }|`,
+    ...lines.slice(1).map(render),
+  ].join("\n");
+}
+
 async function machine() {
   const cpu = (await Deno.readTextFile("/proc/cpuinfo")).match(/model name\s*:\s*(.*)/)?.[1];
   const memKb = Number(
@@ -946,7 +1023,9 @@ async function main() {
 
     log("starting the API (deno run -A main.ts)");
     api = await spawnServer(
-      ["run", "-A", "main.ts"],
+      // As `deno task start` and the compiled binary: a 2 MB young generation (a size, not
+      // a cap: the old generation grows as it needs).
+      ["run", "-A", "--v8-flags=--max-semi-space-size=2", "main.ts"],
       {
         ...env,
         DATA_HUB_FRONTEND_ACCESS_KEY_ID: hawk.id,
@@ -956,6 +1035,8 @@ async function main() {
       fileOf(new URL(`api-${stamp}.log`, resultsDir)),
     );
     const base = `http://127.0.0.1:${api.port}`;
+    const afterStart = await memory(api.pid);
+    log(`API RSS after start: ${fixed(afterStart.rssMb, 0)} MB`);
     log(`idle probe: each request ${IDLE_REQUESTS} times, one at a time`);
     const idle = await idleProbe(base, token, idleProbes(await probeSamples(name)));
     console.log(
@@ -1034,8 +1115,17 @@ async function main() {
       );
     }
 
+    // What the API keeps once the load is over (after a moment for the collector).
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    const afterLoad = await memory(api.pid);
+    const rss: RssReport = {
+      afterStartMb: afterStart.rssMb,
+      peakMb: afterLoad.peakMb,
+      afterLoadMb: afterLoad.rssMb,
+    };
     const ceilings = { pgbench, hello: helloResult };
     const when = new Date().toISOString();
+    const loadAverage = (await Deno.readTextFile("/proc/loadavg")).split(" ").slice(0, 3);
     const about = await machine();
     console.log(
       `\nData Hub API load, scale ${scale} (${sizes.companies} companies, ${sizes.contacts} ` +
@@ -1047,6 +1137,12 @@ async function main() {
         `${load.threads} threads, ${load.duration} s per endpoint after ${load.warmup} s warm-up\n`,
     );
     console.log(table(rows, ceilings));
+    console.log(
+      `\nHot paths and memory (issue #22), against the same run's ceilings: pgbench -S ${
+        fixed(pgbench, 0)
+      } TPS, hello ${fixed(helloResult.rps, 0)} req/s; load average ${loadAverage.join(" ")}\n`,
+    );
+    console.log(hotPathTable(rows, rss));
     console.log("");
     for (const line of verdicts(rows, ceilings)) console.log(line);
     for (const s of skipped) console.log(`skipped: ${s}`);
@@ -1067,6 +1163,8 @@ async function main() {
           machine: { ...about, postgres: version },
           seeded,
           ceilings,
+          loadAverage,
+          rss,
           idle,
           rows,
           skipped,

@@ -41,12 +41,3 @@ create table company_activity_stovaevent (
 alter table event_event
   add foreign key (stova_event_id) references company_activity_stovaevent (id) on delete cascade;
 create index on event_event (stova_event_id);
-
--- datahub/ingest IngestedObject: the S3 objects (files) already ingested, by key.
-create table ingest_ingestedobject (
-  id uuid primary key default gen_random_uuid(),
-  created timestamptz not null default now(),
-  object_key varchar(255) not null,
-  object_created timestamptz not null default now()
-);
-create index on ingest_ingestedobject (object_key);

@@ -93,6 +93,7 @@ const schema = z
     DATABASE_CONNECT_TIMEOUT: seconds(5),
     DATA_DIR: z.string().trim().default("./.data"),
     MIGRATE_ON_START: bool(true),
+    CACHE_MEMORY_MB: int(32, 0, 4096),
     REDIS_BASE_URL: url(["redis:", "rediss:"]),
     SEARCH_BACKEND: z.enum(["postgres", "opensearch"]).default("postgres"),
     OPENSEARCH_URL: url(["http:", "https:"]),

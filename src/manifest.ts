@@ -22,6 +22,7 @@ import type { AdviserActivity, CompanyInUse } from "./core/housekeeping.ts";
 import type { DatabaseStep } from "./db/prepare.ts";
 import type { Dataset } from "./dataset/dataset.ts";
 import type { ActivityFeed } from "./activity_stream/feed.ts";
+import type { CacheSource } from "./core/cache_version.ts";
 
 export interface Domain extends RouteSet {
   /** Its search apps: routes, global search, sync and the CLI's search commands. */
@@ -44,4 +45,10 @@ export interface Domain extends RouteSet {
   datasets?: Dataset[];
   /** Its Activity Stream feeds (`/v3/activity-stream/<path>`, Hawk scope `activity_stream`). */
   activityFeeds?: ActivityFeed[];
+  /**
+   * Tables its cached documents are built from (src/http/cached.ts): a write to one
+   * bumps the version of the documents it touches, through a trigger installed after
+   * migrations.
+   */
+  cacheSources?: CacheSource[];
 }

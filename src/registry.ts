@@ -18,6 +18,8 @@ import type { Dataset } from "./dataset/dataset.ts";
 import { createDatasetDomain } from "./dataset/domain.ts";
 import type { ActivityFeed } from "./activity_stream/feed.ts";
 import { createActivityStreamDomain } from "./activity_stream/domain.ts";
+import { type CacheSource, cacheSourcesStep } from "./core/cache_version.ts";
+import { adviserCacheSources } from "./auth/adviser_cache.ts";
 
 export interface Registry {
   /** The domains' manifests, then the shared machinery's (jobs, search). */
@@ -33,6 +35,8 @@ export interface Registry {
   datasets: Dataset[];
   /** Every activity-stream feed, likewise. */
   activityFeeds: ActivityFeed[];
+  /** Every table cached things are built from (the triggers installed after migrations). */
+  cacheSources: CacheSource[];
 }
 
 export function composeRegistry(manifests: Domain[]): Registry {
@@ -73,13 +77,27 @@ export function composeRegistry(manifests: Domain[]): Registry {
       commands[name] = command;
     }
   }
+  const cacheSources = [...adviserCacheSources, ...domains.flatMap((d) => d.cacheSources ?? [])];
   const contributions: Contributions = {
     embeddings: domains.flatMap((d) => d.embeddings ?? []),
     adviserActivity: domains.flatMap((d) => d.adviserActivity ?? []),
     companiesInUse: domains.flatMap((d) => d.companiesInUse ?? []),
-    afterMigrate: domains.flatMap((d) => d.afterMigrate ?? []),
+    afterMigrate: [
+      ...domains.flatMap((d) => d.afterMigrate ?? []),
+      cacheSourcesStep(cacheSources),
+    ],
   };
-  return { domains, searchApps, jobs, schedules, commands, contributions, datasets, activityFeeds };
+  return {
+    domains,
+    searchApps,
+    jobs,
+    schedules,
+    commands,
+    contributions,
+    datasets,
+    activityFeeds,
+    cacheSources,
+  };
 }
 
 /**

@@ -1,7 +1,7 @@
 /**
  * The layer check (`deno task layers`, part of `deno task ok`): the directions the README
  * promises, enforced. Shared machinery (src/http, src/core, src/jobs, src/search, src/db,
- * src/auth, and the kits src/dataset, src/activity_stream, src/documents) imports no
+ * src/auth, and the kits src/dataset, src/activity_stream, src/documents, src/ingest) imports no
  * domain folder; src/db imports nothing from src/http; only the
  * composition root (src/domains.ts, the CLI wiring, the entry points) and domains import
  * domains; and no module imports itself back through a cycle. Each violation is printed
@@ -18,6 +18,7 @@ export const SHARED_LAYERS = [
   "dataset",
   "activity_stream",
   "documents",
+  "ingest",
 ];
 /** Modules that may import domains: the one list and the CLI wiring. */
 const COMPOSITION_ROOT = ["src/domains.ts", "src/cli/commands.ts"];

@@ -15,11 +15,19 @@ import type { HawkCredential, HawkScope } from "../config.ts";
 import { authenticationFailed, notAuthenticated, permissionDenied } from "../http/errors.ts";
 import { authenticatedAdviser, claimHawkNonce, recordUserEvent } from "./queries.ts";
 import { lookUpToken } from "./sso.ts";
-import { HawkFail, type HawkVerified, serverAuthorization, verifyHawkRequest } from "./hawk.ts";
+import {
+  HawkFail,
+  type HawkVerified,
+  payloadHash,
+  serverAuthorization,
+  verifyHawkRequest,
+} from "./hawk.ts";
 import type { Db } from "../db/pool.ts";
 import { withTimeout } from "../redis.ts";
 import { errorFields } from "../log.ts";
 import { authenticator } from "../http/method_not_allowed.ts";
+import { processCaches } from "../core/process_cache.ts";
+import { cacheAdviser, cachedAdviser } from "./adviser_cache.ts";
 
 /** The bearer token of the request, or a 401 in the original's wording. */
 export function bearerToken(header: string | undefined): string {
@@ -48,13 +56,22 @@ function traceHeaders(c: Context<AppEnv>): Record<string, string> {
  */
 async function adviserForToken(c: Context<AppEnv>, db: Db, token: string) {
   const deps = c.var.deps;
+  // The version is read before the adviser, so what is cached is never older than it.
+  const stamp = await processCaches(deps).watch.version("adviser");
+  const cached = cachedAdviser(deps, token, stamp);
+  if (cached) return { found: cached, introspected: false };
   const local = await authenticatedAdviser(db, { token, now: deps.now() });
-  if (local || !deps.config.SSO_ENABLED) return { found: local, introspected: false };
-  const { data, cached } = await lookUpToken(deps, token, traceHeaders(c));
-  const found = data
-    ? await authenticatedAdviser(db, { ssoEmailUserId: data.ssoEmailUserId })
+  if (local || !deps.config.SSO_ENABLED) {
+    if (local) cacheAdviser(deps, token, stamp, local, local.expiresOn);
+    return { found: local, introspected: false };
+  }
+  const introspection = await lookUpToken(deps, token, traceHeaders(c));
+  const found = introspection.data
+    ? await authenticatedAdviser(db, { ssoEmailUserId: introspection.data.ssoEmailUserId })
     : null;
-  return { found, introspected: !cached };
+  const until = introspection.data?.until;
+  if (found) cacheAdviser(deps, token, stamp, found, until ? new Date(until) : null);
+  return { found, introspected: !introspection.cached };
 }
 
 /** Authenticates an adviser by bearer token; 401 when missing, unknown, expired or inactive. */
@@ -166,9 +183,28 @@ async function verifyHawk(c: Context<AppEnv>): Promise<HawkVerified<HawkCredenti
   }
 }
 
+/**
+ * The payload hash of the response: of a body served from the cache, computed once per
+ * body and content type and kept with it; else read from a clone of the response.
+ */
+async function responseHash(c: Context<AppEnv>): Promise<string> {
+  const res = c.res;
+  const contentType = res.headers.get("content-type");
+  const cached = res.status === 200 ? c.var.cachedBody : undefined;
+  if (cached) {
+    const hashes = cached.payloadHashes ??= new Map();
+    let hash = hashes.get(contentType ?? "");
+    if (!hash) {
+      hash = await payloadHash(cached.bytes, contentType);
+      hashes.set(contentType ?? "", hash);
+    }
+    return hash;
+  }
+  return await payloadHash(new Uint8Array(await res.clone().arrayBuffer()), contentType);
+}
+
 async function sign(c: Context<AppEnv>, verified: HawkVerified<HawkCredential>) {
-  const body = new Uint8Array(await c.res.clone().arrayBuffer());
-  const header = await serverAuthorization(verified, body, c.res.headers.get("content-type"));
+  const header = await serverAuthorization(verified, await responseHash(c));
   c.res.headers.set("Server-Authorization", header);
 }
 

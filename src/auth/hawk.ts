@@ -109,19 +109,31 @@ export function normalisedString(type: "header" | "response", r: HawkResource): 
   return `${lines.join("\n")}\n`;
 }
 
+/** Imported HMAC keys by secret: a handful of clients, each imported once. */
+const hmacKeys = new Map<string, Promise<CryptoKey>>();
+
+function hmacKey(key: string): Promise<CryptoKey> {
+  let found = hmacKeys.get(key);
+  if (!found) {
+    found = crypto.subtle.importKey(
+      "raw",
+      encoder.encode(key),
+      { name: "HMAC", hash: "SHA-256" },
+      false,
+      ["sign"],
+    );
+    hmacKeys.set(key, found);
+  }
+  return found;
+}
+
 /** HMAC-SHA256 of the normalised string under the client's key, base64. */
 export async function hawkMac(
   key: string,
   type: "header" | "response",
   resource: HawkResource,
 ): Promise<string> {
-  const cryptoKey = await crypto.subtle.importKey(
-    "raw",
-    encoder.encode(key),
-    { name: "HMAC", hash: "SHA-256" },
-    false,
-    ["sign"],
-  );
+  const cryptoKey = await hmacKey(key);
   const signature = await crypto.subtle.sign(
     "HMAC",
     cryptoKey,
@@ -206,10 +218,8 @@ export async function verifyHawkRequest<C extends HawkKey>(
  */
 export async function serverAuthorization(
   verified: HawkVerified<HawkKey>,
-  body: Uint8Array,
-  contentType: string | null,
+  hash: string,
 ): Promise<string> {
-  const hash = await payloadHash(body, contentType);
   const resource = { ...verified.resource, hash, ext: undefined };
   const mac = await hawkMac(verified.credential.key, "response", resource);
   return `Hawk mac="${mac}", hash="${hash}"`;

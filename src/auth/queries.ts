@@ -40,6 +40,8 @@ export async function findAdviserBySsoId(
 export interface AuthenticatedAdviser {
   adviser: AdviserIdentity;
   permissions: Set<string>;
+  /** When the local token it was found by expires (null when found by SSO id). */
+  expiresOn: Date | null;
 }
 
 /** How the caller was identified: a still-valid local token, or an SSO email user id. */
@@ -50,19 +52,25 @@ export type AdviserKey = { token: string; now: Date } | { ssoEmailUserId: string
  * authenticated request pays for it), or null. Permissions are `app_label.codename`:
  * direct, through groups, and through the groups of their team's role (the original's
  * TeamModelPermissionsBackend); an active superuser holds the whole catalogue, an
- * inactive adviser nothing. Read per request, so deactivation and expiry apply at once.
+ * inactive adviser nothing. Cached per token by the bearer middleware (adviser_cache.ts).
  */
 export async function authenticatedAdviser(
   db: Db,
   key: AdviserKey,
 ): Promise<AuthenticatedAdviser | null> {
-  const match = "token" in key
-    ? db`from oauth_access_token t join company_advisor a on a.id = t.advisor_id
-      where t.token_sha256 = ${await sha256Hex(key.token)} and t.expires_on > ${key.now}`
-    : db`from company_advisor a where a.sso_email_user_id = ${key.ssoEmailUserId}`;
-  const [row] = await db<(AdviserRow & { permissions: string })[]>`
+  const [expiry, match] = "token" in key
+    ? [
+      db`t.expires_on`,
+      db`from oauth_access_token t join company_advisor a on a.id = t.advisor_id
+      where t.token_sha256 = ${await sha256Hex(key.token)} and t.expires_on > ${key.now}`,
+    ]
+    : [
+      db`null::timestamptz`,
+      db`from company_advisor a where a.sso_email_user_id = ${key.ssoEmailUserId}`,
+    ];
+  const [row] = await db<(AdviserRow & { permissions: string; expires_on: Date | null })[]>`
     select a.id, a.email, a.first_name, a.last_name, a.dit_team_id, a.is_active, a.is_superuser,
-      a.sso_email_user_id,
+      a.sso_email_user_id, ${expiry} as expires_on,
       (select coalesce(string_agg(p.app_label || '.' || p.codename, ' '), '') from auth_permission p
         where a.is_active and (a.is_superuser or p.id in (
           select permission_id from company_advisor_user_permissions where advisor_id = a.id
@@ -77,7 +85,11 @@ export async function authenticatedAdviser(
             where t.id = a.dit_team_id))) as permissions
     ${match}`;
   return row
-    ? { adviser: toIdentity(row), permissions: new Set(row.permissions.split(" ").filter(Boolean)) }
+    ? {
+      adviser: toIdentity(row),
+      permissions: new Set(row.permissions.split(" ").filter(Boolean)),
+      expiresOn: row.expires_on,
+    }
     : null;
 }
 

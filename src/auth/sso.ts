@@ -14,6 +14,8 @@ import { errorFields } from "../log.ts";
 export interface TokenData {
   email: string;
   ssoEmailUserId: string;
+  /** Epoch ms until which it may be remembered (the token's exp or the caching period). */
+  until?: number;
 }
 
 export interface TokenLookup {
@@ -184,7 +186,11 @@ export async function lookUpToken(
     deps.log.warn("introspected token has an expiry time in the past");
     return { data: null, cached: false };
   }
-  const data = { email: answer.username, ssoEmailUserId: answer.email_user_id };
+  const data = {
+    email: answer.username,
+    ssoEmailUserId: answer.email_user_id,
+    until: deps.now().getTime() + ttl * 1000,
+  };
   await cache.set(token, data, ttl);
   return { data, cached: false };
 }

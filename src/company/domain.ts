@@ -24,4 +24,13 @@ export const companyDomain: Domain = {
   embeddings: [{ embedded: "company", entity: "company", find: subsidiaryIds }],
   adviserActivity: companyAdviserActivity,
   datasets: companyDatasets,
+  // What a company document (companyDocument) is built from, besides the change feed.
+  cacheSources: [
+    { table: "company_company", cache: "company", column: "id" },
+    { table: "company_company", cache: "company_rows" },
+    { table: "company_contact", cache: "company", column: "company_id" },
+    { table: "company_company_export_to_countries", cache: "company", column: "company_id" },
+    { table: "company_company_future_interest_countries", cache: "company", column: "company_id" },
+    { table: "company_companyexportcountry", cache: "company", column: "company_id" },
+  ],
 };

@@ -7,7 +7,15 @@ import type { Db } from "../db/pool.ts";
 import { type Caller, callerId, hasPermission } from "../auth/caller.ts";
 import { notFound, permissionDenied, ValidationError } from "../http/errors.ts";
 import { DRF_MESSAGES, isUuid } from "../http/drf.ts";
-import { paginate, readPage } from "../http/pagination.ts";
+import { envelopeAround, readPage } from "../http/pagination.ts";
+import {
+  cachedCount,
+  type CachedDocument,
+  cachedTexts,
+  documentText,
+  respondList,
+  respondText,
+} from "../http/cached.ts";
 import { parseSortby } from "../http/sortby.ts";
 import { writeMeta } from "../http/write_meta.ts";
 import { registerArchive } from "../core/archive.ts";
@@ -31,6 +39,18 @@ export function companyView(caller: Caller): q.CompanyView {
     contactDocuments: hasPermission(caller, "company.view_contact_document"),
   };
 }
+
+const encoder = new TextEncoder();
+
+/** Company documents, cached per view (the permission-gated parts a caller sees). */
+export const companyDocument: CachedDocument = {
+  name: "company",
+  variant(caller) {
+    const view = companyView(caller);
+    return `${view.documents}/${view.exportCountries}/${view.contactDocuments}`;
+  },
+  render: (db, ids, caller) => q.companyTexts(db, ids, companyView(caller)),
+};
 
 async function loadCompany(db: Db, id: string, caller: Caller) {
   const company = await q.findCompany(db, id, companyView(caller));
@@ -72,8 +92,24 @@ export const listCompanies: Handler<typeof routes.listCompanies> = async (c) => 
     sort: parseSortby(query.sortby, q.companySortChoices),
     page,
     view: companyView(c.var.caller),
+    countAll: (count) => cachedCount(c, "company_rows", count),
   });
-  return c.json(paginate(c, page, result.count, result.results), 200);
+  const around = envelopeAround(c, page, result.count);
+  // Autocomplete documents carry the caller's own `is_in_adviser_list`: never cached.
+  return await respondList(
+    c,
+    around,
+    result.ids,
+    result.view.inAdviserList
+      ? async (ids) => {
+        const texts = await q.companyTexts(db, ids, result.view);
+        return ids.map((id) => {
+          const text = texts.get(id);
+          return text === undefined ? null : encoder.encode(text);
+        });
+      }
+      : (ids) => cachedTexts(c, companyDocument, ids),
+  );
 };
 
 export const createCompany: Handler<typeof routes.createCompany> = async (c) => {
@@ -81,8 +117,11 @@ export const createCompany: Handler<typeof routes.createCompany> = async (c) => 
   return c.json(await loadCompany(c.var.db, id, c.var.caller), 201);
 };
 
-export const companyDetail: Handler<typeof routes.getCompany> = async (c) =>
-  c.json(await loadCompany(c.var.db, c.req.valid("param").id, c.var.caller), 200);
+export const companyDetail: Handler<typeof routes.getCompany> = async (c) => {
+  const text = await documentText(c, companyDocument, c.req.valid("param").id);
+  if (!text) throw notFound("Company");
+  return respondText(c, text);
+};
 
 export const updateCompany: Handler<typeof routes.updateCompany> = async (c) => {
   const db = c.var.db;

@@ -7,7 +7,14 @@ import type { Db } from "../db/pool.ts";
 import { wordPrefixPattern } from "../http/filter_values.ts";
 import { insertRow, updateRow } from "../db/rows.ts";
 import { cachedFragments, type Fragment, where } from "../db/fragments.ts";
-import { adviser, adviserWithTeam, datetime, jsonObject, ref } from "../core/render.ts";
+import {
+  adviser,
+  adviserWithTeam,
+  datetime,
+  documentsById,
+  jsonObject,
+  ref,
+} from "../core/render.ts";
 import {
   administrativeAreaRef,
   adviserRef,
@@ -244,6 +251,12 @@ export interface CompanyFilters {
   autocomplete?: { term: string; adviserId: string };
 }
 
+/**
+ * One page of companies: the ids (in order) and the total. Documents are rendered apart
+ * (cached, see `companyTexts`); autocomplete pages carry `inAdviserList`, the caller's
+ * own part of each document, in `view`. The total of the unfiltered list is counted
+ * once per change of the table (`countOf`).
+ */
 export async function listCompanies(
   db: Db,
   options: {
@@ -251,6 +264,7 @@ export async function listCompanies(
     sort: SortTerm[];
     page: { limit: number; offset: number };
     view: CompanyView;
+    countAll: (count: () => Promise<number>) => Promise<number>;
   },
 ) {
   const { filters } = options;
@@ -275,17 +289,21 @@ export async function listCompanies(
       order = tokens.length ? db`order by ${inList} desc, c.name, c.id` : db`order by c.name, c.id`;
     }
   }
-  const whereClause = where(db, conditions);
-  const { count, rows } = await listPage<{ company: Record<string, unknown> }>(db, {
-    select: db`${companyJson(db, view)} as company`,
+  const { count, rows } = await listPage<{ id: string }>(db, {
+    select: db`c.id::text as id`,
     from: db`company_company c`,
     key: "c.id",
-    where: whereClause,
+    where: where(db, conditions),
     order,
     page: options.page,
+    count: conditions.length ? undefined : options.countAll,
   });
-  return { count, results: rows.map((r) => r.company) };
+  return { count, ids: rows.map((r) => r.id), view };
 }
+
+/** The v4 documents of the companies of `ids` in `view`, as JSON text by id. */
+export const companyTexts = (db: Db, ids: string[], view: CompanyView) =>
+  documentsById(db, { json: companyJson(db, view), table: "company_company", alias: "c", ids });
 
 /** The stored columns validation and the actions need, locked for the write. */
 export interface CompanyRow {

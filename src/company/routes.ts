@@ -15,6 +15,7 @@ import {
 import { archiveRoutes } from "../core/archive.ts";
 import { auditRoute } from "../core/audit.ts";
 import { detailSchema } from "../http/contract.ts";
+import { notModifiedResponse } from "../http/cached.ts";
 
 // Response schemas (named components of the OpenAPI document).
 
@@ -283,10 +284,10 @@ export const getCompany = createRoute({
   method: "get",
   path: "/v4/company/{id}",
   tags,
-  summary: "One company",
+  summary: "One company (with an ETag; `If-None-Match` gives 304)",
   middleware: companyCrud,
   request: { params: idParam },
-  responses: { 200: jsonResponse("The company", Company) },
+  responses: { 200: jsonResponse("The company", Company), ...notModifiedResponse },
 });
 
 export const updateCompany = createRoute({

@@ -6,33 +6,14 @@
  * the file once done (one transaction: a failed run leaves nothing and is retried).
  */
 import { z } from "zod";
-import {
-  GetObjectCommand,
-  HeadObjectCommand,
-  ListObjectsV2Command,
-  type S3Client,
-} from "@aws-sdk/client-s3";
 import type { AppDeps } from "../deps.ts";
 import { defineJob } from "../jobs/definition.ts";
-import { s3Client } from "../documents/storage.ts";
+import { objectIngested, openDataFlowBucket, recordIngestion } from "../ingest/data_flow.ts";
 import { recordWrite, systemWriteMeta } from "../core/tracking.ts";
 import { eventEntity } from "../event/queries.ts";
 import * as q from "./queries.ts";
 
 export const STOVA_EVENT_PREFIX = "data-flow/exports/ExportAventriEvents/";
-
-/** The original's data-flow bucket, `data-flow-bucket-<ENVIRONMENT>`, default credentials. */
-function dataFlowBucket(deps: AppDeps): { client: S3Client; bucket: string } {
-  const config = deps.config;
-  return {
-    client: s3Client(config, {
-      region: config.AWS_DEFAULT_REGION,
-      accessKeyId: config.AWS_ACCESS_KEY_ID,
-      secretAccessKey: config.AWS_SECRET_ACCESS_KEY,
-    }),
-    bucket: `data-flow-bucket-${config.ENVIRONMENT ?? ""}`,
-  };
-}
 
 type StovaRecord = Record<string, unknown>;
 
@@ -158,19 +139,6 @@ export function stovaEventColumns(
   return errors.length ? { errors } : { columns: values };
 }
 
-/** The JSON records of an object, one a line. */
-async function readRecords(deps: AppDeps, key: string): Promise<StovaRecord[]> {
-  const { client, bucket } = dataFlowBucket(deps);
-  const object = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-  if (!object.Body) return [];
-  let stream = object.Body.transformToWebStream() as ReadableStream<Uint8Array>;
-  if (key.endsWith(".gz")) {
-    stream = stream.pipeThrough(new DecompressionStream("gzip") as never);
-  }
-  const text = await new Response(stream).text();
-  return text.split("\n").filter((line) => line.trim()).map((line) => JSON.parse(line));
-}
-
 /** Ingests the records; returns how many events were created and skipped. */
 export async function ingestStovaEvents(
   deps: AppDeps,
@@ -215,7 +183,7 @@ export async function ingestStovaEvents(
       existing.add(stovaEventId);
       created++;
     }
-    await q.recordIngestedObject(tx, key, objectCreated);
+    await recordIngestion(tx, key, objectCreated, meta.at);
     return { created, skipped };
   });
 }
@@ -225,16 +193,16 @@ export const stovaEventIngestionJob = defineJob({
   payload: z.object({ object_key: z.string() }),
   queue: "long-running",
   run: async ({ object_key }, { deps }) => {
-    const { client, bucket } = dataFlowBucket(deps);
-    const head = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: object_key }));
-    const records = await readRecords(deps, object_key);
-    const result = await ingestStovaEvents(
-      deps,
-      records,
-      object_key,
-      head.LastModified ?? deps.now(),
-    );
-    deps.log.info("stova event ingestion finished", { object_key, ...result });
+    const bucket = await openDataFlowBucket(deps.config);
+    if (!bucket) return deps.log.info("stova event ingestion skipped: no Data Flow bucket");
+    try {
+      const { lines, lastModified } = await bucket.lines(object_key);
+      const records = lines.map((line) => JSON.parse(line) as StovaRecord);
+      const result = await ingestStovaEvents(deps, records, object_key, lastModified);
+      deps.log.info("stova event ingestion finished", { object_key, ...result });
+    } finally {
+      bucket.close();
+    }
   },
 });
 
@@ -243,17 +211,18 @@ export const stovaEventIdentificationJob = defineJob({
   name: "company_activity.stova_event_identification_task",
   payload: z.object({}),
   run: async (_payload, { deps }) => {
-    const { client, bucket } = dataFlowBucket(deps);
-    const listed = await client.send(
-      new ListObjectsV2Command({ Bucket: bucket, Prefix: STOVA_EVENT_PREFIX }),
-    );
-    const newest = (listed.Contents ?? []).filter((o) => o.Key && o.LastModified)
-      .sort((a, b) => b.LastModified!.getTime() - a.LastModified!.getTime())[0];
-    if (!newest) return deps.log.info("no stova event files found");
-    if (await q.objectIngested(deps.sql, newest.Key!)) {
-      return deps.log.info("stova event file already ingested", { object_key: newest.Key });
+    const bucket = await openDataFlowBucket(deps.config);
+    if (!bucket) return deps.log.info("stova event identification skipped: no Data Flow bucket");
+    try {
+      const newest = await bucket.newest(STOVA_EVENT_PREFIX);
+      if (!newest) return deps.log.info("no stova event files found");
+      if (await objectIngested(deps.sql, newest.key)) {
+        return deps.log.info("stova event file already ingested", { object_key: newest.key });
+      }
+      await deps.jobs.enqueue(stovaEventIngestionJob, { object_key: newest.key });
+      deps.log.info("stova event file queued for ingestion", { object_key: newest.key });
+    } finally {
+      bucket.close();
     }
-    await deps.jobs.enqueue(stovaEventIngestionJob, { object_key: newest.Key! });
-    deps.log.info("stova event file queued for ingestion", { object_key: newest.Key });
   },
 });

@@ -146,17 +146,6 @@ export async function upsertEventOfStovaEvent(db: Db, stovaId: string, at: Date)
   return created.id;
 }
 
-/** Whether the S3 object was ingested already (datahub/ingest's IngestedObject). */
-export async function objectIngested(db: Db, key: string): Promise<boolean> {
-  const rows = await db`select 1 from ingest_ingestedobject where object_key = ${key} limit 1`;
-  return rows.length > 0;
-}
-
-export async function recordIngestedObject(db: Db, key: string, objectCreated: Date) {
-  await db`insert into ingest_ingestedobject (object_key, object_created)
-    values (${key}, ${objectCreated})`;
-}
-
 /** `sortby` choices of the King's Award list (the original's ordering fields). */
 const kingsAwardSortChoices = (db: Db): SortChoices => ({
   year_awarded: "k.year_awarded",

@@ -24,4 +24,5 @@ export const contactDomain: Domain = {
   embeddings: [{ embedded: "company", entity: "contact", find: contactIdsOfCompany }],
   adviserActivity: contactAdviserActivity,
   datasets: [contactsDataset],
+  cacheSources: [{ table: "company_contact", cache: "contact", column: "id" }],
 };

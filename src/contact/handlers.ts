@@ -18,6 +18,7 @@ import {
 } from "../http/pagination.ts";
 import { parseSortby } from "../http/sortby.ts";
 import { writeMeta } from "../http/write_meta.ts";
+import { type CachedDocument, documentText, respondText } from "../http/cached.ts";
 import { registerArchive } from "../core/archive.ts";
 import { registerAudit } from "../core/audit.ts";
 import { companyName } from "../company/queries.ts";
@@ -94,8 +95,18 @@ function createContact(version: Version): Handler<Routes["create"]> {
   };
 }
 
-const contactDetail: Handler<Routes["detail"]> = async (c) =>
-  c.json(await loadContact(c.var.db, c.req.valid("param").id, c.var.caller), 200);
+/** Contact documents, cached per view (whether the caller sees the documents path). */
+const contactDocument: CachedDocument = {
+  name: "contact",
+  variant: (caller) => String(view(caller).documents),
+  render: (db, ids, caller) => q.contactTexts(db, ids, view(caller)),
+};
+
+const contactDetail: Handler<Routes["detail"]> = async (c) => {
+  const text = await documentText(c, contactDocument, c.req.valid("param").id);
+  if (!text) throw notFound("Contact");
+  return respondText(c, text);
+};
 
 function updateContact(version: Version): Handler<Routes["update"]> {
   return async function updateContact(c) {

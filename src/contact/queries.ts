@@ -5,7 +5,7 @@
 import type { Db } from "../db/pool.ts";
 import { insertRow, updateRow } from "../db/rows.ts";
 import { type Fragment, where } from "../db/fragments.ts";
-import { adviser, adviserName, datetime, jsonObject, ref } from "../core/render.ts";
+import { adviser, adviserName, datetime, documentsById, jsonObject, ref } from "../core/render.ts";
 import { administrativeAreaRef, adviserRef, type VersionedEntity } from "../core/versions.ts";
 import { orderBy, type SortChoices, type SortTerm } from "../http/sortby.ts";
 import { listPage } from "../http/pagination.ts";
@@ -88,6 +88,10 @@ export async function contactIdsOfCompany(db: Db, companyId: string): Promise<st
     select id from company_contact where company_id = ${companyId}`;
   return rows.map((r) => r.id);
 }
+
+/** The documents of the contacts of `ids` in `view`, as JSON text by id. */
+export const contactTexts = (db: Db, ids: string[], view: ContactView) =>
+  documentsById(db, { json: contactJson(db, view), table: "company_contact", alias: "ct", ids });
 
 export async function findContact(db: Db, id: string, view: ContactView) {
   const [row] = await db<{ contact: Record<string, unknown> }[]>`

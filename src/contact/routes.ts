@@ -2,6 +2,7 @@
  * Routes and Zod schemas of contacts: `/v3/contact…` (limit/offset, archive, audit) and
  * `/v4/contact…` (page numbers of 300; US and Canadian addresses need an area).
  */
+import { notModifiedResponse } from "../http/cached.ts";
 import { createRoute, z } from "@hono/zod-openapi";
 import { bearer } from "../auth/authenticate.ts";
 import { crud } from "../auth/permissions.ts";
@@ -157,10 +158,10 @@ function routesFor(version: "v3" | "v4") {
       method: "get",
       path: `${base}/{id}`,
       tags,
-      summary: "One contact",
+      summary: "One contact (with an ETag; `If-None-Match` gives 304)",
       middleware: contactCrud,
       request: { params: idParam },
-      responses: { 200: jsonResponse("The contact", contact) },
+      responses: { 200: jsonResponse("The contact", contact), ...notModifiedResponse },
     }),
     update: createRoute({
       method: "patch",

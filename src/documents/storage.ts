@@ -7,14 +7,7 @@
  * `investment`) with that bucket's keys, or, with `use_default_credentials`, the bucket
  * name itself with the default AWS credentials.
  */
-import {
-  DeleteObjectCommand,
-  GetObjectCommand,
-  NoSuchKey,
-  PutObjectCommand,
-  S3Client,
-} from "@aws-sdk/client-s3";
-import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
+import type { S3Client } from "@aws-sdk/client-s3";
 import type { Config } from "../config.ts";
 import { hmacSha256Hex, timingSafeEqual } from "../crypto.ts";
 
@@ -121,13 +114,24 @@ function bucketSettings(config: Config, location: Location): BucketSettings {
 }
 
 /**
- * An S3 client for a region and keys (the SDK's default chain without keys), addressing
- * `S3_LOCAL_ENDPOINT_URL` by path when set. Also used to read the data-flow bucket.
+ * The AWS SDK, loaded on first use: some 15 MB of modules a process without S3 (and
+ * every process until its first document) does not hold.
  */
-export function s3Client(
+let sdk:
+  | Promise<[typeof import("@aws-sdk/client-s3"), typeof import("@aws-sdk/s3-request-presigner")]>
+  | undefined;
+export const awsSdk = () =>
+  sdk ??= Promise.all([import("@aws-sdk/client-s3"), import("@aws-sdk/s3-request-presigner")]);
+
+/**
+ * An S3 client for a region and keys (the SDK's default chain without keys), addressing
+ * `S3_LOCAL_ENDPOINT_URL` by path when set. Also used to read the Data Flow bucket.
+ */
+export async function s3Client(
   config: Pick<Config, "S3_LOCAL_ENDPOINT_URL">,
   settings: { region: string; accessKeyId?: string; secretAccessKey?: string },
-): S3Client {
+): Promise<S3Client> {
+  const [{ S3Client }] = await awsSdk();
   const endpoint = config.S3_LOCAL_ENDPOINT_URL;
   return new S3Client({
     region: settings.region,
@@ -150,34 +154,35 @@ class S3Storage implements DocumentStorage {
 
   constructor(private readonly config: Config) {}
 
-  #target(location: Location): { client: S3Client; bucket: string } {
+  async #target(location: Location) {
+    const [commands, { getSignedUrl }] = await awsSdk();
     const settings = bucketSettings(this.config, location);
     const key = `${settings.region}\n${settings.accessKeyId ?? ""}`;
     let client = this.#clients.get(key);
     if (!client) {
-      client = s3Client(this.config, settings);
+      client = await s3Client(this.config, settings);
       this.#clients.set(key, client);
     }
-    return { client, bucket: settings.bucket };
+    return { client, bucket: settings.bucket, commands, getSignedUrl };
   }
 
   async uploadUrl(location: Location): Promise<string> {
-    const { client, bucket } = this.#target(location);
-    const command = new PutObjectCommand({ Bucket: bucket, Key: location.path });
+    const { client, bucket, commands, getSignedUrl } = await this.#target(location);
+    const command = new commands.PutObjectCommand({ Bucket: bucket, Key: location.path });
     return await getSignedUrl(client, command, { expiresIn: SIGNED_URL_SECONDS });
   }
 
   async downloadUrl(location: Location): Promise<string> {
-    const { client, bucket } = this.#target(location);
-    const command = new GetObjectCommand({ Bucket: bucket, Key: location.path });
+    const { client, bucket, commands, getSignedUrl } = await this.#target(location);
+    const command = new commands.GetObjectCommand({ Bucket: bucket, Key: location.path });
     return await getSignedUrl(client, command, { expiresIn: SIGNED_URL_SECONDS });
   }
 
   async open(location: Location, signal?: AbortSignal): Promise<StoredObject | null> {
-    const { client, bucket } = this.#target(location);
+    const { client, bucket, commands } = await this.#target(location);
     try {
       const out = await client.send(
-        new GetObjectCommand({ Bucket: bucket, Key: location.path }),
+        new commands.GetObjectCommand({ Bucket: bucket, Key: location.path }),
         { abortSignal: signal },
       );
       if (!out.Body) return null;
@@ -187,14 +192,14 @@ class S3Storage implements DocumentStorage {
         contentType: out.ContentType ?? "application/octet-stream",
       };
     } catch (error) {
-      if (error instanceof NoSuchKey) return null;
+      if (error instanceof commands.NoSuchKey) return null;
       throw error;
     }
   }
 
   async remove(location: Location): Promise<void> {
-    const { client, bucket } = this.#target(location);
-    await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: location.path }));
+    const { client, bucket, commands } = await this.#target(location);
+    await client.send(new commands.DeleteObjectCommand({ Bucket: bucket, Key: location.path }));
   }
 }
 

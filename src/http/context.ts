@@ -8,6 +8,7 @@ import type { MiddlewareHandler } from "hono";
 import type { Db } from "../db/pool.ts";
 import type { Caller } from "../auth/caller.ts";
 import type { AppDeps } from "../deps.ts";
+import type { CachedText } from "../core/process_cache.ts";
 
 export type AfterCommit = (task: () => unknown) => void;
 
@@ -19,6 +20,8 @@ export interface AppVariables {
   afterCommit: AfterCommit;
   /** Who is calling; set by the route's authentication middleware. */
   caller: Caller;
+  /** The cache entry the response's body was sent from (src/http/cached.ts), if any. */
+  cachedBody?: CachedText;
 }
 
 export type AppEnv = { Variables: AppVariables };

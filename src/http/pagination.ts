@@ -100,6 +100,8 @@ export async function listPage<T extends object>(
     where: Fragment;
     order: Fragment;
     page: Page;
+    /** Counts through this (e.g. a cached total) when the page cannot tell. */
+    count?: (count: () => Promise<number>) => Promise<number>;
   },
 ): Promise<{ count: number; rows: T[] }> {
   const joins = q.joins ?? sql``;
@@ -109,11 +111,16 @@ export async function listPage<T extends object>(
     where ${key} = any(array(select ${key} from ${q.from} ${joins} ${q.where}
       ${q.order} limit ${q.page.limit} offset ${q.page.offset}))
     ${q.order}`;
-  const count = await totalBehind(q.page, rows.length, async () => {
+  const countRows = async () => {
     const [{ n }] = await sql<{ n: number }[]>`
       select count(*)::int as n from ${q.from} ${q.where}`;
     return n;
-  });
+  };
+  const count = await totalBehind(
+    q.page,
+    rows.length,
+    q.count ? () => q.count!(countRows) : countRows,
+  );
   return { count, rows };
 }
 
@@ -192,4 +199,22 @@ export function paginatedSchema<T extends z.ZodType>(item: T, name?: string) {
     results: z.array(item),
   });
   return name ? envelope.openapi(name) : envelope;
+}
+
+/**
+ * DRF's envelope around results given as JSON texts, as the text before and after them
+ * (`{"count":…,"results":[` and `]}`), so documents kept as text are never parsed.
+ */
+export function envelopeAround(
+  c: Context,
+  page: Page,
+  count: number,
+): { head: string; tail: string } {
+  const { next, previous } = paginate(c, page, count, []);
+  return {
+    head: `{"count":${count},"next":${JSON.stringify(next)},"previous":${
+      JSON.stringify(previous)
+    },"results":[`,
+    tail: "]}",
+  };
 }

@@ -31,4 +31,19 @@ export const interactionDomain: Domain = {
   companiesInUse: companiesWithRecentInteractions,
   datasets: [interactionsDataset, interactionsExportCountryDataset],
   activityFeeds: [interactionActivityFeed],
+  // What an interaction document is built from, besides the change feed.
+  cacheSources: [
+    { table: "interaction_interaction", column: "id" },
+    ...[
+      "interaction_interaction_companies",
+      "interaction_interaction_contacts",
+      "interaction_interaction_policy_areas",
+      "interaction_interaction_policy_issue_types",
+      "interaction_interaction_related_trade_agreements",
+      "interaction_interaction_export_barrier_types",
+      "interaction_interactionditparticipant",
+      "interaction_interactionexportcountry",
+      "company_referral_companyreferral",
+    ].map((table) => ({ table, column: "interaction_id" })),
+  ].map((source) => ({ ...source, cache: "interaction" })),
 };

@@ -7,7 +7,7 @@ import type { Db } from "../db/pool.ts";
 import { scopeCondition } from "../auth/scoping.ts";
 import { type FieldErrors, notFound, ValidationError } from "../http/errors.ts";
 import { DRF_MESSAGES, isUuid } from "../http/drf.ts";
-import { paginate, readPage } from "../http/pagination.ts";
+import { envelopeAround, readPage } from "../http/pagination.ts";
 import { writeMeta } from "../http/write_meta.ts";
 import { registerArchive } from "../core/archive.ts";
 import { companyName } from "../company/queries.ts";
@@ -15,6 +15,13 @@ import { exportExists } from "../company_export/queries.ts";
 import { eventExists } from "../event/queries.ts";
 import { projectExists } from "../investment/queries.ts";
 import { opportunityExists } from "../large_capital/queries.ts";
+import {
+  type CachedDocument,
+  cachedTexts,
+  documentText,
+  respondList,
+  respondText,
+} from "../http/cached.ts";
 import { interactionRoutes } from "./routes.ts";
 import * as q from "./queries.ts";
 import { associatedWithTeam, interactionScope } from "./access.ts";
@@ -29,7 +36,15 @@ async function loadInteraction(db: Db, id: string, version: ApiVersion) {
   return interaction;
 }
 
+/** Interaction documents as `version` renders them, cached (the same for every caller). */
+const interactionDocument = (version: ApiVersion): CachedDocument => ({
+  name: "interaction",
+  variant: () => version,
+  render: (db, ids) => q.interactionTexts(db, ids, version),
+});
+
 function listInteractions(version: ApiVersion): Handler<Routes["list"]> {
+  const document = interactionDocument(version);
   return async function listInteractions(c) {
     const query = c.req.valid("query");
     const db = c.var.db;
@@ -77,9 +92,9 @@ function listInteractions(version: ApiVersion): Handler<Routes["list"]> {
       scope: scopeCondition(db, scope, (teamId) => associatedWithTeam(db, teamId)),
       sortby: query.sortby,
       page,
-      version,
     });
-    return c.json(paginate(c, page, result.count, result.results), 200);
+    const around = envelopeAround(c, page, result.count);
+    return await respondList(c, around, result.ids, (ids) => cachedTexts(c, document, ids));
   };
 }
 
@@ -95,8 +110,11 @@ function createInteractionHandler(version: ApiVersion): Handler<Routes["create"]
 }
 
 function interactionDetail(version: ApiVersion): Handler<Routes["get"]> {
+  const document = interactionDocument(version);
   return async function interactionDetail(c) {
-    return c.json(await loadInteraction(c.var.db, c.req.valid("param").id, version), 200);
+    const text = await documentText(c, document, c.req.valid("param").id);
+    if (!text) throw notFound("Interaction");
+    return respondText(c, text);
   };
 }
 

@@ -14,6 +14,7 @@ import {
   adviserName,
   adviserWithEmailAndTeam,
   datetime,
+  documentsById,
   jsonObject,
   ref,
 } from "../core/render.ts";
@@ -193,6 +194,15 @@ export function interactionJson(sql: Db, version: ApiVersion): Fragment {
   return jsonObject(sql, pairs);
 }
 
+/** The documents of the interactions of `ids` as `version` renders them, as JSON text by id. */
+export const interactionTexts = (db: Db, ids: string[], version: ApiVersion) =>
+  documentsById(db, {
+    json: interactionJson(db, version),
+    table: "interaction_interaction",
+    alias: "i",
+    ids,
+  });
+
 export async function findInteraction(db: Db, id: string, version: ApiVersion) {
   const [row] = await db<{ interaction: Record<string, unknown> }[]>`
     select ${interactionJson(db, version)} as interaction
@@ -235,7 +245,6 @@ export async function listInteractions(
     /** The raw `sortby`; unknown names are ignored, default `-date,-created_on`. */
     sortby: string | undefined;
     page: { limit: number; offset: number };
-    version: ApiVersion;
   },
 ) {
   const f = options.filters;
@@ -256,15 +265,15 @@ export async function listInteractions(
   const whereClause = where(db, conditions);
   const choices = interactionSortChoices(db);
   const terms = parseSortby(options.sortby, choices, ["-date", "-created_on"]);
-  const { count, rows } = await listPage<{ interaction: Record<string, unknown> }>(db, {
-    select: db`${interactionJson(db, options.version)} as interaction`,
+  const { count, rows } = await listPage<{ id: string }>(db, {
+    select: db`i.id::text as id`,
     from: db`interaction_interaction i`,
     key: "i.id",
     where: whereClause,
     order: orderBy(db, terms, choices, "i.id"),
     page: options.page,
   });
-  return { count, results: rows.map((r) => r.interaction) };
+  return { count, ids: rows.map((r) => r.id) };
 }
 
 /** The stored values validation merges the sent data with, locked for the update. */

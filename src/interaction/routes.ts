@@ -1,5 +1,6 @@
 /** Routes and Zod schemas of `/v3/interaction…` and `/v4/interaction…`. */
 import { DRF_MESSAGES } from "../http/drf.ts";
+import { notModifiedResponse } from "../http/cached.ts";
 import { createRoute, z } from "@hono/zod-openapi";
 import { bearer } from "../auth/authenticate.ts";
 import { pageQuery, paginatedSchema } from "../http/pagination.ts";
@@ -311,10 +312,10 @@ function versionRoutes(version: ApiVersion) {
       method: "get",
       path: `${base}/{id}`,
       tags,
-      summary: "One interaction",
+      summary: "One interaction (with an ETag; `If-None-Match` gives 304)",
       middleware: [bearer, interactionPermission("view"), interactionObjectScope("view")],
       request: { params: idParam },
-      responses: { 200: jsonResponse("The interaction", interaction) },
+      responses: { 200: jsonResponse("The interaction", interaction), ...notModifiedResponse },
     }),
     update: createRoute({
       method: "patch",

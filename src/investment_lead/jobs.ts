@@ -10,10 +10,15 @@
  * configured (`ENVIRONMENT` or `S3_LOCAL_ENDPOINT_URL`) the job only logs.
  */
 import { z } from "zod";
-import { GetObjectCommand, ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
 import type { AppDeps } from "../deps.ts";
 import type { Db } from "../db/pool.ts";
 import { defineJob } from "../jobs/definition.ts";
+import {
+  lastIngestion,
+  objectIngested,
+  openDataFlowBucket,
+  recordIngestion,
+} from "../ingest/data_flow.ts";
 import { recordWrite, systemWriteMeta } from "../core/tracking.ts";
 import { companyEntity } from "../company/queries.ts";
 import { contactEntity } from "../contact/queries.ts";
@@ -29,82 +34,34 @@ export const EYB_PREFIXES: Record<Component, string> = {
 const NEXT: Partial<Record<Component, Component>> = { triage: "user", user: "marketing" };
 const THIRTY_MINUTES_MS = 1_800_000;
 
-/** The Data Flow bucket, as the original's ingest constants name it. */
-export const dataFlowBucket = (deps: AppDeps) =>
-  `data-flow-bucket-${deps.config.ENVIRONMENT ?? ""}`;
-
-function s3(deps: AppDeps): S3Client | null {
-  const config = deps.config;
-  if (!config.ENVIRONMENT && !config.S3_LOCAL_ENDPOINT_URL) return null;
-  return new S3Client({
-    region: config.AWS_DEFAULT_REGION,
-    credentials: config.AWS_ACCESS_KEY_ID && config.AWS_SECRET_ACCESS_KEY
-      ? { accessKeyId: config.AWS_ACCESS_KEY_ID, secretAccessKey: config.AWS_SECRET_ACCESS_KEY }
-      : undefined,
-    endpoint: config.S3_LOCAL_ENDPOINT_URL,
-    forcePathStyle: config.S3_LOCAL_ENDPOINT_URL !== undefined,
-  });
-}
-
-/** The key of the most recently modified object under `prefix`, if any. */
-async function newestKey(client: S3Client, bucket: string, prefix: string) {
-  let newest: { key: string; at: number } | null = null;
-  let token: string | undefined;
-  do {
-    const page = await client.send(
-      new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }),
-    );
-    for (const object of page.Contents ?? []) {
-      const at = object.LastModified?.getTime() ?? 0;
-      if (object.Key && (!newest || at > newest.at)) newest = { key: object.Key, at };
-    }
-    token = page.IsTruncated ? page.NextContinuationToken : undefined;
-  } while (token);
-  return newest?.key ?? null;
-}
-
 const componentSchema = z.enum(["triage", "user", "marketing"]);
 
 export const eybIdentification = defineJob({
   name: "investment_lead.eyb_identification",
   payload: z.object({ component: componentSchema }),
   run: async ({ component }, { deps }) => {
-    const client = s3(deps);
-    if (!client) {
+    const bucket = await openDataFlowBucket(deps.config);
+    if (!bucket) {
       deps.log.info("eyb identification skipped: no Data Flow bucket configured");
       return;
     }
     try {
-      const key = await newestKey(client, dataFlowBucket(deps), EYB_PREFIXES[component]);
+      const key = (await bucket.newest(EYB_PREFIXES[component]))?.key;
       if (!key) deps.log.info("eyb identification: no objects found", { component });
-      else if (await q.objectIngested(deps.sql, key)) {
+      else if (await objectIngested(deps.sql, key)) {
         deps.log.info("eyb identification: already ingested", { component, key });
       } else {
         await deps.jobs.enqueue(eybIngestion, { component, object_key: key });
         deps.log.info("eyb identification: ingestion scheduled", { component, key });
       }
     } finally {
-      client.destroy();
+      bucket.close();
     }
   },
 });
 
-/** The object's lines (gunzipped when its key ends in `.gz`). */
-async function objectLines(client: S3Client, bucket: string, key: string) {
-  const object = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-  let bytes = await object.Body!.transformToByteArray();
-  if (key.endsWith(".gz")) {
-    const stream = new Blob([new Uint8Array(bytes)]).stream().pipeThrough(
-      new DecompressionStream("gzip"),
-    );
-    bytes = new Uint8Array(await new Response(stream).arrayBuffer());
-  }
-  const lines = new TextDecoder().decode(bytes).split("\n").filter((l) => l.trim());
-  return { lines, lastModified: object.LastModified ?? new Date() };
-}
-
 async function ingest(deps: AppDeps, tx: Db, component: Component, key: string, lines: string[]) {
-  const since = await q.lastIngestion(tx, EYB_PREFIXES[component]);
+  const since = await lastIngestion(tx, EYB_PREFIXES[component]);
   const lookups = q.ingestLookups(tx);
   const at = deps.now();
   const counts = { created: [] as string[], updated: [] as string[], skipped: 0 };
@@ -185,20 +142,19 @@ export const eybIngestion = defineJob({
   queue: "long-running",
   timeoutMs: THIRTY_MINUTES_MS,
   run: async ({ component, object_key: key }, { deps }) => {
-    const client = s3(deps);
-    if (!client) return;
-    const bucket = dataFlowBucket(deps);
+    const bucket = await openDataFlowBucket(deps.config);
+    if (!bucket) return;
     try {
-      const { lines, lastModified } = await objectLines(client, bucket, key);
+      const { lines, lastModified } = await bucket.lines(key);
       await deps.sql.begin(async (tx) => {
         // One ingestion of an object at a time; a second finds it ingested.
         await tx`select pg_advisory_xact_lock(hashtext(${"eyb:" + key}))`;
-        if (await q.objectIngested(tx, key)) return;
+        if (await objectIngested(tx, key)) return;
         await ingest(deps, tx, component, key, lines);
-        await q.recordIngestion(tx, key, lastModified, deps.now());
+        await recordIngestion(tx, key, lastModified, deps.now());
       });
     } finally {
-      client.destroy();
+      bucket.close();
     }
     if (component === "user") await linkLeadsToCompanies(deps);
     const next = NEXT[component];

@@ -212,22 +212,6 @@ export const ingestLookups = (db: Db) => ({
   },
 });
 
-export async function objectIngested(db: Db, key: string): Promise<boolean> {
-  return (await db`select 1 from ingest_ingestedobject where object_key = ${key}`).length > 0;
-}
-
-/** When the newest object ingested under `prefix` was created (null: none yet). */
-export async function lastIngestion(db: Db, prefix: string): Promise<Date | null> {
-  const [row] = await db<{ at: Date | null }[]>`select max(object_created) as at
-    from ingest_ingestedobject where object_key ilike ${"%" + prefix + "%"}`;
-  return row?.at ?? null;
-}
-
-export async function recordIngestion(db: Db, key: string, objectCreated: Date, at: Date) {
-  await db`insert into ingest_ingestedobject (object_key, object_created, created)
-    values (${key}, ${objectCreated}, ${at})`;
-}
-
 export async function leadWithMarketing(db: Db, hashedUuid: string): Promise<boolean> {
   return (await db`select 1 from investment_lead_eyblead
     where marketing_hashed_uuid = ${hashedUuid}`).length > 0;

@@ -3,6 +3,7 @@ import type { Domain } from "../manifest.ts";
 import { registerMetadataRoutes } from "./handlers.ts";
 import { loadMetadataCommand, loadReferenceDataStep } from "./commands.ts";
 import { teamsDataset } from "./dataset.ts";
+import { metadataCacheSources } from "./handlers.ts";
 
 export const metadataDomain: Domain = {
   name: "metadata",
@@ -10,4 +11,5 @@ export const metadataDomain: Domain = {
   commands: { "load-metadata": loadMetadataCommand },
   afterMigrate: loadReferenceDataStep,
   datasets: [teamsDataset],
+  cacheSources: metadataCacheSources,
 };

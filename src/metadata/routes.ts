@@ -6,6 +6,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { hawkOrBearer } from "../auth/authenticate.ts";
 import type { ColumnType, Field, Filter, MetadataEndpoint } from "./registry.ts";
 import { filterMessages, isValidFilterValue } from "./filters.ts";
+import { notModifiedResponse } from "../http/cached.ts";
 
 /**
  * Who may read metadata: the original serves it to Hawk clients with the `metadata`
@@ -105,6 +106,7 @@ export function listRoute(endpoint: MetadataEndpoint) {
         ? { 400: { description: "A filter value is not valid: `{param: [message]}`" } }
         : {}),
       401: { description: "No or invalid credentials" },
+      ...notModifiedResponse,
     },
   });
 }

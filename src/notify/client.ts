@@ -5,7 +5,6 @@
  * original's mock client lets development run without credentials. Export wins and
  * reminders share this module; it knows no domain.
  */
-import { NotifyClient } from "notifications-node-client";
 import { DoNotRetryError } from "../jobs/definition.ts";
 import type { Logger } from "../log.ts";
 
@@ -54,10 +53,16 @@ export function createNotifier(
       status: () => Promise.resolve(null),
     };
   }
-  const client = new NotifyClient(options.baseUrl.replace(/\/$/, ""), apiKey);
+  // The client (and its HTTP stack, ~10 MB) is loaded on the first e-mail, not at start.
+  let loaded: Promise<import("notifications-node-client").NotifyClient> | undefined;
+  const notifyClient = () =>
+    loaded ??= import("notifications-node-client").then(({ NotifyClient }) =>
+      new NotifyClient(options.baseUrl.replace(/\/$/, ""), apiKey)
+    );
   return {
     async sendEmail(email) {
       try {
+        const client = await notifyClient();
         const response = await client.sendEmail(email.templateId, email.recipient, {
           personalisation: email.personalisation,
           reference: email.reference,
@@ -69,6 +74,7 @@ export function createNotifier(
     },
     async status(notificationId) {
       try {
+        const client = await notifyClient();
         const response = await client.getNotificationById(notificationId);
         return (response.data as { status?: string }).status ?? null;
       } catch (error) {

@@ -1,0 +1,101 @@
+/**
+ * What one process (one set of deps) keeps in memory between requests: rendered JSON
+ * documents by key, bounded by CACHE_MEMORY_MB and evicted least recently used, and the
+ * watch over whole-cache versions (reference data, advisers). Every entry carries the
+ * version stamp it was built at (src/core/cache_version.ts); a reader compares it with
+ * the current one, so nothing here is ever served stale by design, only evicted.
+ */
+import type { AppDeps } from "../deps.ts";
+import { VersionWatch } from "./cache_version.ts";
+
+/**
+ * A rendered JSON document as UTF-8 bytes and what it was built from. Bytes, not a
+ * string: a response sends them as they are (no encoding per request), and they live
+ * outside the JavaScript heap, so large bodies never sit in its large-object space
+ * waiting for a full collection.
+ */
+export interface CachedText {
+  /** The versions it was built at (`versionStamp`). */
+  stamp: string;
+  bytes: Uint8Array<ArrayBuffer>;
+  /** Strong ETag of `bytes`. */
+  etag: string;
+  /** Hawk payload hashes of this body, by content type (a response is signed per request). */
+  payloadHashes?: Map<string, string>;
+}
+
+/** Least-recently-used entries up to a total size in bytes. */
+export class TextCache {
+  #entries = new Map<string, CachedText>();
+  #size = 0;
+
+  constructor(readonly maxSize: number) {}
+
+  get(key: string, stamp: string): CachedText | undefined {
+    const entry = this.#entries.get(key);
+    if (!entry) return undefined;
+    if (entry.stamp !== stamp) {
+      this.#delete(key, entry);
+      return undefined;
+    }
+    this.#entries.delete(key);
+    this.#entries.set(key, entry);
+    return entry;
+  }
+
+  set(key: string, entry: CachedText): void {
+    const cost = entry.bytes.length + key.length;
+    if (cost > this.maxSize / 8) return;
+    const old = this.#entries.get(key);
+    if (old) this.#delete(key, old);
+    this.#entries.set(key, entry);
+    this.#size += cost;
+    for (const [oldest, value] of this.#entries) {
+      if (this.#size <= this.maxSize) break;
+      this.#delete(oldest, value);
+    }
+  }
+
+  #delete(key: string, entry: CachedText) {
+    this.#entries.delete(key);
+    this.#size -= entry.bytes.length + key.length;
+  }
+}
+
+/** Whole caches whose versions every process watches. */
+export const WATCHED = ["metadata", "adviser"] as const;
+export type WatchedCache = typeof WATCHED[number];
+
+/** How old a watched version may be: a deactivated adviser is refused within this. */
+export const WATCH_MAX_AGE_MS = 500;
+
+export interface ProcessCaches {
+  texts: TextCache;
+  /** Counts by key, with the stamp they were counted at. */
+  counts: Map<string, { stamp: string; count: number }>;
+  watch: VersionWatch;
+}
+
+const caches = new WeakMap<AppDeps, ProcessCaches>();
+
+/** The caches of the process owning `deps` (tests build one per app instance). */
+export function processCaches(deps: AppDeps): ProcessCaches {
+  let found = caches.get(deps);
+  if (!found) {
+    found = {
+      texts: new TextCache(deps.config.CACHE_MEMORY_MB * 1024 * 1024),
+      counts: new Map(),
+      watch: new VersionWatch(deps.sql, [...WATCHED], WATCH_MAX_AGE_MS),
+    };
+    caches.set(deps, found);
+  }
+  return found;
+}
+
+/** A strong ETag: the SHA-256 of the body, base64url, quoted. */
+export async function strongEtag(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
+  let binary = "";
+  for (const b of digest.subarray(0, 18)) binary += String.fromCharCode(b);
+  return `"${btoa(binary).replaceAll("+", "-").replaceAll("/", "_")}"`;
+}

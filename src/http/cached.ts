@@ -1,0 +1,216 @@
+/**
+ * Responses served from the process's memory while what they were built from is
+ * unchanged (src/core/cache_version.ts, src/core/process_cache.ts), with strong ETags
+ * and `If-None-Match` → 304.
+ *
+ * A domain declares a {@link CachedDocument} (how to render documents of some ids as
+ * JSON text, and which caller-dependent variant a caller sees) and the tables it is
+ * built from as `cacheSources` in its manifest; its GET handlers answer with
+ * {@link respondDocument} or assemble lists from {@link documentTexts}. Each read checks
+ * the versions of the documents it serves (with reference data's and advisers', which
+ * every document embeds) in one indexed query, so a write committed by any process is
+ * seen by the next read; only what changed is rendered again.
+ */
+import type { Context, TypedResponse } from "hono";
+import type { JSONValue } from "hono/utils/types";
+import type { AppEnv } from "./context.ts";
+import type { Db } from "../db/pool.ts";
+import type { Caller } from "../auth/caller.ts";
+import { readVersions, versionStamp } from "../core/cache_version.ts";
+import { type CachedText, processCaches, strongEtag, WATCHED } from "../core/process_cache.ts";
+
+export interface CachedDocument {
+  /** The cache's name: a document's version key is `<name>:<id>`. */
+  name: string;
+  /** The caller-dependent variant of the documents (permission-gated keys); `""` if none. */
+  variant(caller: Caller): string;
+  /** JSON texts of the documents of `ids` that exist, by id. */
+  render(db: Db, ids: string[], caller: Caller): Promise<Map<string, string>>;
+}
+
+/** Declared on the routes that answer `If-None-Match` with 304. */
+export const notModifiedResponse = {
+  304: { description: "Not modified: the `If-None-Match` ETag is current (no body)" },
+} as const;
+
+/**
+ * What the helpers answer: JSON text sent as it is, typed as the JSON response the
+ * route declares (its schema is checked against the bodies in tests).
+ */
+export type JsonText = Response & TypedResponse<JSONValue, 200, "json">;
+
+const encoder = new TextEncoder();
+
+async function entry(stamp: string, json: string): Promise<CachedText> {
+  const bytes = encoder.encode(json);
+  return { stamp, bytes, etag: await strongEtag(bytes) };
+}
+
+/**
+ * The documents of `ids` (null where none exists), from the cache where still current,
+ * else rendered in one call and cached.
+ */
+export async function documentTexts(
+  c: Context<AppEnv>,
+  doc: CachedDocument,
+  ids: string[],
+): Promise<(CachedText | null)[]> {
+  const db = c.var.db;
+  const caller = c.var.caller;
+  const { texts } = processCaches(c.var.deps);
+  const keys = ids.map((id) => `${doc.name}:${id}`);
+  const versions = await readVersions(db, [...keys, ...WATCHED]);
+  const shared = versionStamp(versions, [...WATCHED]);
+  const variant = doc.variant(caller);
+  const stamps = keys.map((key) => `${versions.get(key) ?? "0"}.${shared}`);
+  const found = keys.map((key, i) => texts.get(`${key}/${variant}`, stamps[i]) ?? null);
+  const missing = ids.filter((_, i) => !found[i]);
+  if (!missing.length) return found;
+  const rendered = await doc.render(db, [...new Set(missing)], caller);
+  return await Promise.all(ids.map(async (id, i) => {
+    if (found[i]) return found[i];
+    const json = rendered.get(id);
+    if (json === undefined) return null;
+    const made = await entry(stamps[i], json);
+    texts.set(`${keys[i]}/${variant}`, made);
+    return made;
+  }));
+}
+
+/** The document of `id`, or null when there is none. */
+export async function documentText(
+  c: Context<AppEnv>,
+  doc: CachedDocument,
+  id: string,
+): Promise<CachedText | null> {
+  const [text] = await documentTexts(c, doc, [id]);
+  return text;
+}
+
+/**
+ * Text kept under `key` while the watched cache `watched` (reference data) keeps its
+ * version: no query at all while current (the version is read at most twice a second
+ * per process).
+ */
+export async function watchedText(
+  c: Context<AppEnv>,
+  watched: typeof WATCHED[number],
+  key: string,
+  render: () => Promise<string>,
+): Promise<CachedText> {
+  const { texts, watch } = processCaches(c.var.deps);
+  const stamp = await watch.version(watched);
+  const cached = texts.get(key, stamp);
+  if (cached) return cached;
+  const made = await entry(stamp, await render());
+  texts.set(key, made);
+  return made;
+}
+
+/** Whether an `If-None-Match` header names `etag` (or is `*`). */
+function matches(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  return header.split(",").some((tag) => {
+    const t = tag.trim();
+    return t === "*" || t === etag || t === `W/${etag}`;
+  });
+}
+
+/** 200 with the text and its ETag, or 304 when the client holds it already. */
+export function respondText(c: Context<AppEnv>, text: CachedText): JsonText {
+  if (matches(c.req.header("if-none-match"), text.etag)) {
+    return c.body(null, 304, { ETag: text.etag }) as unknown as JsonText;
+  }
+  c.set("cachedBody", text);
+  return c.body(text.bytes, 200, {
+    "Content-Type": "application/json",
+    ETag: text.etag,
+  }) as unknown as JsonText;
+}
+
+/** Documents rendered and sent per batch when a list is long. */
+const BATCH = 200;
+
+/** `parts` joined by commas (null parts left out) between `head` and `tail`, as one buffer. */
+function joined(
+  head: string,
+  parts: (Uint8Array | null)[],
+  tail: string,
+): Uint8Array<ArrayBuffer> {
+  const before = encoder.encode(head);
+  const after = encoder.encode(tail);
+  const present = parts.filter((p) => p !== null);
+  const size = before.length + after.length + present.reduce((n, p) => n + p.length + 1, 0);
+  const out = new Uint8Array(size);
+  out.set(before);
+  let at = before.length;
+  present.forEach((part, i) => {
+    if (i) out[at++] = 0x2c;
+    out.set(part, at);
+    at += part.length;
+  });
+  out.set(after, at);
+  return out.subarray(0, at + after.length);
+}
+
+/**
+ * A JSON list: `head`, the texts of `ids` (from `texts`, in order, missing ones left
+ * out), `tail`. A long list is streamed a batch at a time, so a page of any `?limit=`
+ * never sits whole in memory, rendered or as text.
+ */
+export async function respondList(
+  c: Context<AppEnv>,
+  around: { head: string; tail: string },
+  ids: string[],
+  texts: (ids: string[]) => Promise<(Uint8Array | null)[]>,
+): Promise<JsonText> {
+  const headers = { "Content-Type": "application/json" };
+  if (ids.length <= BATCH) {
+    const body = joined(around.head, await texts(ids), around.tail);
+    return c.body(body, 200, headers) as unknown as JsonText;
+  }
+  let next = 0;
+  let first = true;
+  const stream = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      if (next >= ids.length) {
+        controller.enqueue(encoder.encode(around.tail));
+        controller.close();
+        return;
+      }
+      const parts = (await texts(ids.slice(next, next + BATCH))).filter((p) => p !== null);
+      const head = next === 0 ? around.head : "";
+      next += BATCH;
+      controller.enqueue(joined(`${head}${first || !parts.length ? "" : ","}`, parts, ""));
+      if (parts.length) first = false;
+    },
+  });
+  return c.body(stream, 200, headers) as unknown as JsonText;
+}
+
+/** The documents of `ids` as texts in order, from the cache (null where none exists). */
+export async function cachedTexts(
+  c: Context<AppEnv>,
+  doc: CachedDocument,
+  ids: string[],
+): Promise<(Uint8Array | null)[]> {
+  return (await documentTexts(c, doc, ids)).map((t) => t?.bytes ?? null);
+}
+
+/**
+ * A number kept while `key`'s version is unchanged (e.g. a table's row count, keyed by
+ * a statement trigger on the table): one indexed read instead of the count.
+ */
+export async function cachedCount(
+  c: Context<AppEnv>,
+  key: string,
+  count: () => Promise<number>,
+): Promise<number> {
+  const { counts } = processCaches(c.var.deps);
+  const stamp = versionStamp(await readVersions(c.var.db, [key]), [key]);
+  const cached = counts.get(key);
+  if (cached?.stamp === stamp) return cached.count;
+  const n = await count();
+  counts.set(key, { stamp, count: n });
+  return n;
+}
