@@ -27,7 +27,6 @@ import { dnbDomain } from "./dnb/domain.ts";
 import { documentsDomain } from "./documents/domain.ts";
 import { genericDocumentDomain } from "./generic_document/domain.ts";
 import { hcsatDomain } from "./hcsat/domain.ts";
-import { pendingDomain } from "./pending/domain.ts";
 import { investmentDomain } from "./investment/domain.ts";
 import { propositionDomain } from "./proposition/domain.ts";
 import { evidenceDomain } from "./evidence/domain.ts";
@@ -59,7 +58,6 @@ export const domains: Domain[] = [
   documentsDomain,
   genericDocumentDomain,
   hcsatDomain,
-  pendingDomain,
   investmentDomain,
   propositionDomain,
   evidenceDomain,

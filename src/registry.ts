@@ -31,9 +31,9 @@ export interface Registry {
   /** Every CLI command but `serve`, which the CLI wiring adds (it builds the HTTP app). */
   commands: Record<string, Command>;
   contributions: Contributions;
-  /** Every dataset: the domains' own, and the pending ones no domain has replaced yet. */
+  /** Every dataset the domains declare. */
   datasets: Dataset[];
-  /** Every activity-stream feed, likewise. */
+  /** Every activity-stream feed the domains declare. */
   activityFeeds: ActivityFeed[];
   /** Every table cached things are built from (the triggers installed after migrations). */
   cacheSources: CacheSource[];
@@ -41,16 +41,10 @@ export interface Registry {
 
 export function composeRegistry(manifests: Domain[]): Registry {
   const searchApps = manifests.flatMap((d) => d.searchApps ?? []);
-  const datasets = withoutReplaced(
-    "dataset",
-    manifests.flatMap((d) => d.datasets ?? []),
-    (d) => d.name,
-  );
-  const activityFeeds = withoutReplaced(
-    "activity feed",
-    manifests.flatMap((d) => d.activityFeeds ?? []),
-    (f) => f.path,
-  );
+  const datasets = manifests.flatMap((d) => d.datasets ?? []);
+  unique("dataset", datasets.map((d) => d.name));
+  const activityFeeds = manifests.flatMap((d) => d.activityFeeds ?? []);
+  unique("activity feed", activityFeeds.map((f) => f.path));
   const domains = [
     ...manifests,
     jobsDomain,
@@ -98,23 +92,6 @@ export function composeRegistry(manifests: Domain[]): Registry {
     activityFeeds,
     cacheSources,
   };
-}
-
-/**
- * The list with each pending entry dropped when a real one has its name (the domain that
- * owns it has landed); two real ones, or two pending ones, of one name are an error.
- */
-function withoutReplaced<T extends { pending?: boolean }>(
-  kind: string,
-  list: T[],
-  nameOf: (item: T) => string,
-): T[] {
-  const real = list.filter((item) => !item.pending);
-  const pending = list.filter((item) => item.pending);
-  unique(kind, real.map(nameOf));
-  unique(`pending ${kind}`, pending.map(nameOf));
-  const taken = new Set(real.map(nameOf));
-  return [...real, ...pending.filter((item) => !taken.has(nameOf(item)))];
 }
 
 function unique(kind: string, names: string[]) {

@@ -3,8 +3,7 @@
  * (`/v3/activity-stream/<path>`). A domain declares its feeds in its manifest
  * (`activityFeeds`): the table whose rows are the activities and how one row renders
  * as an item; the kit here makes the Hawk route (scope `activity_stream`) and pages it
- * by `(modified_on, id)`. A feed without `table` is pending: its domain has not landed,
- * and its route answers an empty page of the right shape.
+ * by `(modified_on, id)`.
  */
 import type { Db } from "../db/pool.ts";
 import type { Fragment } from "../db/fragments.ts";
@@ -20,11 +19,9 @@ export interface ActivityFeed {
   /** The page's `summary`, as the original's. */
   summary: string;
   /** The activities' table, read as `t`; it has `modified_on` and `id` (uuid). */
-  table?: string;
+  table: string;
   /** One activity as jsonb, from the row `t`. */
-  item?: (sql: Db, context: FeedContext) => Fragment;
-  /** A pending feed, replaced by a domain's feed of the same path when that lands. */
-  pending?: boolean;
+  item: (sql: Db, context: FeedContext) => Fragment;
 }
 
 /** The `generator` of every item. */

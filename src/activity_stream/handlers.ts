@@ -10,14 +10,11 @@ export function registerActivityStreamRoutes(app: App, feeds: ActivityFeed[]) {
   for (const feed of feeds) {
     app.openapi(feedRoute(feed), async (c) => {
       const cursor = readActivityCursor(c.req.queries("cursor") ?? []);
-      const { table, item } = feed;
-      const rows = table && item
-        ? await activityRows(c.var.db, { ...feed, table, item }, {
-          cursor,
-          now: c.var.deps.now(),
-          context: { frontendBaseUrl: c.var.deps.config.DATAHUB_FRONTEND_BASE_URL },
-        })
-        : [];
+      const rows = await activityRows(c.var.db, feed, {
+        cursor,
+        now: c.var.deps.now(),
+        context: { frontendBaseUrl: c.var.deps.config.DATAHUB_FRONTEND_BASE_URL },
+      });
       const last = rows[rows.length - 1];
       let next: string | null = null;
       if (last) {

@@ -19,7 +19,7 @@ export interface ActivityRow {
  */
 export async function activityRows(
   sql: Db,
-  feed: ActivityFeed & { table: string; item: NonNullable<ActivityFeed["item"]> },
+  feed: ActivityFeed,
   q: { cursor: ActivityCursor; now: Date; context: FeedContext },
 ): Promise<ActivityRow[]> {
   const before = new Date(q.now.getTime() - 1000);

@@ -29,7 +29,7 @@ export function feedRoute(feed: ActivityFeed) {
     method: "get",
     path: `/v3/activity-stream/${feed.path}`,
     tags: ["activity-stream"],
-    summary: feed.pending ? `${feed.summary} (its domain is not built yet: empty)` : feed.summary,
+    summary: feed.summary,
     middleware: [hawk("activity_stream")] as const,
     security: [{ hawk: [] }],
     request: {

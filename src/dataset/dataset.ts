@@ -2,8 +2,7 @@
  * A dataset: one of the flat tables Data Flow copies into Data Workspace
  * (`/v4/dataset/<name>`). A domain declares its datasets in its manifest (`datasets`);
  * the kit here turns each into a Hawk route (scope `datasets`) with the original's
- * cursor pages. A dataset without `from` is pending: its owning domain has not landed
- * yet, and its route answers an empty page of the declared shape.
+ * cursor pages.
  */
 import { z } from "@hono/zod-openapi";
 import type { Db } from "../db/pool.ts";
@@ -26,8 +25,8 @@ export interface Dataset {
   summary: string;
   /** One row: the original's columns, in its order (also the route's response schema). */
   row: z.ZodObject;
-  /** The rows' table as `t`; absent while pending. */
-  from?: (sql: Db) => Fragment;
+  /** The rows' table as `t`. */
+  from: (sql: Db) => Fragment;
   /**
    * Rows that foreign keys of `t` point at, left-joined once by alias (the planner hashes
    * small reference tables) rather than looked up per row: alias → [table, column of t].
@@ -55,8 +54,6 @@ export interface Dataset {
     read: string[];
     render: (row: Record<string, unknown>) => Record<string, unknown>;
   };
-  /** A pending dataset, replaced by a domain's dataset of the same name when that lands. */
-  pending?: boolean;
 }
 
 export const CREATED_ON_ID: CursorKey[] = [
@@ -76,14 +73,7 @@ export const col = {
   date: () => z.string().nullable().openapi({ format: "date" }),
   uuids: () => z.array(z.guid().nullable()).nullable(),
   texts: () => z.array(z.string().nullable()).nullable(),
-  /** A column of a dataset whose domain has not landed (its type comes with it). */
-  pending: () => z.unknown(),
 };
-
-/** A pending dataset's row: its columns' names, as the original lists them. */
-export function pendingRow(columns: string[]): z.ZodObject {
-  return z.object(Object.fromEntries(columns.map((c) => [c, col.pending()])));
-}
 
 /** Timestamp and date rendering, as DRF renders the original's values. */
 export const ts = (sql: Db, column: string): Fragment => sql`api_datetime(t.${sql(column)})`;

@@ -46,10 +46,8 @@ export function registerDatasetRoutes(app: App, datasets: Dataset[]) {
       const cursor = raw ? decodeCursor(raw, ordering) : null;
       const size = pageSize(c.req.query("page_size"));
       const since = dataset.updatedSince ? updatedSince(c.req.query("updated_since")) : null;
-      const { from } = dataset;
-      if (!from) return c.json({ next: null, previous: null, results: [] }, 200);
       const where = dataset.where?.(c.var.db, (name) => c.req.query(name)) ?? null;
-      const read = await datasetRows(c.var.db, { ...dataset, from }, {
+      const read = await datasetRows(c.var.db, dataset, {
         cursor,
         size,
         updatedSince: since,

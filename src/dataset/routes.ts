@@ -34,9 +34,7 @@ export function datasetRoute(dataset: Dataset) {
     method: "get",
     path: `/v4/dataset/${dataset.name}`,
     tags: ["dataset"],
-    summary: dataset.pending
-      ? `${dataset.summary} (its domain is not built yet: empty)`
-      : dataset.summary,
+    summary: dataset.summary,
     middleware: [hawk("datasets")] as const,
     security: [{ hawk: [] }],
     request: { query },

@@ -4,23 +4,20 @@ import { composeRegistry } from "../../src/registry.ts";
 import type { Dataset } from "../../src/dataset/dataset.ts";
 
 const row = z.object({ id: z.string() });
-const real: Dataset = { name: "things-dataset", summary: "Things", row, from: (sql) => sql`t t` };
-const placeholder: Dataset = { name: "things-dataset", summary: "Things", row, pending: true };
+const things: Dataset = { name: "things-dataset", summary: "Things", row, from: (sql) => sql`t t` };
 
-Deno.test("a domain's dataset or feed replaces the pending one of its name", () => {
-  const registry = composeRegistry([
-    {
-      name: "pending",
-      datasets: [placeholder],
-      activityFeeds: [{ path: "thing", summary: "T", pending: true }],
-    },
-    { name: "things", datasets: [real] },
-  ]);
-  assert.deepEqual(registry.datasets, [real]);
-  assert.equal(registry.activityFeeds.length, 1);
-  assert.ok(registry.activityFeeds[0].pending);
+Deno.test("two domains may not declare a dataset or feed of one name", () => {
   assert.throws(
-    () => composeRegistry([{ name: "a", datasets: [real] }, { name: "b", datasets: [real] }]),
+    () => composeRegistry([{ name: "a", datasets: [things] }, { name: "b", datasets: [things] }]),
     /two datasets are named "things-dataset"/,
+  );
+  const feed = { path: "thing", summary: "T", table: "t", item: () => ({}) as never };
+  assert.throws(
+    () =>
+      composeRegistry([
+        { name: "a", activityFeeds: [feed] },
+        { name: "b", activityFeeds: [feed] },
+      ]),
+    /two activity feeds are named "thing"/,
   );
 });
