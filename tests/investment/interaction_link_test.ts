@@ -148,7 +148,7 @@ Deno.test("interactions linked to investment projects follow the project's assoc
     assert.deepEqual(filtered.body.results.map((i: { id: string }) => i.id), [res.body.id]);
   });
 
-  await t.step("a project's write re-indexes its interactions", async () => {
+  await t.step("a project's write re-indexes its interactions and activity", async () => {
     await sql`delete from change_feed`;
     const res = await call(app, "PATCH", `/v3/investment/${ours.id}`, {
       token: user.token,
@@ -157,7 +157,12 @@ Deno.test("interactions linked to investment projects follow the project's assoc
     assert.equal(res.status, 200);
     const feed = await sql<{ entity: string }[]>`
       select distinct entity from change_feed order by entity`;
-    assert.deepEqual(feed.map((r) => r.entity), ["interaction", "investment_project"]);
+    // Its company activity (the investor company's timeline) too.
+    assert.deepEqual(feed.map((r) => r.entity), [
+      "company-activity",
+      "interaction",
+      "investment_project",
+    ]);
   });
 
   await ctx.close();
