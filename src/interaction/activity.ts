@@ -1,9 +1,9 @@
 /**
  * Interactions as Activity Stream items (`/v3/activity-stream/interaction`): each one an
  * `Announce` of a `dit:Interaction` or `dit:ServiceDelivery`, attributed to its
- * companies, advisers (with their teams) and contacts, in the original's shape.
- * (The original's `context` — the investment project or event — follows once those
- * domains exist.)
+ * companies, advisers (with their teams) and contacts, in the original's shape; an
+ * interaction's investment project is its `context`. (A service delivery's event context
+ * follows with the event feed.)
  */
 import type { Db } from "../db/pool.ts";
 import type { ActivityFeed, FeedContext } from "../activity_stream/feed.ts";
@@ -67,7 +67,12 @@ function interactionItem(sql: Db, context: FeedContext) {
         || case when t.export_barrier_notes <> '' then
           jsonb_build_object('dit:exportBarrierNotes', t.export_barrier_notes)
           else '{}'::jsonb end
-      else '{}'::jsonb end`;
+      else '{}'::jsonb end
+    || coalesce((select jsonb_build_object('context', jsonb_build_array(jsonb_build_object(
+          'id', 'dit:DataHubInvestmentProject:' || ip.id, 'type', 'dit:InvestmentProject',
+          'name', ip.name, 'url', ${base + "/investments/projects/"} || ip.id)))
+        from investment_investmentproject ip
+        where ip.id = t.investment_project_id and t.kind = 'interaction'), '{}'::jsonb)`;
   return sql`jsonb_build_object(
     'id', 'dit:DataHubInteraction:' || t.id || ':Announce',
     'type', 'Announce',
