@@ -22,7 +22,7 @@ function projectAddedItem(sql: Db, context: FeedContext) {
         from metadata_investmenttype it where it.id = t.investment_type_id),
       'attributedTo', jsonb_build_array(${companyItemOf(sql, sql`t.investor_company_id`)})
         || ${contacts},
-      'url', ${context.frontendBaseUrl + "/investments/projects/"} || t.id)
+      'url', ${context.frontendBaseUrl + "/investments/projects/"} || t.id || '/details')
     || ${optional(sql, "dit:estimatedLandDate", sql`to_char(t.estimated_land_date, 'YYYY-MM-DD')`)}
     || ${optional(sql, "dit:totalInvestment", sql`t.total_investment`)}
     || ${optional(sql, "dit:foreignEquityInvestment", sql`t.foreign_equity_investment`)}

@@ -247,9 +247,24 @@ Deno.test("investment datasets and activity feeds", async (t) => {
             name: "Ann Lee",
           },
         ],
-        url: `${FRONTEND}/investments/projects/${project.id}`,
+        url: `${FRONTEND}/investments/projects/${project.id}/details`,
       },
     });
+  });
+
+  await t.step("interaction feed: an interaction's project is its context", async () => {
+    await sql`update interaction_interaction set modified_on = now() - interval '1 minute'`;
+    const res = await signedGet(ctx, ACTIVITY_STREAM, "/v3/activity-stream/interaction");
+    assert.equal(res.status, 200, res.text);
+    assert.ok(res.body.orderedItems.length > 0);
+    for (const item of res.body.orderedItems) {
+      assert.deepEqual(item.object.context, [{
+        id: `dit:DataHubInvestmentProject:${project.id}`,
+        type: "dit:InvestmentProject",
+        name: "Wind farm",
+        url: `${FRONTEND}/investments/projects/${project.id}/details`,
+      }]);
+    }
   });
 
   await t.step("large capital feeds: Announces with the set keys only", async () => {
