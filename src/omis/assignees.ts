@@ -13,6 +13,7 @@ import { recordWrite, type WriteMeta } from "../core/tracking.ts";
 import { recordChanges } from "../core/change_feed.ts";
 import * as q from "./queries.ts";
 import { updatePricing } from "./quotes.ts";
+import { type Notices, notifyAdvisers } from "./notifications.ts";
 import { checkStatus, messages, OPEN_STATUSES, type OrderStatus, pythonType } from "./rules.ts";
 
 const assigneeItem = z.object({
@@ -76,6 +77,7 @@ export async function patchAssignees(
   body: unknown,
   forceDelete: boolean,
   meta: WriteMeta,
+  notices: Notices,
 ) {
   if (!Array.isArray(body)) {
     throw nonFieldError(`Expected a list of items but got type "${pythonType(body)}".`);
@@ -101,10 +103,14 @@ export async function patchAssignees(
   }
   if (order.status !== "draft" && forceDelete) throw nonFieldError(assigneeMessages.noDeletion);
 
+  const removed: string[] = [];
   for (const stored of existing) {
     const item = byAdviser.get(stored.adviser_id);
     if (!item) {
-      if (forceDelete) await q.deleteAssignee(db, stored.id);
+      if (forceDelete) {
+        await q.deleteAssignee(db, stored.id);
+        removed.push(stored.adviser_id);
+      }
       continue;
     }
     const changes: Record<string, unknown> = {};
@@ -120,6 +126,7 @@ export async function patchAssignees(
     }
     byAdviser.delete(stored.adviser_id);
   }
+  const added = [...byAdviser.keys()];
   let offset = 0;
   for (const item of byAdviser.values()) {
     await q.insertAssignee(db, order.id, item, meta.userId, meta.at, offset++);
@@ -131,4 +138,5 @@ export async function patchAssignees(
     // The order's search document lists its assignees.
     await recordChanges(db, [{ entity: q.orderEntity.entity, id: order.id }]);
   }
+  await notifyAdvisers(db, notices, order.id, { added, removed, by: meta.userId });
 }

@@ -77,7 +77,8 @@ export const getSubscribers: Handler<typeof routes.getSubscribers> = async (c) =
 export const replaceSubscribers: Handler<typeof routes.replaceSubscribers> = async (c) => {
   const db = c.var.db;
   const stored = await lockParentOrder(db, c.req.valid("param").order_pk);
-  await writes.replaceSubscribers(db, stored, c.req.valid("json"), writeMeta(c));
+  const meta = writeMeta(c);
+  await writes.replaceSubscribers(db, stored, c.req.valid("json"), meta, notices(c, meta.at));
   return c.json(await q.listSubscribers(db, stored.id), 200);
 };
 
@@ -92,7 +93,8 @@ export const patchAssignees: Handler<typeof routes.patchAssignees> = async (c) =
   const db = c.var.db;
   const stored = await lockParentOrder(db, c.req.valid("param").order_pk);
   const forceDelete = (c.req.valid("query")["force-delete"] ?? "0").trim() === "1";
-  await writeAssignees(db, stored, c.req.valid("json"), forceDelete, writeMeta(c));
+  const meta = writeMeta(c);
+  await writeAssignees(db, stored, c.req.valid("json"), forceDelete, meta, notices(c, meta.at));
   return c.json(await q.listAssignees(db, stored.id), 200);
 };
 

@@ -20,6 +20,8 @@ export const TEMPLATES = {
   generic_order_info: "53055338-6acd-4dd6-b315-d1bd74015eb2",
   order_created_for_post_manager: "335f5402-f610-43ef-bfcf-e196215b3cf1",
   order_created_for_regional_manager: "15a7824a-b179-4ffb-a8a1-74ba89285e20",
+  you_have_been_added_for_adviser: "1c631f72-4d33-41f5-ba9b-12862b5b273a",
+  you_have_been_removed_for_adviser: "07668530-2dc1-4dde-9a12-9144fc303eb7",
   order_paid_for_customer: "a6bc0d8a-a183-4345-9945-81e71aac4b3b",
   order_paid_for_adviser: "d41e9cb2-b412-44cf-9000-a1e34d996f16",
   order_completed_for_adviser: "a76f3841-bf70-40e7-9aa0-fd83f3dcc03c",
@@ -186,6 +188,44 @@ export async function notifyOrder(
       return await mail.everyone(null, t.order_completed_for_adviser);
     case "order_cancelled":
       return await mail.everyone(t.order_cancelled_for_customer, t.order_cancelled_for_adviser);
+  }
+}
+
+/**
+ * Advisers added to (or removed from) the order's assignees or subscribers hear of it;
+ * `by` is the adviser who added them.
+ */
+export async function notifyAdvisers(
+  db: Db,
+  notices: Notices,
+  orderId: string,
+  change: { added: string[]; removed: string[]; by: string | null },
+) {
+  if (!change.added.length && !change.removed.length) return;
+  const order = await orderFacts(db, orderId);
+  const { send } = mailer(db, notices, order);
+  const people = await db<{ id: string; name: string; email: string }[]>`
+    select a.id::text, ${name(db, "a")} as name,
+      coalesce(nullif(a.contact_email, ''), a.email) as email
+    from company_advisor a
+    where a.id = any(${[
+    ...change.added,
+    ...change.removed,
+    change.by ?? change.added[0],
+  ]}::uuid[])`;
+  const person = new Map(people.map((p) => [p.id, p]));
+  const date = notices.at.toISOString().slice(0, 10).split("-").reverse().join("/");
+  for (const id of change.added) {
+    await send(person.get(id)!.email, TEMPLATES.you_have_been_added_for_adviser, {
+      "recipient name": person.get(id)!.name,
+      creator: change.by ? person.get(change.by)?.name ?? null : null,
+      "creation date": date,
+    });
+  }
+  for (const id of change.removed) {
+    await send(person.get(id)!.email, TEMPLATES.you_have_been_removed_for_adviser, {
+      "recipient name": person.get(id)!.name,
+    });
   }
 }
 

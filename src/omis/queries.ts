@@ -217,6 +217,13 @@ export async function listSubscribers(db: Db, orderId: string): Promise<Subscrib
   return rows.map((r) => r.adviser);
 }
 
+/** The advisers subscribed to the order. */
+export async function subscriberIds(db: Db, orderId: string): Promise<string[]> {
+  const rows = await db<{ id: string }[]>`
+    select adviser_id::text as id from order_ordersubscriber where order_id = ${orderId}`;
+  return rows.map((r) => r.id);
+}
+
 /** The ids among `ids` that are advisers. */
 export async function existingAdvisers(db: Db, ids: string[]): Promise<Set<string>> {
   const rows = await db<{ id: string }[]>`

@@ -16,7 +16,7 @@ import {
   type WriteMeta,
 } from "../core/tracking.ts";
 import { recordChanges } from "../core/change_feed.ts";
-import { type Notices, notifyOrder } from "./notifications.ts";
+import { type Notices, notifyAdvisers, notifyOrder } from "./notifications.ts";
 import type { OrderInput } from "./routes.ts";
 import * as q from "./queries.ts";
 import { touchesInvoice, updateInvoiceDetails, updatePricing } from "./quotes.ts";
@@ -216,6 +216,7 @@ export async function replaceSubscribers(
   stored: q.OrderRow,
   body: unknown,
   meta: WriteMeta,
+  notices: Notices,
 ) {
   if (!Array.isArray(body)) {
     throw new ApiError(400, {
@@ -254,7 +255,14 @@ export async function replaceSubscribers(
     throw new ApiError(400, itemErrors);
   }
   checkStatus(stored.status, OPEN_STATUSES);
-  await q.replaceSubscribers(db, stored.id, [...new Set(ids as string[])], meta.userId, meta.at);
+  const wanted = [...new Set(ids as string[])];
+  const before = await q.subscriberIds(db, stored.id);
+  await q.replaceSubscribers(db, stored.id, wanted, meta.userId, meta.at);
+  await notifyAdvisers(db, notices, stored.id, {
+    added: wanted.filter((id) => !before.includes(id)),
+    removed: before.filter((id) => !wanted.includes(id)),
+    by: meta.userId,
+  });
   // The order's search document lists its subscribers.
   await recordChanges(db, [{ entity: q.orderEntity.entity, id: stored.id }]);
 }

@@ -38,7 +38,37 @@ Deno.test("OMIS e-mails on order events through GOV.UK Notify", async (t) => {
   const [{ reference }] = await sql`select reference from order_order where id = ${order}`;
 
   await t.step("a new order: the admin hears that the market has no manager", async () => {
-    assert.deepEqual(await sent(), [[TEMPLATES.generic_order_info, "omis-admin@example.test"]]);
+    assert.deepEqual(
+      await sent(),
+      [
+        [TEMPLATES.generic_order_info, "omis-admin@example.test"],
+        [TEMPLATES.you_have_been_added_for_adviser, "lea@example.test"],
+      ].sort(),
+    );
+  });
+
+  await t.step("advisers added to and removed from the order hear of it", async () => {
+    const sub = await createAdviser(sql, { firstName: "Sue", email: "sue@example.test" });
+    const put = (ids: string[]) =>
+      call(app, "PUT", `/v3/omis/order/${order}/subscriber-list`, {
+        token: user.token,
+        body: ids.map((id) => ({ id })),
+      });
+    assert.equal((await put([sub.id])).status, 200);
+    await ctx.deps.jobs.idle();
+    assert.deepEqual(notify.sent[0].personalisation.creator, "Ann Lee");
+    assert.deepEqual(notify.sent[0].personalisation["creation date"], "01/06/2024");
+    assert.deepEqual(await sent(), [[
+      TEMPLATES.you_have_been_added_for_adviser,
+      "sue@example.test",
+    ]]);
+    await put([sub.id]);
+    assert.deepEqual(await sent(), []);
+    await put([]);
+    assert.deepEqual(await sent(), [[
+      TEMPLATES.you_have_been_removed_for_adviser,
+      "sue@example.test",
+    ]]);
   });
 
   await t.step("quote sent: the customer and each adviser on the order", async () => {

@@ -23,6 +23,7 @@ export const OMIS_PERMISSIONS = [
   "order.view_order",
   "order.change_order",
   "order.change_orderassignee",
+  "order.change_ordersubscriber",
   "omis_quote.add_quote",
   "omis_quote.view_quote",
   "omis_invoice.view_invoice",
