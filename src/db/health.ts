@@ -19,7 +19,7 @@ const SUSPECT_INTERVAL_MS = 1000;
 
 export class DatabaseGate {
   #down = false;
-  #outage = Promise.withResolvers<"outage">();
+  #outage = new AbortController();
   #probing: Promise<void> | null = null;
   #lastProbe = -Infinity;
 
@@ -30,9 +30,13 @@ export class DatabaseGate {
     return this.#down;
   }
 
-  /** Settles when the database is found down (already settled while it is). */
-  get outage(): Promise<"outage"> {
-    return this.#outage.promise;
+  /**
+   * Aborts when the database is found down (aborted while it is). A signal, not a
+   * promise: listeners are removed when a request ends, where reactions to a promise
+   * that never settles would pile up for as long as the database stays up.
+   */
+  get outage(): AbortSignal {
+    return this.#outage.signal;
   }
 
   /**
@@ -48,12 +52,12 @@ export class DatabaseGate {
       if (up) {
         if (this.#down) {
           this.#down = false;
-          this.#outage = Promise.withResolvers();
+          this.#outage = new AbortController();
         }
         return;
       }
       this.#down = true;
-      this.#outage.resolve("outage");
+      this.#outage.abort();
     });
   }
 }

@@ -153,13 +153,18 @@ export const requestTransaction: MiddlewareHandler<AppEnv> = async (c, next) => 
   };
   signal.addEventListener("abort", onAbort, { once: true });
   const slow = gate && setTimeout(() => gate.suspect(), SLOW_MS);
+  const outage = gate?.outage;
+  const found = Promise.withResolvers<"outage">();
+  const onOutage = () => found.resolve("outage");
+  outage?.addEventListener("abort", onOutage, { once: true });
   let outcome: "committed" | "rolled back" | "outage";
   try {
     const running = run();
     if (gate) running.catch(() => {});
-    outcome = await (gate ? Promise.race([running, gate.outage]) : running);
+    outcome = await (gate ? Promise.race([running, found.promise]) : running);
   } finally {
     signal.removeEventListener("abort", onAbort);
+    outage?.removeEventListener("abort", onOutage);
     clearTimeout(slow);
   }
   if (outcome === "outage") {

@@ -152,7 +152,11 @@ Deno.test({
       );
       await worker.start();
       await waitFor(() => seen.includes("orphan"), "the orphaned job to run");
-      assert.equal(await redis.exists(queue.keys.job(id)), 0);
+      // Acknowledged (its record deleted) just after its handler returns.
+      await waitFor(
+        async () => (await redis.exists(queue.keys.job(id))) === 0,
+        "the job to be acknowledged",
+      );
     } finally {
       await worker.stop();
       redis.destroy();
