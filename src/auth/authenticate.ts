@@ -195,7 +195,7 @@ async function responseHash(c: Context<AppEnv>): Promise<string> {
     const hashes = cached.payloadHashes ??= new Map();
     let hash = hashes.get(contentType ?? "");
     if (!hash) {
-      hash = await payloadHash(cached.bytes, contentType);
+      hash = await payloadHash(new TextEncoder().encode(cached.json), contentType);
       hashes.set(contentType ?? "", hash);
     }
     return hash;

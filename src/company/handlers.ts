@@ -40,8 +40,6 @@ export function companyView(caller: Caller): q.CompanyView {
   };
 }
 
-const encoder = new TextEncoder();
-
 /** Company documents, cached per view (the permission-gated parts a caller sees). */
 export const companyDocument: CachedDocument = {
   name: "company",
@@ -103,10 +101,7 @@ export const listCompanies: Handler<typeof routes.listCompanies> = async (c) => 
     result.view.inAdviserList
       ? async (ids) => {
         const texts = await q.companyTexts(db, ids, result.view);
-        return ids.map((id) => {
-          const text = texts.get(id);
-          return text === undefined ? null : encoder.encode(text);
-        });
+        return ids.map((id) => texts.get(id) ?? null);
       }
       : (ids) => cachedTexts(c, companyDocument, ids),
   );

@@ -8,23 +8,18 @@
 import type { AppDeps } from "../deps.ts";
 import { VersionWatch } from "./cache_version.ts";
 
-/**
- * A rendered JSON document as UTF-8 bytes and what it was built from. Bytes, not a
- * string: a response sends them as they are (no encoding per request), and they live
- * outside the JavaScript heap, so large bodies never sit in its large-object space
- * waiting for a full collection.
- */
+/** A rendered JSON text and what it was built from. */
 export interface CachedText {
   /** The versions it was built at (`versionStamp`). */
   stamp: string;
-  bytes: Uint8Array<ArrayBuffer>;
-  /** Strong ETag of `bytes`. */
+  json: string;
+  /** Strong ETag of the UTF-8 bytes of `json`. */
   etag: string;
   /** Hawk payload hashes of this body, by content type (a response is signed per request). */
   payloadHashes?: Map<string, string>;
 }
 
-/** Least-recently-used entries up to a total size in bytes. */
+/** Least-recently-used entries up to a total size (UTF-16 code units, ~bytes for ASCII). */
 export class TextCache {
   #entries = new Map<string, CachedText>();
   #size = 0;
@@ -44,7 +39,7 @@ export class TextCache {
   }
 
   set(key: string, entry: CachedText): void {
-    const cost = entry.bytes.length + key.length;
+    const cost = entry.json.length + key.length;
     if (cost > this.maxSize / 8) return;
     const old = this.#entries.get(key);
     if (old) this.#delete(key, old);
@@ -58,7 +53,7 @@ export class TextCache {
 
   #delete(key: string, entry: CachedText) {
     this.#entries.delete(key);
-    this.#size -= entry.bytes.length + key.length;
+    this.#size -= entry.json.length + key.length;
   }
 }
 
@@ -71,8 +66,6 @@ export const WATCH_MAX_AGE_MS = 500;
 
 export interface ProcessCaches {
   texts: TextCache;
-  /** Counts by key, with the stamp they were counted at. */
-  counts: Map<string, { stamp: string; count: number }>;
   watch: VersionWatch;
 }
 
@@ -84,7 +77,6 @@ export function processCaches(deps: AppDeps): ProcessCaches {
   if (!found) {
     found = {
       texts: new TextCache(deps.config.CACHE_MEMORY_MB * 1024 * 1024),
-      counts: new Map(),
       watch: new VersionWatch(deps.sql, [...WATCHED], WATCH_MAX_AGE_MS),
     };
     caches.set(deps, found);
@@ -92,9 +84,11 @@ export function processCaches(deps: AppDeps): ProcessCaches {
   return found;
 }
 
+const encoder = new TextEncoder();
+
 /** A strong ETag: the SHA-256 of the body, base64url, quoted. */
-export async function strongEtag(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
+export async function strongEtag(json: string): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", encoder.encode(json)));
   let binary = "";
   for (const b of digest.subarray(0, 18)) binary += String.fromCharCode(b);
   return `"${btoa(binary).replaceAll("+", "-").replaceAll("/", "_")}"`;

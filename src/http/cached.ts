@@ -39,11 +39,8 @@ export const notModifiedResponse = {
  */
 export type JsonText = Response & TypedResponse<JSONValue, 200, "json">;
 
-const encoder = new TextEncoder();
-
 async function entry(stamp: string, json: string): Promise<CachedText> {
-  const bytes = encoder.encode(json);
-  return { stamp, bytes, etag: await strongEtag(bytes) };
+  return { stamp, json, etag: await strongEtag(json) };
 }
 
 /**
@@ -122,7 +119,7 @@ export function respondText(c: Context<AppEnv>, text: CachedText): JsonText {
     return c.body(null, 304, { ETag: text.etag }) as unknown as JsonText;
   }
   c.set("cachedBody", text);
-  return c.body(text.bytes, 200, {
+  return c.body(text.json, 200, {
     "Content-Type": "application/json",
     ETag: text.etag,
   }) as unknown as JsonText;
@@ -130,28 +127,7 @@ export function respondText(c: Context<AppEnv>, text: CachedText): JsonText {
 
 /** Documents rendered and sent per batch when a list is long. */
 const BATCH = 200;
-
-/** `parts` joined by commas (null parts left out) between `head` and `tail`, as one buffer. */
-function joined(
-  head: string,
-  parts: (Uint8Array | null)[],
-  tail: string,
-): Uint8Array<ArrayBuffer> {
-  const before = encoder.encode(head);
-  const after = encoder.encode(tail);
-  const present = parts.filter((p) => p !== null);
-  const size = before.length + after.length + present.reduce((n, p) => n + p.length + 1, 0);
-  const out = new Uint8Array(size);
-  out.set(before);
-  let at = before.length;
-  present.forEach((part, i) => {
-    if (i) out[at++] = 0x2c;
-    out.set(part, at);
-    at += part.length;
-  });
-  out.set(after, at);
-  return out.subarray(0, at + after.length);
-}
+const encoder = new TextEncoder();
 
 /**
  * A JSON list: `head`, the texts of `ids` (from `texts`, in order, missing ones left
@@ -162,12 +138,13 @@ export async function respondList(
   c: Context<AppEnv>,
   around: { head: string; tail: string },
   ids: string[],
-  texts: (ids: string[]) => Promise<(Uint8Array | null)[]>,
+  texts: (ids: string[]) => Promise<(string | null)[]>,
 ): Promise<JsonText> {
   const headers = { "Content-Type": "application/json" };
+  const join = (items: (string | null)[]) => items.filter((t) => t !== null).join(",");
   if (ids.length <= BATCH) {
-    const body = joined(around.head, await texts(ids), around.tail);
-    return c.body(body, 200, headers) as unknown as JsonText;
+    const json = `${around.head}${join(await texts(ids))}${around.tail}`;
+    return c.body(json, 200, headers) as unknown as JsonText;
   }
   let next = 0;
   let first = true;
@@ -178,11 +155,13 @@ export async function respondList(
         controller.close();
         return;
       }
-      const parts = (await texts(ids.slice(next, next + BATCH))).filter((p) => p !== null);
-      const head = next === 0 ? around.head : "";
+      const batch = join(await texts(ids.slice(next, next + BATCH)));
       next += BATCH;
-      controller.enqueue(joined(`${head}${first || !parts.length ? "" : ","}`, parts, ""));
-      if (parts.length) first = false;
+      const separator = first || !batch ? "" : ",";
+      if (batch) first = false;
+      controller.enqueue(
+        encoder.encode(`${next === BATCH ? around.head : ""}${separator}${batch}`),
+      );
     },
   });
   return c.body(stream, 200, headers) as unknown as JsonText;
@@ -193,8 +172,8 @@ export async function cachedTexts(
   c: Context<AppEnv>,
   doc: CachedDocument,
   ids: string[],
-): Promise<(Uint8Array | null)[]> {
-  return (await documentTexts(c, doc, ids)).map((t) => t?.bytes ?? null);
+): Promise<(string | null)[]> {
+  return (await documentTexts(c, doc, ids)).map((t) => t?.json ?? null);
 }
 
 /**
@@ -206,11 +185,11 @@ export async function cachedCount(
   key: string,
   count: () => Promise<number>,
 ): Promise<number> {
-  const { counts } = processCaches(c.var.deps);
+  const { texts } = processCaches(c.var.deps);
   const stamp = versionStamp(await readVersions(c.var.db, [key]), [key]);
-  const cached = counts.get(key);
-  if (cached?.stamp === stamp) return cached.count;
+  const cached = texts.get(`count:${key}`, stamp);
+  if (cached) return Number(cached.json);
   const n = await count();
-  counts.set(key, { stamp, count: n });
+  texts.set(`count:${key}`, { stamp, json: String(n), etag: "" });
   return n;
 }
