@@ -317,6 +317,9 @@ export class PostgresBackend implements SearchBackend {
       // row is ~150 bytes: a count or a page visits each match's heap row (PostgreSQL
       // has no index-only GIN scan), and narrow rows make that a few pages per thousand
       // matches. GIN answers word and token matches exactly, without re-reading the sets.
+      // PostgreSQL only TOASTs a row written longer than ~2 kB (then down to
+      // toast_tuple_target), so `pad`, 2,100 spaces, makes every written row that long;
+      // being `main`, it is compressed (to ~30 bytes) only after the others moved out.
       await tx`create table ${table} (
         id uuid primary key,
         doc jsonb not null,
@@ -325,10 +328,12 @@ export class PostgresBackend implements SearchBackend {
         names tsvector not null,
         flags text not null default '',
         ${sortColumns.reduce((a, b) => tx`${a}${b}`, tx``)}
-        indexed_on timestamptz not null default now()
+        indexed_on timestamptz not null default now(),
+        pad text not null default repeat(' ', 2100)
       ) with (toast_tuple_target = 128)`;
       await tx`alter table ${table} alter column doc set storage external,
-        alter column words set storage external, alter column names set storage external`;
+        alter column words set storage external, alter column names set storage external,
+        alter column pad set storage main`;
       await this.createIndexes(tx, layout);
       await tx`delete from search_count where app = ${app.name}`;
       await tx`insert into search_table (app, signature) values (${app.name}, ${signature})
@@ -431,7 +436,7 @@ export class PostgresBackend implements SearchBackend {
             on conflict (id) do update set doc = excluded.doc, name_key = excluded.name_key,
               words = excluded.words, names = excluded.names, flags = excluded.flags,
               ${list(sorts.map((c) => db`${db(c.column)} = excluded.${db(c.column)}, `))}
-              indexed_on = excluded.indexed_on
+              indexed_on = excluded.indexed_on, pad = excluded.pad
             returning 1
           )
           select flags from old`;
