@@ -260,9 +260,8 @@ async function companyDocuments(db: Db, wanted: string[]): Promise<SearchDocumen
       where e.company_id = c.id
     ) ec on true
     left join lateral (
-      select jsonb_agg(jsonb_build_object('name', concat_ws(' ', nullif(a.first_name, ''),
-          nullif(a.last_name, '')), 'first_name', a.first_name, 'last_name', a.last_name,
-          'id', a.id) order by a.first_name, a.last_name, a.id) as advisers
+      select jsonb_agg(${joinedAdviser(db, "a")} order by a.first_name, a.last_name, a.id)
+        as advisers
       from company_onelistcoreteammember m join company_advisor a on a.id = m.adviser_id
       where m.company_id = g.id and m.adviser_id is distinct from g.one_list_account_owner_id
     ) team on true

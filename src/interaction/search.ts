@@ -46,7 +46,7 @@ import {
 } from "../search/mapping.ts";
 import { Decimal } from "../search/csv.ts";
 import { adviserName, documentDatetime, jsonObject } from "../core/render.ts";
-import { joinedRef, sectorDocuments } from "../search/joined.ts";
+import { joinedAdviser, joinedRef, sectorDocuments } from "../search/joined.ts";
 import { exportOrder, sectorPath } from "../company/search.ts";
 import { IdName, NestedAdviser } from "../http/schemas.ts";
 import { z } from "@hono/zod-openapi";
@@ -179,9 +179,7 @@ async function interactionDocuments(db: Db, wanted: string[]): Promise<SearchDoc
     ) contacts on true
     left join lateral (
       select jsonb_agg(jsonb_build_object(
-          'adviser', case when a.id is null then null else jsonb_build_object('id', a.id,
-            'first_name', a.first_name, 'last_name', a.last_name,
-            'name', ${adviserName(db, "a")}) end,
+          'adviser', ${joinedAdviser(db, "a")},
           'team', ${joinedRef(db, "t")}) order by p.id) as list
       from interaction_interactionditparticipant p
       left join company_advisor a on a.id = p.adviser_id
