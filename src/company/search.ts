@@ -43,8 +43,8 @@ import {
   textKeywordTrigram,
   textWithTrigram,
 } from "../search/mapping.ts";
-import { adviser, documentDatetime, jsonObject, ref } from "../core/render.ts";
-import { address as addressJson } from "./queries.ts";
+import { documentDatetime, jsonObject } from "../core/render.ts";
+import { joinedAdviser, joinedRef, sectorDocuments } from "../search/joined.ts";
 import { PUBLIC_SEARCH_FIELDS, UNITED_KINGDOM } from "./rules.ts";
 import { IdName, NestedAdviser } from "../http/schemas.ts";
 import { z } from "@hono/zod-openapi";
@@ -142,14 +142,6 @@ export function sectorPath(sql: Db, id: Fragment): Fragment {
     where s.id = ${id})`;
 }
 
-/** Countries of the company `c` with an export status, as `[{id, name}]` by name. */
-function exportCountries(sql: Db, status: string): Fragment {
-  return sql`(select coalesce(jsonb_agg(jsonb_build_object('id', m.id, 'name', m.name)
-      order by m.name, m.id), '[]'::jsonb)
-    from company_companyexportcountry e join metadata_country m on m.id = e.country_id
-    where e.company_id = c.id and e.status = ${status})`;
-}
-
 /**
  * `uk_postcode`: a postcode, area, district or sector matched whole, as the original's
  * postcode search analyzer reads it (lower case; a full postcode sent without its space
@@ -173,47 +165,52 @@ const ukPostcode: FilterSpec = {
     ),
 };
 
-/** Documents of these companies (the original's `Company` search model). */
+/** An address of the company `c` (`address`, `registered_address`), areas and countries joined. */
+function joinedAddress(db: Db, prefix: "address" | "registered_address"): Fragment {
+  const col = (suffix: string) => db(`c.${prefix}_${suffix}`);
+  return db`case when ${col("1")} = '' and ${col("2")} = '' and ${col("town")} = ''
+      and ${col("county")} = '' and ${col("postcode")} = '' and ${col("area_id")} is null
+      and ${col("country_id")} is null then null
+    else jsonb_build_object('line_1', ${col("1")}, 'line_2', ${col("2")},
+      'town', ${col("town")}, 'county', ${col("county")}, 'postcode', ${col("postcode")},
+      'area', ${joinedRef(db, `${prefix}_area`)},
+      'country', ${joinedRef(db, `${prefix}_country`)}) end`;
+}
+
+/**
+ * Documents of these companies (the original's `Company` search model), in one
+ * set-based query: references are joins, lists are aggregated per batch and joined.
+ */
 async function companyDocuments(db: Db, wanted: string[]): Promise<SearchDocument[]> {
   const ukBased = db`coalesce(c.address_country_id = ${UNITED_KINGDOM}::uuid, false)`;
   const doc = jsonObject(db, [
     ["id", db`c.id`],
     ["archived", db`c.archived`],
-    ["archived_by", adviser(db, db`c.archived_by_id`)],
+    ["archived_by", joinedAdviser(db, "archived_by")],
     ["archived_on", documentDatetime(db, db`c.archived_on`)],
     ["archived_reason", db`c.archived_reason`],
-    ["business_type", ref(db, "metadata_businesstype", db`c.business_type_id`)],
+    ["business_type", joinedRef(db, "business_type")],
     ["company_number", db`c.company_number`],
     ["created_on", documentDatetime(db, db`c.created_on`)],
     ["description", db`c.description`],
-    ["employee_range", ref(db, "metadata_employeerange", db`c.employee_range_id`)],
-    [
-      "export_experience_category",
-      ref(db, "company_exportexperiencecategory", db`c.export_experience_category_id`),
-    ],
-    ["export_to_countries", exportCountries(db, "currently_exporting")],
-    ["future_interest_countries", exportCountries(db, "future_interest")],
-    ["global_headquarters", ref(db, "company_company", db`c.global_headquarters_id`)],
-    ["headquarter_type", ref(db, "metadata_headquartertype", db`c.headquarter_type_id`)],
+    ["employee_range", joinedRef(db, "employee_range")],
+    ["export_experience_category", joinedRef(db, "export_experience_category")],
+    ["export_to_countries", db`coalesce(ec.currently_exporting, '[]'::jsonb)`],
+    ["future_interest_countries", db`coalesce(ec.future_interest, '[]'::jsonb)`],
+    ["global_headquarters", joinedRef(db, "ghq")],
+    ["headquarter_type", joinedRef(db, "headquarter_type")],
     ["has_name", db`c.name <> ''`],
     ["modified_on", documentDatetime(db, db`c.modified_on`)],
     ["name", db`c.name`],
     ["reference_code", db`c.reference_code`],
-    ["sector", sectorDocument(db, db`c.sector_id`)],
-    ["address", addressJson(db, "address")],
-    ["registered_address", addressJson(db, "registered_address")],
-    ["one_list_group_global_account_manager", adviser(db, db`g.one_list_account_owner_id`)],
-    [
-      "adviser",
-      db`(select coalesce(jsonb_agg(${adviser(db, db`m.adviser_id`)}
-          order by a.first_name, a.last_name, a.id), '[]'::jsonb)
-        from company_onelistcoreteammember m join company_advisor a on a.id = m.adviser_id
-        where m.company_id = g.id
-          and m.adviser_id is distinct from g.one_list_account_owner_id)`,
-    ],
+    ["sector", db`sector.doc`],
+    ["address", joinedAddress(db, "address")],
+    ["registered_address", joinedAddress(db, "registered_address")],
+    ["one_list_group_global_account_manager", joinedAdviser(db, "account_manager")],
+    ["adviser", db`coalesce(team.advisers, '[]'::jsonb)`],
     ["trading_names", db`to_jsonb(c.trading_names)`],
-    ["turnover_range", ref(db, "metadata_turnoverrange", db`c.turnover_range_id`)],
-    ["uk_region", ref(db, "metadata_ukregion", db`c.uk_region_id`)],
+    ["turnover_range", joinedRef(db, "turnover_range")],
+    ["uk_region", joinedRef(db, "uk_region")],
     ["uk_based", ukBased],
     ["uk_address_postcode", db`case when ${ukBased} then c.address_postcode else '' end`],
     [
@@ -222,20 +219,20 @@ async function companyDocuments(db: Db, wanted: string[]): Promise<SearchDocumen
     ],
     [
       "uk_address_postcode_tokens",
-      db`case when ${ukBased} then search_postcode_tokens(c.address_postcode) else '[]' end`,
+      db`case when ${ukBased} then uk_postcode_tokens(c.address_postcode) else '[]' end`,
     ],
     [
       "uk_registered_address_postcode_tokens",
-      db`case when ${ukBased} then search_postcode_tokens(c.registered_address_postcode)
+      db`case when ${ukBased} then uk_postcode_tokens(c.registered_address_postcode)
         else '[]' end`,
     ],
     ["vat_number", db`c.vat_number`],
     ["duns_number", db`c.duns_number`],
     ["website", db`c.website`],
-    ["latest_interaction_date", documentDatetime(db, latestInteractionDate(db, db`c.id`))],
+    ["latest_interaction_date", documentDatetime(db, db`latest.date`)],
     ["export_segment", db`c.export_segment`],
     ["export_sub_segment", db`c.export_sub_segment`],
-    ["one_list_tier", ref(db, "company_onelisttier", db`c.one_list_tier_id`)],
+    ["one_list_tier", joinedRef(db, "one_list_tier")],
     ["number_of_employees", db`c.number_of_employees`],
     ["global_ultimate_duns_number", db`nullif(c.global_ultimate_duns_number, '')`],
     [
@@ -243,11 +240,55 @@ async function companyDocuments(db: Db, wanted: string[]): Promise<SearchDocumen
       db`coalesce(c.duns_number <> '' and c.duns_number = c.global_ultimate_duns_number, false)`,
     ],
   ]);
+  const countries = (status: string) =>
+    db`coalesce(jsonb_agg(jsonb_build_object('id', m.id, 'name', m.name) order by m.name, m.id)
+      filter (where e.status = ${status}), '[]'::jsonb)`;
+  // The batch's own rows and per-row lists are index probes (lateral), whatever the
+  // planner thinks of the batch's size; references to small tables are hash joins.
   const rows = await db<{ doc: SearchDocument }[]>`
+    with sector as materialized (${sectorDocuments(db)})
     select ${doc} as doc
-    from company_company c
-    left join company_company g on g.id = coalesce(c.global_headquarters_id, c.id)
-    where c.id = any(${wanted}::uuid[])`;
+    from unnest(${wanted}::uuid[]) as w(id)
+    cross join lateral (select * from company_company where id = w.id) c
+    left join lateral (
+      select * from company_company where id = coalesce(c.global_headquarters_id, c.id)
+    ) g on true
+    left join lateral (
+      select ${countries("currently_exporting")} as currently_exporting,
+        ${countries("future_interest")} as future_interest
+      from company_companyexportcountry e join metadata_country m on m.id = e.country_id
+      where e.company_id = c.id
+    ) ec on true
+    left join lateral (
+      select jsonb_agg(${joinedAdviser(db, "a")} order by a.first_name, a.last_name, a.id)
+        as advisers
+      from company_onelistcoreteammember m join company_advisor a on a.id = m.adviser_id
+      where m.company_id = g.id and m.adviser_id is distinct from g.one_list_account_owner_id
+    ) team on true
+    left join lateral (
+      select max(i.date) as date from interaction_interaction i where i.company_id = c.id
+    ) latest on true
+    left join company_advisor archived_by on archived_by.id = c.archived_by_id
+    left join company_advisor account_manager on account_manager.id = g.one_list_account_owner_id
+    left join metadata_businesstype business_type on business_type.id = c.business_type_id
+    left join metadata_employeerange employee_range on employee_range.id = c.employee_range_id
+    left join company_exportexperiencecategory export_experience_category
+      on export_experience_category.id = c.export_experience_category_id
+    left join lateral (
+      select id, name from company_company where id = c.global_headquarters_id
+    ) ghq on true
+    left join metadata_headquartertype headquarter_type
+      on headquarter_type.id = c.headquarter_type_id
+    left join metadata_turnoverrange turnover_range on turnover_range.id = c.turnover_range_id
+    left join metadata_ukregion uk_region on uk_region.id = c.uk_region_id
+    left join company_onelisttier one_list_tier on one_list_tier.id = c.one_list_tier_id
+    left join metadata_administrativearea address_area on address_area.id = c.address_area_id
+    left join metadata_country address_country on address_country.id = c.address_country_id
+    left join metadata_administrativearea registered_address_area
+      on registered_address_area.id = c.registered_address_area_id
+    left join metadata_country registered_address_country
+      on registered_address_country.id = c.registered_address_country_id
+    left join sector on sector.id = c.sector_id`;
   return rows.map((r) => r.doc);
 }
 

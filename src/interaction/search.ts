@@ -45,8 +45,9 @@ import {
   trigramText,
 } from "../search/mapping.ts";
 import { Decimal } from "../search/csv.ts";
-import { adviserName, documentDatetime, jsonObject, ref } from "../core/render.ts";
-import { companyDocument, exportOrder, sectorDocument, sectorPath } from "../company/search.ts";
+import { adviserName, documentDatetime, jsonObject } from "../core/render.ts";
+import { joinedAdviser, joinedRef, sectorDocuments } from "../search/joined.ts";
+import { exportOrder, sectorPath } from "../company/search.ts";
 import { IdName, NestedAdviser } from "../http/schemas.ts";
 import { z } from "@hono/zod-openapi";
 
@@ -97,111 +98,125 @@ export const InteractionSearchResult = z.object({
   was_policy_feedback_provided: z.boolean(),
 }).openapi("InteractionSearchResult");
 
-/** `{id, name}` list of an M2M lookup of the interaction `i`, by name. */
-const m2mRefs = (db: Db, table: string, target: string, lookup: string): Fragment =>
-  db`(select coalesce(jsonb_agg(jsonb_build_object('id', r.id, 'name', r.name)
-      order by r.name, r.id), '[]'::jsonb)
-    from ${db(table)} j join ${db(lookup)} r on r.id = j.${db(target)}
-    where j.interaction_id = i.id)`;
+/** `{id, name, trading_names}` of the left-joined company `alias`, or null. */
+const joinedCompany = (db: Db, alias: string): Fragment =>
+  db`case when ${db(alias)}.id is null then null else jsonb_build_object('id', ${db(alias)}.id,
+    'name', ${db(alias)}.name, 'trading_names', to_jsonb(${db(alias)}.trading_names)) end`;
 
-/** Documents of these interactions (the original's `Interaction` search model). */
+/** `{id, name}` list of an M2M lookup of the interaction `i`, by name (a lateral body). */
+const m2mRefs = (db: Db, table: string, target: string, lookup: string): Fragment =>
+  db`select coalesce(jsonb_agg(jsonb_build_object('id', r.id, 'name', r.name)
+      order by r.name, r.id), '[]'::jsonb) as refs
+    from ${db(table)} j join ${db(lookup)} r on r.id = j.${db(target)}
+    where j.interaction_id = i.id`;
+
+/**
+ * Documents of these interactions (the original's `Interaction` search model), in one
+ * set-based query: references are joins, lists are aggregated per batch and joined.
+ */
 async function interactionDocuments(db: Db, wanted: string[]): Promise<SearchDocument[]> {
   const doc = jsonObject(db, [
     ["id", db`i.id`],
-    ["company", companyDocument(db, db`i.company_id`)],
-    [
-      "companies",
-      db`(select coalesce(jsonb_agg(${companyDocument(db, db`j.company_id`)} order by j.id),
-          '[]'::jsonb)
-        from interaction_interaction_companies j where j.interaction_id = i.id)`,
-    ],
-    ["company_sector", sectorDocument(db, db`c.sector_id`)],
+    ["company", joinedCompany(db, "c")],
+    ["companies", db`coalesce(companies.list, '[]'::jsonb)`],
+    ["company_sector", db`company_sector.doc`],
     // The group's tier: that of the global headquarters, else the company's own.
-    ["company_one_list_group_tier", ref(db, "company_onelisttier", db`g.one_list_tier_id`)],
-    [
-      "communication_channel",
-      ref(db, "interaction_communicationchannel", db`i.communication_channel_id`),
-    ],
-    [
-      "contacts",
-      db`(select coalesce(jsonb_agg(jsonb_build_object('id', ct.id,
-          'first_name', ct.first_name, 'last_name', ct.last_name,
-          'name', ${adviserName(db, "ct")}) order by ct.id), '[]'::jsonb)
-        from interaction_interaction_contacts j join company_contact ct on ct.id = j.contact_id
-        where j.interaction_id = i.id)`,
-    ],
+    ["company_one_list_group_tier", joinedRef(db, "group_tier")],
+    ["communication_channel", joinedRef(db, "communication_channel")],
+    ["contacts", db`coalesce(contacts.list, '[]'::jsonb)`],
     ["created_on", documentDatetime(db, db`i.created_on`)],
     ["date", documentDatetime(db, db`i.date`)],
-    [
-      "dit_participants",
-      db`(select coalesce(jsonb_agg(jsonb_build_object(
-          'adviser', (select jsonb_build_object('id', a.id, 'first_name', a.first_name,
-              'last_name', a.last_name, 'name', ${adviserName(db, "a")})
-            from company_advisor a where a.id = p.adviser_id),
-          'team', ${ref(db, "metadata_team", db`p.team_id`)}) order by p.id), '[]'::jsonb)
-        from interaction_interactionditparticipant p where p.interaction_id = i.id)`,
-    ],
-    ["event", ref(db, "event_event", db`i.event_id`)],
+    ["dit_participants", db`coalesce(participants.list, '[]'::jsonb)`],
+    ["event", joinedRef(db, "event")],
     [
       "investment_project",
-      db`(select jsonb_build_object('id', ip.id, 'name', ip.name)
-        from investment_investmentproject ip where ip.id = i.investment_project_id)`,
+      db`case when ip.id is null then null else jsonb_build_object('id', ip.id, 'name', ip.name)
+        end`,
     ],
-    [
-      "investment_project_sector",
-      sectorDocument(
-        db,
-        db`(select ip.sector_id from investment_investmentproject ip
-        where ip.id = i.investment_project_id)`,
-      ),
-    ],
+    ["investment_project_sector", db`project_sector.doc`],
     ["is_event", db`(case when i.kind = 'service_delivery' then i.event_id is not null end)`],
     ["grant_amount_offered", db`i.grant_amount_offered::float8`],
     ["kind", db`i.kind`],
     ["modified_on", documentDatetime(db, db`i.modified_on`)],
     ["net_company_receipt", db`i.net_company_receipt::float8`],
     ["notes", db`i.notes`],
-    [
-      "policy_areas",
-      m2mRefs(
-        db,
-        "interaction_interaction_policy_areas",
-        "policyarea_id",
-        "interaction_policyarea",
-      ),
-    ],
-    [
-      "policy_issue_types",
-      m2mRefs(
-        db,
-        "interaction_interaction_policy_issue_types",
-        "policyissuetype_id",
-        "interaction_policyissuetype",
-      ),
-    ],
-    ["service", ref(db, "metadata_service", db`i.service_id`)],
-    [
-      "service_delivery_status",
-      ref(db, "interaction_servicedeliverystatus", db`i.service_delivery_status_id`),
-    ],
+    ["policy_areas", db`policy_areas.refs`],
+    ["policy_issue_types", db`policy_issue_types.refs`],
+    ["service", joinedRef(db, "service")],
+    ["service_delivery_status", joinedRef(db, "service_delivery_status")],
     ["subject", db`i.subject`],
     ["was_policy_feedback_provided", db`i.was_policy_feedback_provided`],
     ["were_countries_discussed", db`i.were_countries_discussed`],
-    [
-      "export_countries",
-      db`(select coalesce(jsonb_agg(jsonb_build_object(
-          'country', jsonb_build_object('id', m.id, 'name', m.name), 'status', ec.status)
-          order by m.id), '[]'::jsonb)
-        from interaction_interactionexportcountry ec join metadata_country m on m.id = ec.country_id
-        where ec.interaction_id = i.id)`,
-    ],
+    ["export_countries", db`coalesce(export_countries.list, '[]'::jsonb)`],
   ]);
+  // The batch's own rows and per-row lists are index probes (lateral), whatever the
+  // planner thinks of the batch's size; references to small tables are hash joins.
   const rows = await db<{ doc: SearchDocument }[]>`
+    with sector as materialized (${sectorDocuments(db)})
     select ${doc} as doc
-    from interaction_interaction i
-    left join company_company c on c.id = i.company_id
-    left join company_company g on g.id = coalesce(c.global_headquarters_id, c.id)
-    where i.id = any(${wanted}::uuid[])`;
+    from unnest(${wanted}::uuid[]) as w(id)
+    cross join lateral (select * from interaction_interaction where id = w.id) i
+    left join lateral (select * from company_company where id = i.company_id) c on true
+    left join lateral (
+      select one_list_tier_id from company_company
+      where id = coalesce(c.global_headquarters_id, c.id)
+    ) g on true
+    left join lateral (
+      select id, name, sector_id from investment_investmentproject
+      where id = i.investment_project_id
+    ) ip on true
+    left join lateral (
+      select jsonb_agg(${joinedCompany(db, "co")} order by j.id) as list
+      from interaction_interaction_companies j left join company_company co on co.id = j.company_id
+      where j.interaction_id = i.id
+    ) companies on true
+    left join lateral (
+      select jsonb_agg(jsonb_build_object('id', ct.id,
+          'first_name', ct.first_name, 'last_name', ct.last_name,
+          'name', ${adviserName(db, "ct")}) order by ct.id) as list
+      from interaction_interaction_contacts j join company_contact ct on ct.id = j.contact_id
+      where j.interaction_id = i.id
+    ) contacts on true
+    left join lateral (
+      select jsonb_agg(jsonb_build_object(
+          'adviser', ${joinedAdviser(db, "a")},
+          'team', ${joinedRef(db, "t")}) order by p.id) as list
+      from interaction_interactionditparticipant p
+      left join company_advisor a on a.id = p.adviser_id
+      left join metadata_team t on t.id = p.team_id
+      where p.interaction_id = i.id
+    ) participants on true
+    left join lateral (
+      ${
+    m2mRefs(db, "interaction_interaction_policy_areas", "policyarea_id", "interaction_policyarea")
+  }
+    ) policy_areas on true
+    left join lateral (
+      ${
+    m2mRefs(
+      db,
+      "interaction_interaction_policy_issue_types",
+      "policyissuetype_id",
+      "interaction_policyissuetype",
+    )
+  }
+    ) policy_issue_types on true
+    left join lateral (
+      select jsonb_agg(jsonb_build_object(
+          'country', jsonb_build_object('id', m.id, 'name', m.name), 'status', ec.status)
+          order by m.id) as list
+      from interaction_interactionexportcountry ec join metadata_country m on m.id = ec.country_id
+      where ec.interaction_id = i.id
+    ) export_countries on true
+    left join company_onelisttier group_tier on group_tier.id = g.one_list_tier_id
+    left join sector company_sector on company_sector.id = c.sector_id
+    left join interaction_communicationchannel communication_channel
+      on communication_channel.id = i.communication_channel_id
+    left join event_event event on event.id = i.event_id
+    left join sector project_sector on project_sector.id = ip.sector_id
+    left join metadata_service service on service.id = i.service_id
+    left join interaction_servicedeliverystatus service_delivery_status
+      on service_delivery_status.id = i.service_delivery_status_id`;
   return rows.map((r) => r.doc);
 }
 

@@ -5,8 +5,8 @@
  * free-text field, plus the app's exact-match filter values as `#` tokens) and `names`
  * (the primary fields). A default page is an index walk; text and filters together are
  * one GIN lookup (a bitmap of the matches, no ranking). PostgreSQL still visits each
- * match's row to count it, so the document itself is stored out of line (TOAST) to keep
- * the rows an index walk or a count visits small.
+ * match's row to count it, so the document and the word sets are stored out of line
+ * (TOAST) to keep the rows an index walk or a count visits small (~50 to a page).
  *
  * Ranking keeps the original's boosts as tiers: an exact name first, then documents
  * whose names hold every word, then those holding every word in any search field, then
@@ -317,7 +317,13 @@ export class PostgresBackend implements SearchBackend {
         tx`${tx(c.column)} ${columnType(tx, c.kind)}, `
       );
       await tx`drop table if exists ${table}`;
-      // Documents go out of line (TOAST) whatever their size; the word sets stay inline.
+      // The document and the word sets go out of line (TOAST) whatever their size, so a
+      // row is ~150 bytes: a count or a page visits each match's heap row (PostgreSQL
+      // has no index-only GIN scan), and narrow rows make that a few pages per thousand
+      // matches. GIN answers word and token matches exactly, without re-reading the sets.
+      // PostgreSQL only TOASTs a row written longer than ~2 kB (then down to
+      // toast_tuple_target), so `pad`, 2,100 spaces, makes every written row that long;
+      // being `main`, it is compressed (to ~30 bytes) only after the others moved out.
       await tx`create table ${table} (
         id uuid primary key,
         doc jsonb not null,
@@ -326,10 +332,12 @@ export class PostgresBackend implements SearchBackend {
         names tsvector not null,
         flags text not null default '',
         ${sortColumns.reduce((a, b) => tx`${a}${b}`, tx``)}
-        indexed_on timestamptz not null default now()
+        indexed_on timestamptz not null default now(),
+        pad text not null default repeat(' ', 2100)
       ) with (toast_tuple_target = 128)`;
       await tx`alter table ${table} alter column doc set storage external,
-        alter column words set storage main, alter column names set storage main`;
+        alter column words set storage external, alter column names set storage external,
+        alter column pad set storage main`;
       await this.createIndexes(tx, layout);
       await tx`delete from search_count where app = ${app.name}`;
       await tx`insert into search_table (app, signature) values (${app.name}, ${signature})
@@ -432,7 +440,7 @@ export class PostgresBackend implements SearchBackend {
             on conflict (id) do update set doc = excluded.doc, name_key = excluded.name_key,
               words = excluded.words, names = excluded.names, flags = excluded.flags,
               ${list(sorts.map((c) => db`${db(c.column)} = excluded.${db(c.column)}, `))}
-              indexed_on = excluded.indexed_on
+              indexed_on = excluded.indexed_on, pad = excluded.pad
             returning 1
           )
           select flags from old`;
