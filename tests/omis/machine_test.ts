@@ -2,7 +2,6 @@ import assert from "node:assert/strict";
 import { call, createAdviser, testApp } from "../helpers/app.ts";
 import { ACTIVITY_STREAM, DATA_FLOW, MACHINE_ENV, signedGet } from "../helpers/machine.ts";
 import {
-  AFGHANISTAN,
   OMIS_ENV,
   OMIS_PERMISSIONS,
   publicCall,
