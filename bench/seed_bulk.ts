@@ -187,8 +187,9 @@ async function seedCompanies(sql: Sql, count: number): Promise<number> {
 }
 
 /**
- * Companies numbered 1..n in a session table, so a contact or an interaction picks its
- * company by a random number through a hash join.
+ * Companies numbered 1..n in a table, so a contact or an interaction picks its company by
+ * a random number through a hash join. Not a temporary table: a large run outlives the
+ * pool's connection lifetime, and the next step would find it gone; `seedBulk` drops it.
  */
 async function numberCompanies(sql: Sql) {
   // Fresh statistics first: on a table the planner still thinks empty, the foreign-key
@@ -196,7 +197,7 @@ async function numberCompanies(sql: Sql) {
   // scan per row (142 s instead of 10 for 200k contacts).
   await sql`analyze company_company`;
   await sql`drop table if exists bench_company_pick`;
-  await sql`create temp table bench_company_pick as
+  await sql`create unlogged table bench_company_pick as
     select row_number() over (order by id)::int as k, id from company_company`;
   await sql`analyze bench_company_pick`;
 }
@@ -409,22 +410,29 @@ async function seedProjects(sql: Sql, count: number): Promise<BulkStep> {
  * their table does not exist. `sql` must hold one connection: `setseed` is per session.
  */
 export async function seedBulk(sql: Sql, sizes: BulkSizes): Promise<BulkStep[]> {
-  await sql`select setseed(0.42)`;
-  // A fresh database has no process caches to invalidate: the cache-version triggers
-  // (src/core/cache_version.ts) would only slow the bulk inserts down.
-  await sql`set session_replication_role = replica`;
-  return [
+  // Per session, so set again before each step: a large run outlives the pool's connection
+  // lifetime. A fresh database has no process caches to invalidate: the cache-version
+  // triggers (src/core/cache_version.ts) would only slow the bulk inserts down.
+  const session = async (seed: number) => {
+    await sql`select setseed(${seed})`;
+    await sql`set session_replication_role = replica`;
+  };
+  const steps = [
     await timed("companies", async () => {
+      await session(0.42);
       const rows = await seedCompanies(sql, sizes.companies);
       await numberCompanies(sql);
       return rows;
     }),
     await timed("contacts", async () => {
+      await session(0.43);
       const rows = await seedContacts(sql, sizes.contacts);
       await sql`analyze company_contact`;
       return rows;
     }),
-    await seedInteractions(sql, sizes.interactions),
-    await seedProjects(sql, sizes.projects),
+    await session(0.44).then(() => seedInteractions(sql, sizes.interactions)),
+    await session(0.45).then(() => seedProjects(sql, sizes.projects)),
   ];
+  await sql`drop table bench_company_pick`;
+  return steps;
 }
