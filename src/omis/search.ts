@@ -34,6 +34,8 @@ import {
   trigramText,
 } from "../search/mapping.ts";
 import { Decimal } from "../search/csv.ts";
+import { searchBackend } from "../search/engine.ts";
+import { z } from "zod";
 import type { Db } from "../db/pool.ts";
 import type { Fragment } from "../db/fragments.ts";
 import { adviserName, documentDatetime, jsonObject, ref } from "../core/render.ts";
@@ -290,6 +292,16 @@ export const orderSearchApp = defineSearchApp({
     payment_due_date: "payment_due_date",
   },
   defaultSort: "created_on:desc",
+  // As the original's enhance_response: the net price of every matching order, in pence.
+  options: {
+    schema: {},
+    enhance: async (c, query) => ({
+      summary: {
+        total_subtotal_cost: await searchBackend(c.var.deps).sum(c.var.db, query, "subtotal_cost"),
+      },
+    }),
+    response: { summary: z.object({ total_subtotal_cost: z.number() }) },
+  },
   build: orderDocuments,
   export: {
     path: "/v3/search/order/export",

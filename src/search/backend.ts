@@ -42,6 +42,8 @@ export interface SearchBackend {
   prune(db: Db, app: SearchApp, since: Date): Promise<void>;
   search(db: Db, query: EntityQuery): Promise<SearchResults>;
   globalSearch(db: Db, query: GlobalQuery): Promise<GlobalResults>;
+  /** The sum of a numeric field over every hit (the OMIS search's `total_subtotal_cost`). */
+  sum(db: Db, query: EntityQuery, field: string): Promise<number>;
   /** The ids of the first `max` hits, in the query's order (CSV exports). */
   exportIds(db: Db, query: EntityQuery, max: number): Promise<string[]>;
   /** Makes recent writes visible to searches (OpenSearch refresh; nothing on PostgreSQL). */

@@ -199,6 +199,16 @@ export class OpenSearchBackend implements SearchBackend {
     };
   }
 
+  async sum(_db: Db, query: EntityQuery, field: string): Promise<number> {
+    const { read } = indexNames(this.options.indexPrefix, query.app);
+    const body = {
+      ...entitySearchBody({ ...query, offset: 0, limit: 0 }),
+      aggs: { total: { sum: { field } } },
+    };
+    const result = await this.runSearch([read], body);
+    return Number(result.aggregations.total.value ?? 0);
+  }
+
   async exportIds(_db: Db, query: EntityQuery, max: number): Promise<string[]> {
     const { read } = indexNames(this.options.indexPrefix, query.app);
     const body = { ...entitySearchBody({ ...query, offset: 0, limit: max }), _source: false };

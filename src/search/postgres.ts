@@ -553,6 +553,20 @@ export class PostgresBackend implements SearchBackend {
     });
   }
 
+  async sum(db: Db, query: EntityQuery, field: string): Promise<number> {
+    const { app } = query;
+    await this.ensure(db, app);
+    return await this.guard(app, async () => {
+      const conditions = [...query.filters, ...(query.scope ? [query.scope] : [])];
+      const plan = this.plan(db, app, conditions, textOf(query.term));
+      const { path } = resolveField(app.mapping, field);
+      const [{ total }] = await db<{ total: number }[]>`
+        select coalesce(sum((d.doc #>> ${path}::text[])::numeric), 0)::float8 as total
+        from ${db(layoutOf(app).table)} d where ${plan.where}`;
+      return total;
+    });
+  }
+
   async exportIds(db: Db, query: EntityQuery, max: number): Promise<string[]> {
     const { app } = query;
     await this.ensure(db, app);

@@ -70,6 +70,21 @@ for (const { name, env, ignore } of backendsUnderTest) {
       assert.equal((await search({ sortby: "reference" })).status, 400);
     });
 
+    await t.step("summary: the net price of every match, in pence", async () => {
+      const [{ quotedPrice, draftPrice }] = await sql`
+        select (select subtotal_cost from order_order where id = ${quoted})::int as "quotedPrice",
+          (select subtotal_cost from order_order where id = ${draft})::int as "draftPrice"`;
+      assert.deepEqual((await search({})).body.summary, {
+        total_subtotal_cost: quotedPrice + draftPrice,
+      });
+      assert.deepEqual((await search({ status: "quote_accepted" })).body.summary, {
+        total_subtotal_cost: quotedPrice,
+      });
+      assert.deepEqual((await search({ status: "cancelled" })).body.summary, {
+        total_subtotal_cost: 0,
+      });
+    });
+
     await t.step("global search finds orders", async () => {
       const res = await call(app, "GET", "/v3/search?term=globex&entity=order", {
         token: user.token,
