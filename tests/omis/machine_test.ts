@@ -1,13 +1,7 @@
 import assert from "node:assert/strict";
 import { call, createAdviser, testApp } from "../helpers/app.ts";
 import { ACTIVITY_STREAM, DATA_FLOW, MACHINE_ENV, signedGet } from "../helpers/machine.ts";
-import {
-  OMIS_ENV,
-  OMIS_PERMISSIONS,
-  publicCall,
-  publicTokenOf,
-  readyOrder,
-} from "./setup.ts";
+import { OMIS_ENV, OMIS_PERMISSIONS, publicCall, publicTokenOf, readyOrder } from "./setup.ts";
 
 Deno.test("OMIS orders for machine clients: the activity feed and the dataset", async (t) => {
   const ctx = await testApp({ env: { ...MACHINE_ENV, ...OMIS_ENV } });
