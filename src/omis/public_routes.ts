@@ -6,6 +6,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { hawk } from "../auth/authenticate.ts";
 import { jsonResponse } from "../http/schemas.ts";
+import { pathRateThrottle } from "../http/throttle.ts";
 import { invoiceSchema, paymentSchema, publicQuoteSchema } from "./routes.ts";
 import { ORDER_STATUSES } from "./rules.ts";
 
@@ -133,7 +134,11 @@ export const createSession = createRoute({
   path: `${base}/payment-gateway-session`,
   tags,
   summary: "Start a GOV.UK Pay card payment (other ongoing ones are cancelled)",
-  middleware,
+  // The original's `payment_gateway_session.create` rate: 5 a minute per order.
+  middleware: [
+    ...middleware,
+    pathRateThrottle("payment_gateway_session.create", { count: 5, seconds: 60 }),
+  ] as const,
   security,
   request: { params: tokenParam },
   responses: {
@@ -143,6 +148,7 @@ export const createSession = createRoute({
     ),
     ...errors,
     ...payErrors,
+    429: jsonResponse("More than 5 sessions started in a minute for this order", detail),
   },
 });
 

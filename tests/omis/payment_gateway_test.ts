@@ -160,6 +160,29 @@ Deno.test("OMIS card payments through GOV.UK Pay", async (t) => {
     assert.deepEqual(pay.calls.slice(calls), [`GET /v1/payments/${latest.payment_id}`]);
   });
 
+  await t.step("at most 5 sessions a minute per order: then DRF's 429", async () => {
+    const start = new Date("2024-06-01T12:00:00Z").getTime();
+    ctx.deps.now = () => new Date(start);
+    const other = await acceptedOrder(ctx, user.token, lead.id);
+    const create = () => publicCall(ctx, "POST", `${other.pub}/payment-gateway-session`);
+    for (let i = 0; i < 5; i++) assert.equal((await create()).status, 201);
+    ctx.deps.now = () => new Date(start + 20_500);
+    const throttled = await create();
+    assert.equal(throttled.status, 429);
+    assert.deepEqual(throttled.body, {
+      detail: "Request was throttled. Expected available in 40 seconds.",
+    });
+    assert.equal(throttled.headers.get("retry-after"), "40");
+    // Another order has its own count; a minute on, this one may start sessions again.
+    const another = await acceptedOrder(ctx, user.token, lead.id);
+    assert.equal(
+      (await publicCall(ctx, "POST", `${another.pub}/payment-gateway-session`)).status,
+      201,
+    );
+    ctx.deps.now = () => new Date(start + 60_001);
+    assert.equal((await create()).status, 201);
+  });
+
   await ctx.close();
   await pay.close();
 });
