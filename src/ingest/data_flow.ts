@@ -16,7 +16,10 @@ export interface DataFlowObject {
 
 export interface DataFlowBucket {
   readonly name: string;
-  /** The most recently modified object under `prefix`, if any. */
+  /**
+   * The most recently modified object under `prefix`, if any; of two modified in the same
+   * second (S3's resolution), the later key (Data Flow's keys carry their date).
+   */
   newest(prefix: string): Promise<DataFlowObject | null>;
   /** The object's non-blank lines (gunzipped when its key ends in `.gz`). */
   lines(key: string): Promise<{ lines: string[]; lastModified: Date }>;
@@ -56,7 +59,7 @@ function bucketOf(client: S3Client, name: string): DataFlowBucket {
         );
         for (const object of page.Contents ?? []) {
           const at = object.LastModified ?? new Date(0);
-          if (object.Key && (!newest || at > newest.lastModified)) {
+          if (object.Key && (!newest || newer({ key: object.Key, lastModified: at }, newest))) {
             newest = { key: object.Key, lastModified: at };
           }
         }
@@ -81,6 +84,10 @@ function bucketOf(client: S3Client, name: string): DataFlowBucket {
     close: () => client.destroy(),
   };
 }
+
+const newer = (a: DataFlowObject, b: DataFlowObject) =>
+  a.lastModified.getTime() > b.lastModified.getTime() ||
+  (a.lastModified.getTime() === b.lastModified.getTime() && a.key > b.key);
 
 /** Whether the object was ingested already. */
 export async function objectIngested(db: Db, key: string): Promise<boolean> {
