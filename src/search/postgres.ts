@@ -392,6 +392,9 @@ export class PostgresBackend implements SearchBackend {
   async write(db: Db, app: SearchApp, upserts: SearchDocument[], deletes: string[]) {
     await this.ensure(db, app);
     await this.guard(app, async () => {
+      // One writer of an app at a time (in the caller's transaction): two writers of one new
+      // document would each see no stored row and count it twice.
+      await db`select pg_advisory_xact_lock(hashtext(${"search:" + app.name}))`;
       const layout = layoutOf(app);
       const table = db(layout.table);
       const delta = new Map<string, number>();
