@@ -3,27 +3,7 @@
  * filled in as Django renders it, with its markdown escaping of free text and Django's
  * HTML autoescaping of every value, so a stored quote reads the same as the original's.
  */
-
-const MONTHS = [
-  "January",
-  "February",
-  "March",
-  "April",
-  "May",
-  "June",
-  "July",
-  "August",
-  "September",
-  "October",
-  "November",
-  "December",
-];
-
-/** Django's `date:"j F Y"` of a `YYYY-MM-DD` date, e.g. `18 April 2017`. */
-export function longDate(isoDate: string): string {
-  const [year, month, day] = isoDate.split("-").map(Number);
-  return `${day} ${MONTHS[month - 1]} ${year}`;
-}
+import { longDate } from "../core/dates.ts";
 
 /** Django's autoescape. */
 function escapeHtml(text: string): string {

@@ -5,7 +5,7 @@
  * land date summary, and for "no recent interaction" the period in words (the first
  * part of Django's `timesince`).
  */
-import { longDate, MONTHS } from "../task/emails.ts";
+import { longDate, MONTHS } from "../core/dates.ts";
 import type { ProjectFacts } from "./queries.ts";
 
 /** `DATAHUB_FRONTEND_REMINDER_SETTINGS_URL`. */

@@ -47,7 +47,7 @@ import {
   projectItem,
   timesinceFirstPart,
 } from "./emails.ts";
-import { longDate } from "../task/emails.ts";
+import { longDate } from "../core/dates.ts";
 
 /** The original's One List tiers whose companies advisers "manage" for export reminders. */
 export const MANAGED_TIERS = [

@@ -4,6 +4,7 @@
  * and heading "<subject>: <title>", the non-empty field lines, and the task's URL with
  * the campaign's UTM parameters.
  */
+import { longDate } from "../core/dates.ts";
 import type { TaskEmailFacts } from "./queries.ts";
 
 export type TaskEmailKind =
@@ -13,27 +14,6 @@ export type TaskEmailKind =
   | "completed"
   | "amended"
   | "deleted";
-
-export const MONTHS = [
-  "January",
-  "February",
-  "March",
-  "April",
-  "May",
-  "June",
-  "July",
-  "August",
-  "September",
-  "October",
-  "November",
-  "December",
-];
-
-/** `2024-06-05` → "5 June 2024" (strftime `%-d %B %Y`). */
-export function longDate(isoDate: string): string {
-  const [y, m, d] = isoDate.split("-").map(Number);
-  return `${d} ${MONTHS[m - 1]} ${y}`;
-}
 
 const CAMPAIGNS: Record<TaskEmailKind, string> = {
   upcoming: "task_due_date_approaching",
