@@ -7,7 +7,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { hawk } from "../auth/authenticate.ts";
 import { jsonResponse } from "../http/schemas.ts";
 import { pathRateThrottle } from "../http/throttle.ts";
-import { invoiceSchema, paymentSchema, publicQuoteSchema } from "./routes.ts";
+import { invoiceSchema, orderBillingShape, paymentSchema, publicQuoteSchema } from "./routes.ts";
 import { ORDER_STATUSES } from "./rules.ts";
 
 const tags = ["omis public"];
@@ -41,25 +41,7 @@ export const publicOrderSchema = z.object({
   uk_region: namedRef.nullable(),
   contact_email: z.string(),
   contact_phone: z.string(),
-  vat_status: z.string(),
-  vat_number: z.string(),
-  vat_verified: z.boolean().nullable(),
-  po_number: z.string(),
-  discount_value: z.number().int(),
-  net_cost: z.number().int(),
-  subtotal_cost: z.number().int(),
-  vat_cost: z.number().int(),
-  total_cost: z.number().int(),
-  billing_company_name: z.string(),
-  billing_contact_name: z.string(),
-  billing_email: z.string(),
-  billing_phone: z.string(),
-  billing_address_1: z.string(),
-  billing_address_2: z.string(),
-  billing_address_town: z.string(),
-  billing_address_county: z.string(),
-  billing_address_postcode: z.string(),
-  billing_address_country: namedRef.nullable(),
+  ...orderBillingShape,
   paid_on: z.string().nullable(),
   completed_on: z.string().nullable(),
 }).openapi("PublicOrder");

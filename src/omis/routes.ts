@@ -62,6 +62,29 @@ const adviserRef = z.object({
 });
 const stamp = z.string().nullable();
 
+/** The prices and billing details, as both the order and the customer's order show them. */
+export const orderBillingShape = {
+  po_number: z.string(),
+  discount_value: z.number().int(),
+  vat_status: z.string(),
+  vat_number: z.string(),
+  vat_verified: z.boolean().nullable(),
+  net_cost: z.number().int(),
+  subtotal_cost: z.number().int(),
+  vat_cost: z.number().int(),
+  total_cost: z.number().int(),
+  billing_company_name: z.string(),
+  billing_contact_name: z.string(),
+  billing_email: z.string(),
+  billing_phone: z.string(),
+  billing_address_1: z.string(),
+  billing_address_2: z.string(),
+  billing_address_town: z.string(),
+  billing_address_county: z.string(),
+  billing_address_postcode: z.string(),
+  billing_address_country: namedRef.nullable(),
+};
+
 /** OrderSerializer's output. */
 export const orderSchema = z.object({
   id: z.string(),
@@ -86,25 +109,7 @@ export const orderSchema = z.object({
   existing_agents: z.string(),
   permission_to_approach_contacts: z.string(),
   delivery_date: z.string().nullable(),
-  po_number: z.string(),
-  discount_value: z.number().int(),
-  vat_status: z.string(),
-  vat_number: z.string(),
-  vat_verified: z.boolean().nullable(),
-  net_cost: z.number().int(),
-  subtotal_cost: z.number().int(),
-  vat_cost: z.number().int(),
-  total_cost: z.number().int(),
-  billing_company_name: z.string(),
-  billing_contact_name: z.string(),
-  billing_email: z.string(),
-  billing_phone: z.string(),
-  billing_address_1: z.string(),
-  billing_address_2: z.string(),
-  billing_address_town: z.string(),
-  billing_address_county: z.string(),
-  billing_address_postcode: z.string(),
-  billing_address_country: namedRef.nullable(),
+  ...orderBillingShape,
   archived_documents_url_path: z.string(),
   paid_on: stamp,
   completed_by: adviserRef.nullable(),
