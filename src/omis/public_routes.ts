@@ -1,7 +1,7 @@
 /**
  * Routes of the OMIS customer site (`/v3/public/omis/order/{public_token}…`), Hawk scope
- * `public_omis`. As the original, the quote and invoice answers are Hawk-signed, the
- * order, payment and payment-gateway-session ones are not.
+ * `public_omis`. Every answer is Hawk-signed by the shared middleware (the original signs
+ * only the quote and invoice ones; a client that does not check a signature ignores it).
  */
 import { createRoute, z } from "@hono/zod-openapi";
 import { hawk } from "../auth/authenticate.ts";
