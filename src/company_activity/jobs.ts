@@ -5,10 +5,9 @@
  * Identification queues the ingestion of a file not ingested yet; the ingestion records
  * the file once done (one transaction: a failed run leaves nothing and is retried).
  */
-import { z } from "zod";
 import type { AppDeps } from "../deps.ts";
-import { defineJob } from "../jobs/definition.ts";
-import { objectIngested, openDataFlowBucket, recordIngestion } from "../ingest/data_flow.ts";
+import type { Db } from "../db/pool.ts";
+import { dataFlowJobs } from "../ingest/data_flow.ts";
 import { recordWrite, systemWriteMeta } from "../core/tracking.ts";
 import { eventEntity } from "../event/queries.ts";
 import * as q from "./queries.ts";
@@ -94,7 +93,8 @@ const NOT_BLANK = new Set([
 ]);
 /** Text columns without a length limit; the others hold at most 255 characters. */
 const UNBOUNDED = new Set(["name", "description", "contact_info", "url"]);
-const DATETIME_RE = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}(:?\d{2})?)?$/;
+export const DATETIME_RE =
+  /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}(:?\d{2})?)?$/;
 
 /**
  * The columns of a record, or the reasons it cannot be stored (the original's
@@ -139,90 +139,58 @@ export function stovaEventColumns(
   return errors.length ? { errors } : { columns: values };
 }
 
-/** Ingests the records; returns how many events were created and skipped. */
-export async function ingestStovaEvents(
+/** Ingests the records (in the object's transaction); counts the events created and skipped. */
+async function ingestStovaEvents(
   deps: AppDeps,
+  tx: Db,
   records: StovaRecord[],
-  key: string,
-  objectCreated: Date,
 ): Promise<{ created: number; skipped: number }> {
   const meta = systemWriteMeta(deps);
-  return await deps.sql.begin(async (tx) => {
-    const existing = await q.ingestedStovaEventIds(tx);
-    let created = 0;
-    let skipped = 0;
-    for (const record of records) {
-      const stovaEventId = record.id as number;
-      if (existing.has(stovaEventId)) {
-        deps.log.info("stova event already ingested", { stova_event_id: stovaEventId });
-        skipped++;
-        continue;
-      }
-      const missing = REQUIRED.find((f) =>
-        record[f] === null || record[f] === undefined ||
-        record[f] === ""
-      );
-      if (missing) {
-        deps.log.info("stova event without a required field, not ingested", {
-          stova_event_id: stovaEventId,
-          field: missing,
-        });
-        continue;
-      }
-      const result = stovaEventColumns(record);
-      if ("errors" in result) {
-        deps.log.error("unexpected value in a stova event record", {
-          stova_event_id: stovaEventId,
-          errors: result.errors,
-        });
-        continue;
-      }
-      const id = await q.insertStovaEvent(tx, result.columns);
-      const eventId = await q.upsertEventOfStovaEvent(tx, id, meta.at);
-      await recordWrite(tx, eventEntity, eventId, meta);
-      existing.add(stovaEventId);
-      created++;
+  const existing = await q.ingestedStovaEventIds(tx);
+  let created = 0;
+  let skipped = 0;
+  for (const record of records) {
+    const stovaEventId = record.id as number;
+    if (existing.has(stovaEventId)) {
+      deps.log.info("stova event already ingested", { stova_event_id: stovaEventId });
+      skipped++;
+      continue;
     }
-    await recordIngestion(tx, key, objectCreated, meta.at);
-    return { created, skipped };
-  });
+    const missing = REQUIRED.find((f) =>
+      record[f] === null || record[f] === undefined ||
+      record[f] === ""
+    );
+    if (missing) {
+      deps.log.info("stova event without a required field, not ingested", {
+        stova_event_id: stovaEventId,
+        field: missing,
+      });
+      continue;
+    }
+    const result = stovaEventColumns(record);
+    if ("errors" in result) {
+      deps.log.error("unexpected value in a stova event record", {
+        stova_event_id: stovaEventId,
+        errors: result.errors,
+      });
+      continue;
+    }
+    const id = await q.insertStovaEvent(tx, result.columns);
+    const eventId = await q.upsertEventOfStovaEvent(tx, id, meta.at);
+    await recordWrite(tx, eventEntity, eventId, meta);
+    existing.add(stovaEventId);
+    created++;
+  }
+  return { created, skipped };
 }
 
-export const stovaEventIngestionJob = defineJob({
-  name: "company_activity.stova_event_ingestion_task",
-  payload: z.object({ object_key: z.string() }),
-  queue: "long-running",
-  run: async ({ object_key }, { deps }) => {
-    const bucket = await openDataFlowBucket(deps.config);
-    if (!bucket) return deps.log.info("stova event ingestion skipped: no Data Flow bucket");
-    try {
-      const { lines, lastModified } = await bucket.lines(object_key);
-      const records = lines.map((line) => JSON.parse(line) as StovaRecord);
-      const result = await ingestStovaEvents(deps, records, object_key, lastModified);
-      deps.log.info("stova event ingestion finished", { object_key, ...result });
-    } finally {
-      bucket.close();
-    }
-  },
-});
-
-/** The newest object under the prefix, queued for ingestion unless ingested already. */
-export const stovaEventIdentificationJob = defineJob({
-  name: "company_activity.stova_event_identification_task",
-  payload: z.object({}),
-  run: async (_payload, { deps }) => {
-    const bucket = await openDataFlowBucket(deps.config);
-    if (!bucket) return deps.log.info("stova event identification skipped: no Data Flow bucket");
-    try {
-      const newest = await bucket.newest(STOVA_EVENT_PREFIX);
-      if (!newest) return deps.log.info("no stova event files found");
-      if (await objectIngested(deps.sql, newest.key)) {
-        return deps.log.info("stova event file already ingested", { object_key: newest.key });
-      }
-      await deps.jobs.enqueue(stovaEventIngestionJob, { object_key: newest.key });
-      deps.log.info("stova event file queued for ingestion", { object_key: newest.key });
-    } finally {
-      bucket.close();
-    }
-  },
+/** Identification queues the newest object under the prefix unless ingested already. */
+export const {
+  identification: stovaEventIdentificationJob,
+  ingestion: stovaEventIngestionJob,
+} = dataFlowJobs({
+  name: "company_activity.stova_event",
+  label: "stova event",
+  prefix: STOVA_EVENT_PREFIX,
+  ingest: ingestStovaEvents,
 });

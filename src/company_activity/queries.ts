@@ -1,14 +1,17 @@
 /**
  * All SQL of the company activity timeline: which activities a written row feeds (its
  * rows are kept by triggers, migration 0162), for the search documents that embed it;
- * and of Stova events: the detail, the ingestion's rows and the events made from them.
+ * of Stova events: the detail, the ingestion's rows and the events made from them; and
+ * of the Stova attendee and great.gov.uk enquiry ingestions: the matching of companies and
+ * contacts, and the rows they create.
  */
-import type { Db } from "../db/pool.ts";
+import type { Db, Sql } from "../db/pool.ts";
 import { type Fragment, where } from "../db/fragments.ts";
 import { listPage, type Page } from "../http/pagination.ts";
 import { orderBy, parseSortby, type SortChoices } from "../http/sortby.ts";
 import { kingsAwardJson } from "../company/queries.ts";
-import { datetime, jsonObject } from "../core/render.ts";
+import { adviserName, datetime, jsonObject } from "../core/render.ts";
+import { sectorRef, type VersionedEntity } from "../core/versions.ts";
 
 async function activityIds(db: Db, column: string, id: string): Promise<string[]> {
   const rows = await db<{ id: string }[]>`
@@ -171,4 +174,294 @@ export async function listKingsAwards(
     page: options.page,
   });
   return { count, results: rows.map((r) => r.award) };
+}
+
+export const activityIdsOfOrder = (db: Db, id: string) => activityIds(db, "order_id", id);
+
+export const activityIdsOfGreatExportEnquiry = (db: Db, id: string) =>
+  activityIds(db, "great_export_enquiry_id", id);
+
+/** Stova attendees and great.gov.uk export enquiries are versioned (reversion) as there. */
+export const stovaAttendeeEntity: VersionedEntity = {
+  entity: "stova_attendee",
+  table: "company_activity_stovaattendee",
+  foreignKeys: {
+    company_id: { table: "company_company" },
+    contact_id: { table: "company_contact", name: (sql) => adviserName(sql, "r") },
+    ingested_stova_event_id: { table: "company_activity_stovaevent" },
+  },
+};
+
+export const greatExportEnquiryEntity: VersionedEntity = {
+  entity: "great_export_enquiry",
+  table: "company_activity_greatexportenquiry",
+  foreignKeys: {
+    company_id: { table: "company_company" },
+    contact_id: { table: "company_contact", name: (sql) => adviserName(sql, "r") },
+    meta_sender_country_id: { table: "metadata_country" },
+    data_sector_primary_id: sectorRef,
+    data_sector_secondary_id: sectorRef,
+    data_sector_tertiary_id: sectorRef,
+  },
+  manyToMany: {
+    data_markets: {
+      table: "company_activity_greatexportenquiry_data_markets",
+      source: "greatexportenquiry_id",
+      target: "country_id",
+      ref: { table: "metadata_country" },
+    },
+  },
+};
+
+/**
+ * Inserts a row of `table` from its columns as JSON, so PostgreSQL parses the source's
+ * datetimes (to the microsecond) and refuses what is not one; returns its id.
+ */
+async function insertFromJson(db: Db, table: string, columns: Record<string, unknown>) {
+  const [{ id }] = await db<{ id: string }[]>`
+    insert into ${db(table)} (${db(Object.keys(columns))})
+    select ${db(Object.keys(columns))}
+    from jsonb_populate_record(null::${db(table)}, ${db.json(columns as never)})
+    returning id::text`;
+  return id;
+}
+
+// ---- Stova attendees (tasks/ingest_stova_attendees) ----
+
+export async function ingestedStovaAttendeeIds(db: Db): Promise<Set<number>> {
+  const rows = await db<{ id: number }[]>`
+    select stova_attendee_id as id from company_activity_stovaattendee`;
+  return new Set(rows.map((r) => r.id));
+}
+
+/** The inactive "Stova Default Adviser" interactions of attendees are by (made once). */
+export async function stovaDefaultAdviser(db: Db): Promise<string> {
+  const email = "stova_default@businessandtrade.gov.uk";
+  await db`insert into company_advisor (email, first_name, last_name, is_active)
+    values (${email}, 'Stova Default', 'Adviser', false) on conflict (email) do nothing`;
+  const [row] = await db<{ id: string }[]>`
+    select id::text from company_advisor where email = ${email}`;
+  return row.id;
+}
+
+export interface StovaEventOfAttendee {
+  id: string;
+  /** Its first Data Hub event, if any. */
+  event: {
+    id: string;
+    name: string;
+    start_date: string | null;
+    service_id: string | null;
+    address_country_id: string;
+  } | null;
+}
+
+export async function stovaEventByStovaId(
+  db: Db,
+  stovaEventId: unknown,
+): Promise<StovaEventOfAttendee | null> {
+  if (!Number.isSafeInteger(stovaEventId)) return null;
+  const [row] = await db<StovaEventOfAttendee[]>`
+    select s.id::text, (select jsonb_build_object('id', e.id, 'name', e.name,
+        'start_date', e.start_date, 'service_id', e.service_id,
+        'address_country_id', e.address_country_id)
+      from event_event e where e.stova_event_id = s.id order by e.id limit 1) as event
+    from company_activity_stovaevent s where s.stova_event_id = ${stovaEventId as number}`;
+  return row ?? null;
+}
+
+/** The first company (by id) of that name, case-insensitively. */
+export async function companyByNameIgnoringCase(db: Db, name: string): Promise<string | null> {
+  const [row] = await db<{ id: string }[]>`select id::text from company_company
+    where upper(name) = upper(${name}) order by id limit 1`;
+  return row?.id ?? null;
+}
+
+/** The first contact (by id) of the company with that e-mail, case-insensitively. */
+export async function contactOfCompanyByEmail(db: Db, companyId: string, email: string) {
+  const [row] = await db<{ id: string }[]>`select id::text from company_contact
+    where company_id = ${companyId} and upper(email) = upper(${email}) order by id limit 1`;
+  return row?.id ?? null;
+}
+
+/** A company created by an ingestion (`source` "Stova" or "great"). */
+export async function insertIngestedCompany(
+  db: Db,
+  columns: {
+    name: string;
+    source: string;
+    address_country_id: string | null;
+    company_number?: string | null;
+    business_type_id?: string | null;
+    employee_range_id?: string | null;
+    address_postcode?: string;
+  },
+  at: Date,
+): Promise<string> {
+  const values = Object.fromEntries(Object.entries(columns).filter(([, v]) => v !== undefined));
+  const [row] = await db<{ id: string }[]>`insert into company_company
+    ${db({ ...values, created_on: at, modified_on: at } as never)}
+    returning id::text`;
+  return row.id;
+}
+
+/** A primary contact created by an ingestion. */
+export async function insertIngestedContact(
+  db: Db,
+  columns: {
+    company_id: string;
+    email: string;
+    first_name: string;
+    last_name: string;
+    source: string;
+    job_title?: string | null;
+    full_telephone_number?: string;
+  },
+  at: Date,
+): Promise<string> {
+  const values = Object.fromEntries(Object.entries(columns).filter(([, v]) => v !== undefined));
+  const [row] = await db<{ id: string }[]>`insert into company_contact
+    ${db({ ...values, primary: true, created_on: at, modified_on: at } as never)}
+    returning id::text`;
+  return row.id;
+}
+
+/**
+ * The attendance of a Stova event as a service delivery: on the event's date, service and
+ * company, with the attendee as contact and the default adviser as participant (no team).
+ */
+export async function insertAttendanceInteraction(
+  db: Db,
+  v: {
+    companyId: string;
+    contactId: string;
+    adviserId: string;
+    event: NonNullable<StovaEventOfAttendee["event"]>;
+  },
+  at: Date,
+): Promise<string> {
+  const [{ id }] = await db<{ id: string }[]>`insert into interaction_interaction (company_id,
+      event_id, date, kind, theme, service_id, subject, was_policy_feedback_provided,
+      were_countries_discussed, created_on, modified_on)
+    values (${v.companyId}, ${v.event.id}, ${v.event.start_date}::date::timestamp at time zone 'UTC',
+      'service_delivery', 'other', ${v.event.service_id}, ${"Attended " + v.event.name}, false,
+      false, ${at}, ${at})
+    returning id::text`;
+  await db`insert into interaction_interaction_contacts (interaction_id, contact_id)
+    values (${id}, ${v.contactId})`;
+  await db`insert into interaction_interaction_companies (interaction_id, company_id)
+    values (${id}, ${v.companyId})`;
+  await db`insert into interaction_interactionditparticipant (interaction_id, adviser_id)
+    values (${id}, ${v.adviserId})`;
+  return id;
+}
+
+export const insertStovaAttendee = (db: Db, columns: Record<string, unknown>) =>
+  insertFromJson(db, "company_activity_stovaattendee", columns);
+
+// ---- great.gov.uk export enquiries (tasks/ingest_great_data) ----
+
+export async function ingestedGreatFormIds(db: Db): Promise<Set<number>> {
+  const rows = await db<{ id: number }[]>`
+    select form_id as id from company_activity_greatexportenquiry`;
+  return new Set(rows.map((r) => r.id));
+}
+
+/** What the great.gov.uk form's values are matched against. */
+export async function greatLookups(db: Db) {
+  const [countries, businessTypes, employeeRanges, sectors] = await Promise.all([
+    db<{ id: string; code: string }[]>`
+      select id::text, iso_alpha2_code as code from metadata_country order by id`,
+    db<{ id: string; name: string }[]>`
+      select id::text, name from metadata_businesstype order by id`,
+    db<{ id: string; name: string }[]>`
+      select id::text, name from metadata_employeerange order by id`,
+    db<{ id: string; segment: string }[]>`
+      select id::text, segment from metadata_sector where level = 0 order by id`,
+  ]);
+  const first = <T>(rows: T[], key: (r: T) => string) => {
+    const map = new Map<string, T>();
+    for (const r of rows) if (!map.has(key(r))) map.set(key(r), r);
+    return map;
+  };
+  return {
+    countries: first(countries, (r) => r.code),
+    businessTypes,
+    employeeRanges: first(employeeRanges, (r) => r.name),
+    sectors: first(sectors, (r) => r.segment),
+  };
+}
+
+export async function companyByNumber(db: Db, number: string): Promise<string | null> {
+  const [row] = await db<{ id: string }[]>`select id::text from company_company
+    where company_number = ${number} order by id limit 1`;
+  return row?.id ?? null;
+}
+
+export async function companyByName(db: Db, name: string): Promise<string | null> {
+  const [row] = await db<{ id: string }[]>`select id::text from company_company
+    where name = ${name} order by id limit 1`;
+  return row?.id ?? null;
+}
+
+/**
+ * The one contact matching every given detail (first and last name, telephone, e-mail;
+ * blank ones are not compared), with its company; null when none or several match.
+ */
+export async function soleContactMatching(
+  db: Db,
+  d: { first_name: string; last_name: string; telephone: string; email: string },
+): Promise<{ id: string; company_id: string | null } | null> {
+  const conditions: Fragment[] = [];
+  if (d.first_name) conditions.push(db`first_name = ${d.first_name}`);
+  if (d.last_name) conditions.push(db`last_name = ${d.last_name}`);
+  if (d.telephone) conditions.push(db`full_telephone_number = ${d.telephone}`);
+  if (d.email) conditions.push(db`email = ${d.email}`);
+  const rows = await db<{ id: string; company_id: string | null }[]>`
+    select id::text, company_id::text from company_contact ${where(db, conditions)}
+    order by id limit 2`;
+  return rows.length === 1 ? rows[0] : null;
+}
+
+export async function insertGreatExportEnquiry(
+  db: Db,
+  columns: Record<string, unknown>,
+  markets: string[],
+): Promise<string> {
+  const id = await insertFromJson(db, "company_activity_greatexportenquiry", columns);
+  for (const country of markets) {
+    await db`insert into company_activity_greatexportenquiry_data_markets
+      (greatexportenquiry_id, country_id) values (${id}, ${country}) on conflict do nothing`;
+  }
+  return id;
+}
+
+// ---- OMIS orders in the timeline ----
+
+/**
+ * Attaches the order activity trigger of migration 0168 to order_order (created by a
+ * later migration), with its foreign key, and adds the activities of existing orders;
+ * once: does nothing when the trigger is there or order_order is not. Returns whether it
+ * attached.
+ */
+export async function attachOrderActivities(sql: Sql): Promise<boolean> {
+  return await sql.begin(async (tx) => {
+    await tx`select pg_advisory_xact_lock(hashtext('company_activity_of_order'))`;
+    const [{ attach }] = await tx<{ attach: boolean }[]>`
+      select to_regclass('order_order') is not null and not exists (
+        select 1 from pg_trigger where tgname = 'company_activity_of_order'
+          and tgrelid = to_regclass('order_order')) as attach`;
+    if (!attach) return false;
+    await tx`alter table company_activity_companyactivity
+      add foreign key (order_id) references order_order (id) on delete cascade`;
+    await tx`create trigger company_activity_of_order
+      after insert or update of company_id, created_on on order_order
+      for each row execute function company_activity_of_order()`;
+    await tx`insert into company_activity_companyactivity
+        (company_id, activity_source, date, order_id)
+      select company_id, 'order', coalesce(created_on, now()), id from order_order
+      where company_id is not null
+      on conflict (order_id) do nothing`;
+    return true;
+  });
 }

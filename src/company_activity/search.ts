@@ -1,7 +1,9 @@
 /**
  * The company activity search app (`POST /v4/search/company-activity`, the company page's
  * timeline; also a global search entity): the original's `CompanyActivity` document, one
- * per row of company_activity_companyactivity, with the source it stands for.
+ * per row of company_activity_companyactivity, with the source it stands for (an
+ * interaction, referral, investment project, OMIS order, great.gov.uk export enquiry or
+ * EYB lead).
  */
 import type { Db } from "../db/pool.ts";
 import type { Fragment } from "../db/fragments.ts";
@@ -17,6 +19,7 @@ import {
 import {
   boolean,
   companyRef,
+  countryOrArea,
   date,
   englishText,
   idName,
@@ -28,11 +31,22 @@ import {
   object,
   person,
   text,
+  textKeywordTrigram,
   trigramText,
 } from "../search/mapping.ts";
 import { adviserName, documentDatetime, jsonObject, ref } from "../core/render.ts";
 import { companyDocument } from "../company/search.ts";
 import { relativesFlag, withRelatives } from "../dnb/related.ts";
+
+/** A contact with its job title (contact_job_field). */
+const contactJob = () =>
+  object({
+    id: keyword(),
+    first_name: normalizedKeyword(),
+    last_name: normalizedKeyword(),
+    name: textKeywordTrigram(),
+    job_title: normalizedKeyword(),
+  });
 
 /** `{id, first_name, last_name, name}` of the adviser or contact (contact_or_adviser_dict). */
 const personDocument = (db: Db, table: string, id: Fragment): Fragment =>
@@ -123,6 +137,36 @@ const investmentDocument = (db: Db): Fragment =>
     ],
   ]);
 
+/** `{id, first_name, last_name, name, job_title}` of a contact (contact_job_dict). */
+const contactJobDocument = (db: Db, id: Fragment): Fragment =>
+  db`(select jsonb_build_object('id', p.id, 'first_name', p.first_name,
+      'last_name', p.last_name, 'name', ${adviserName(db, "p")}, 'job_title', p.job_title)
+    from company_contact p where p.id = ${id})`;
+
+/** The OMIS order aliased `o` as the activity shows it (activity_order_dict). */
+const orderDocument = (db: Db): Fragment =>
+  jsonObject(db, [
+    ["id", db`o.id`],
+    ["created_on", documentDatetime(db, db`o.created_on`)],
+    ["reference", db`o.reference`],
+    ["primary_market", ref(db, "metadata_country", db`o.primary_market_id`)],
+    ["uk_region", ref(db, "metadata_ukregion", db`o.uk_region_id`)],
+    ["contact", contactJobDocument(db, db`o.contact_id`)],
+    ["created_by", personDocument(db, "company_advisor", db`o.created_by_id`)],
+  ]);
+
+/** The great.gov.uk enquiry aliased `g` as the activity shows it (activity_great_dict). */
+const greatDocument = (db: Db): Fragment =>
+  jsonObject(db, [
+    ["id", db`g.id`],
+    ["form_created_at", documentDatetime(db, db`g.form_created_at`)],
+    ["meta_full_name", db`g.meta_full_name`],
+    ["meta_email_address", db`g.meta_email_address`],
+    ["contact", contactJobDocument(db, db`g.contact_id`)],
+    ["meta_subject", db`g.meta_subject`],
+    ["data_enquiry", db`g.data_enquiry`],
+  ]);
+
 /** The EYB lead aliased `l` as the activity shows it (activity_eyb_lead_dict). */
 const eybLeadDocument = (db: Db): Fragment =>
   jsonObject(db, [
@@ -155,9 +199,15 @@ async function activityDocuments(db: Db, wanted: string[]): Promise<SearchDocume
       db`(select ${investmentDocument(db)} from investment_investmentproject ip
         where ip.id = ca.investment_id)`,
     ],
-    // Sources not built here yet (OMIS orders, great.gov.uk export enquiries).
-    ["order", null],
-    ["great_export_enquiry", null],
+    [
+      "order",
+      db`(select ${orderDocument(db)} from order_order o where o.id = ca.order_id)`,
+    ],
+    [
+      "great_export_enquiry",
+      db`(select ${greatDocument(db)} from company_activity_greatexportenquiry g
+        where g.id = ca.great_export_enquiry_id)`,
+    ],
     [
       "eyb_lead",
       db`(select ${eybLeadDocument(db)} from investment_lead_eyblead l
@@ -217,10 +267,26 @@ export const companyActivitySearchApp = defineSearchApp({
       gross_value_added: notIndexed(text()),
       number_new_jobs: notIndexed(text()),
       created_by: person(),
-      client_contacts: person(),
+      client_contacts: contactJob(),
     }),
-    order: object({ id: keyword() }),
-    great_export_enquiry: object({ id: keyword() }),
+    order: object({
+      id: keyword(),
+      created_on: date(),
+      reference: notIndexed(text()),
+      primary_market: countryOrArea(),
+      uk_region: countryOrArea(),
+      contact: contactJob(),
+      created_by: person(),
+    }),
+    great_export_enquiry: object({
+      id: keyword(),
+      form_created_at: date(),
+      meta_full_name: notIndexed(text()),
+      meta_email_address: notIndexed(text()),
+      contact: contactJob(),
+      meta_subject: notIndexed(text()),
+      data_enquiry: notIndexed(text()),
+    }),
     eyb_lead: object({
       id: keyword(),
       created_on: date(),

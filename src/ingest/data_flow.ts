@@ -5,9 +5,12 @@
  * and its IngestedObject), so each domain's ingestion job only parses its own records.
  */
 import type { S3Client } from "@aws-sdk/client-s3";
+import { z } from "zod";
 import type { Config } from "../config.ts";
-import type { Db } from "../db/pool.ts";
+import type { Db, TransactionSql } from "../db/pool.ts";
+import type { AppDeps } from "../deps.ts";
 import { awsSdk, s3Client } from "../documents/storage.ts";
+import { defineJob } from "../jobs/definition.ts";
 
 export interface DataFlowObject {
   key: string;
@@ -21,6 +24,8 @@ export interface DataFlowBucket {
    * second (S3's resolution), the later key (Data Flow's keys carry their date).
    */
   newest(prefix: string): Promise<DataFlowObject | null>;
+  /** The object under `prefix` whose key sorts last, if any. */
+  lastKey(prefix: string): Promise<string | null>;
   /** The object's non-blank lines (gunzipped when its key ends in `.gz`). */
   lines(key: string): Promise<{ lines: string[]; lastModified: Date }>;
   close(): void;
@@ -47,25 +52,36 @@ export async function openDataFlowBucket(
 }
 
 function bucketOf(client: S3Client, name: string): DataFlowBucket {
+  const list = async (prefix: string) => {
+    const [{ ListObjectsV2Command }] = await awsSdk();
+    const objects: DataFlowObject[] = [];
+    let token: string | undefined;
+    do {
+      const page = await client.send(
+        new ListObjectsV2Command({ Bucket: name, Prefix: prefix, ContinuationToken: token }),
+      );
+      for (const object of page.Contents ?? []) {
+        if (object.Key) {
+          objects.push({ key: object.Key, lastModified: object.LastModified ?? new Date(0) });
+        }
+      }
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
+    return objects;
+  };
   return {
     name,
     async newest(prefix) {
-      const [{ ListObjectsV2Command }] = await awsSdk();
       let newest: DataFlowObject | null = null;
-      let token: string | undefined;
-      do {
-        const page = await client.send(
-          new ListObjectsV2Command({ Bucket: name, Prefix: prefix, ContinuationToken: token }),
-        );
-        for (const object of page.Contents ?? []) {
-          const at = object.LastModified ?? new Date(0);
-          if (object.Key && (!newest || newer({ key: object.Key, lastModified: at }, newest))) {
-            newest = { key: object.Key, lastModified: at };
-          }
-        }
-        token = page.IsTruncated ? page.NextContinuationToken : undefined;
-      } while (token);
+      for (const object of await list(prefix)) {
+        if (!newest || newer(object, newest)) newest = object;
+      }
       return newest;
+    },
+    async lastKey(prefix) {
+      let last: string | null = null;
+      for (const { key } of await list(prefix)) if (last === null || key > last) last = key;
+      return last;
     },
     async lines(key) {
       const [{ GetObjectCommand }] = await awsSdk();
@@ -106,4 +122,78 @@ export async function lastIngestion(db: Db, prefix: string): Promise<Date | null
 export async function recordIngestion(db: Db, key: string, objectCreated: Date, at: Date) {
   await db`insert into ingest_ingestedobject (object_key, object_created, created)
     values (${key}, ${objectCreated}, ${at})`;
+}
+
+/**
+ * One Data Flow source ingested as the original's BaseObjectIdentificationTask and
+ * BaseObjectIngestionTask: identification queues the ingestion of the prefix's newest
+ * object unless it was ingested; the ingestion parses its JSON lines and hands them to
+ * `ingest` in one transaction (one ingestion of an object at a time), which records the
+ * object as ingested once `ingest` returns. Without a bucket configured both only log.
+ */
+export interface DataFlowSource {
+  /** The jobs' names: `<name>_identification_task` and `<name>_ingestion_task`. */
+  name: string;
+  /** What the log lines call it, e.g. "stova attendee". */
+  label: string;
+  prefix: string;
+  /** The newest object is the one whose key sorts last (default: last modified). */
+  newestByKey?: boolean;
+  timeoutMs?: number;
+  ingest(
+    deps: AppDeps,
+    tx: TransactionSql,
+    records: Record<string, unknown>[],
+    key: string,
+  ): Promise<Record<string, unknown>>;
+}
+
+export function dataFlowJobs(source: DataFlowSource) {
+  const { label, prefix } = source;
+  const ingestion = defineJob({
+    name: `${source.name}_ingestion_task`,
+    payload: z.object({ object_key: z.string() }),
+    queue: "long-running",
+    timeoutMs: source.timeoutMs ?? 1_800_000,
+    run: async ({ object_key: key }, { deps }) => {
+      const bucket = await openDataFlowBucket(deps.config);
+      if (!bucket) return deps.log.info(`${label} ingestion skipped: no Data Flow bucket`);
+      try {
+        deps.log.info(`${label} ingestion task started`, { object_key: key });
+        const { lines, lastModified } = await bucket.lines(key);
+        const records = lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+        await deps.sql.begin(async (tx) => {
+          await tx`select pg_advisory_xact_lock(hashtext(${"data-flow:" + key}))`;
+          if (await objectIngested(tx, key)) return;
+          const result = await source.ingest(deps, tx, records, key);
+          await recordIngestion(tx, key, lastModified, deps.now());
+          deps.log.info(`${label} ingestion task finished`, { object_key: key, ...result });
+        });
+      } finally {
+        bucket.close();
+      }
+    },
+  });
+  const identification = defineJob({
+    name: `${source.name}_identification_task`,
+    payload: z.object({}),
+    run: async (_payload, { deps }) => {
+      const bucket = await openDataFlowBucket(deps.config);
+      if (!bucket) return deps.log.info(`${label} identification skipped: no Data Flow bucket`);
+      try {
+        const key = source.newestByKey
+          ? await bucket.lastKey(prefix)
+          : (await bucket.newest(prefix))?.key;
+        if (!key) return deps.log.info(`no ${label} files found`);
+        if (await objectIngested(deps.sql, key)) {
+          return deps.log.info(`${label} file already ingested`, { object_key: key });
+        }
+        await deps.jobs.enqueue(ingestion, { object_key: key });
+        deps.log.info(`${label} file queued for ingestion`, { object_key: key });
+      } finally {
+        bucket.close();
+      }
+    },
+  });
+  return { identification, ingestion };
 }
