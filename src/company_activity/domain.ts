@@ -3,8 +3,7 @@
  * company, interaction, referral, investment project, OMIS order, great.gov.uk export
  * enquiry or EYB lead (writes to those re-index the activity); the Stova events (detail
  * route) and the Data Flow ingestions: Stova events and attendees (unscheduled, as the
- * original; commands start them) and great.gov.uk export enquiries (hourly); and the
- * step after migrations that puts OMIS orders in the timeline.
+ * original; commands start them) and great.gov.uk export enquiries (hourly).
  */
 import type { Domain } from "../manifest.ts";
 import { schedule } from "../jobs/scheduler.ts";
@@ -22,7 +21,6 @@ import {
   activityIdsOfInvestment,
   activityIdsOfOrder,
   activityIdsOfReferral,
-  attachOrderActivities,
 } from "./queries.ts";
 
 const entity = companyActivitySearchApp.name;
@@ -44,12 +42,6 @@ export const companyActivityDomain: Domain = {
   commands: {
     "ingest-stova-events": ingestStovaEventsCommand,
     "ingest-stova-attendees": ingestStovaAttendeesCommand,
-  },
-  afterMigrate: {
-    name: "company activity of OMIS orders",
-    run: async (sql, log) => {
-      if (await attachOrderActivities(sql)) log.info("order activities attached");
-    },
   },
   searchApps: [companyActivitySearchApp],
   embeddings: [

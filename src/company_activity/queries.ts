@@ -5,7 +5,7 @@
  * of the Stova attendee and great.gov.uk enquiry ingestions: the matching of companies and
  * contacts, and the rows they create.
  */
-import type { Db, Sql } from "../db/pool.ts";
+import type { Db } from "../db/pool.ts";
 import { type Fragment, where } from "../db/fragments.ts";
 import { listPage, type Page } from "../http/pagination.ts";
 import { orderBy, parseSortby, type SortChoices } from "../http/sortby.ts";
@@ -434,34 +434,4 @@ export async function insertGreatExportEnquiry(
       (greatexportenquiry_id, country_id) values (${id}, ${country}) on conflict do nothing`;
   }
   return id;
-}
-
-// ---- OMIS orders in the timeline ----
-
-/**
- * Attaches the order activity trigger of migration 0168 to order_order (created by a
- * later migration), with its foreign key, and adds the activities of existing orders;
- * once: does nothing when the trigger is there or order_order is not. Returns whether it
- * attached.
- */
-export async function attachOrderActivities(sql: Sql): Promise<boolean> {
-  return await sql.begin(async (tx) => {
-    await tx`select pg_advisory_xact_lock(hashtext('company_activity_of_order'))`;
-    const [{ attach }] = await tx<{ attach: boolean }[]>`
-      select to_regclass('order_order') is not null and not exists (
-        select 1 from pg_trigger where tgname = 'company_activity_of_order'
-          and tgrelid = to_regclass('order_order')) as attach`;
-    if (!attach) return false;
-    await tx`alter table company_activity_companyactivity
-      add foreign key (order_id) references order_order (id) on delete cascade`;
-    await tx`create trigger company_activity_of_order
-      after insert or update of company_id, created_on on order_order
-      for each row execute function company_activity_of_order()`;
-    await tx`insert into company_activity_companyactivity
-        (company_id, activity_source, date, order_id)
-      select company_id, 'order', coalesce(created_on, now()), id from order_order
-      where company_id is not null
-      on conflict (order_id) do nothing`;
-    return true;
-  });
 }

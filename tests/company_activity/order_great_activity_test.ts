@@ -8,11 +8,8 @@ import { call, createAdviser } from "../helpers/app.ts";
 import { backendsUnderTest, searchTestApp } from "../search/support.ts";
 import { companyActivitySearchApp } from "../../src/company_activity/search.ts";
 import { recordWrite, systemWriteMeta } from "../../src/core/tracking.ts";
-import {
-  attachOrderActivities,
-  greatExportEnquiryEntity,
-} from "../../src/company_activity/queries.ts";
-import { AFGHANISTAN, CAMPAIGN, companyWithContact, UNITED_KINGDOM } from "../omis/setup.ts";
+import { greatExportEnquiryEntity } from "../../src/company_activity/queries.ts";
+import { AFGHANISTAN, CAMPAIGN, companyWithContact } from "../omis/setup.ts";
 
 const person = (p: { id: string; first_name: string; last_name: string }) => ({
   ...p,
@@ -147,27 +144,6 @@ for (const { name, env, ignore } of backendsUnderTest) {
           assert.equal(n, 1, "an enquiry without a company is no activity");
         },
       );
-
-      await t.step("orders made before the trigger get their activities, once", async () => {
-        await sql`drop trigger company_activity_of_order on order_order`;
-        await sql`alter table company_activity_companyactivity
-        drop constraint company_activity_companyactivity_order_id_fkey`;
-        await sql`delete from company_activity_companyactivity where order_id is not null`;
-        const { company: other, contact: otherContact } = await companyWithContact(sql, "Old Co");
-        await sql`insert into order_order (reference, public_token, company_id, contact_id,
-          created_on, primary_market_id)
-        values ('OLD/1', 'old-token', ${other}, ${otherContact}, '2020-01-02T03:04:05Z',
-          ${UNITED_KINGDOM})`;
-        assert.equal(await attachOrderActivities(sql), true);
-        assert.equal(await attachOrderActivities(sql), false);
-        const rows = await sql<{ company_id: string; date: Date }[]>`
-        select company_id::text, date from company_activity_companyactivity
-        where order_id is not null order by date`;
-        assert.deepEqual(rows.map((r) => [r.company_id, r.date.toISOString()]), [
-          [other, "2020-01-02T03:04:05.000Z"],
-          [company, rows[1].date.toISOString()],
-        ]);
-      });
 
       await ctx.close();
     },
