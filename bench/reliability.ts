@@ -8,10 +8,14 @@
  *    are not DRF-shaped or carry database text, and the API's peak RSS, printed for each
  *    1,000 requests; with `--heap` the API runs under the V8 inspector and each line also
  *    gives its JS heap after a full collection (retained memory vs RSS).
- * 2. Redis restart under traffic: a private redis-server (append-only, fsync always) is
+ * 2. Poisoned document: a company holding ~1 MB of distinct words (over PostgreSQL's
+ *    tsvector limit) is written behind the API's back and queued for indexing, then 20
+ *    companies through the API; figure: how long after the last write every one of them
+ *    is found by search (the worker indexes them), and what was quarantined.
+ * 3. Redis restart under traffic: a private redis-server (append-only, fsync always) is
  *    killed with SIGKILL while jobs are queued and started again; figures: how long the
  *    worker took to run a job after Redis was back, and jobs acknowledged but never run.
- * 3. PostgreSQL restart under traffic: the backends of the run's own database are
+ * 4. PostgreSQL restart under traffic: the backends of the run's own database are
  *    terminated (pg_terminate_backend, as a restart's shutdown does) and the relay through
  *    which the API and worker reach PostgreSQL refuses connections for `--outage` seconds
  *    (the shared server is never restarted); figures: 5xx other than 503 (must be 0), 503s,
@@ -27,6 +31,8 @@ import { connect } from "../src/db/pool.ts";
 import { connectRedis } from "../src/redis.ts";
 import { RedisQueue } from "../src/jobs/redis_queue.ts";
 import { queueStatus } from "../src/jobs/admin.ts";
+import { recordChanges } from "../src/core/change_feed.ts";
+import { listQuarantined } from "../src/search/quarantine.ts";
 import { registry } from "../src/domains.ts";
 import { hawkHeader } from "../tests/helpers/hawk.ts";
 import { tcpRelay } from "../tests/helpers/tcp_relay.ts";
@@ -452,13 +458,20 @@ async function fuzz(
 
 // ------------------------------------------------------------------ traffic during outages
 
+interface Answer {
+  at: number;
+  status: number;
+  ms: number;
+  what: string;
+}
+
 interface Traffic {
-  statuses: { at: number; status: number; ms: number }[];
+  statuses: Answer[];
   stop(): Promise<void>;
 }
 
 function traffic(base: string, token: string, companyId: string): Traffic {
-  const statuses: { at: number; status: number; ms: number }[] = [];
+  const statuses: Answer[] = [];
   let running = true;
   const loops = Array.from({ length: 8 }, async (_, i) => {
     while (running) {
@@ -483,9 +496,15 @@ function traffic(base: string, token: string, companyId: string): Traffic {
           signal: AbortSignal.timeout(10_000),
         });
         await res.body?.cancel();
-        statuses.push({ at: Date.now(), status: res.status, ms: Date.now() - sent });
+        const what = `${method} ${path}`;
+        statuses.push({ at: Date.now(), status: res.status, ms: Date.now() - sent, what });
       } catch {
-        statuses.push({ at: Date.now(), status: 0, ms: Date.now() - sent });
+        statuses.push({
+          at: Date.now(),
+          status: 0,
+          ms: Date.now() - sent,
+          what: `${method} ${path}`,
+        });
       }
     }
   });
@@ -553,7 +572,7 @@ try {
     });
     return await res.json();
   };
-  const company = await call("POST", "/v4/company", {
+  const companyBody = {
     name: "Acme Reliability Ltd",
     business_type: "98d14e94-5d95-e211-a939-e4115bead28a",
     sector: { id: "af959812-6095-e211-a939-e4115bead28a" },
@@ -563,7 +582,8 @@ try {
       town: "London",
       country: { id: "80756b9a-5d95-e211-a939-e4115bead28a" },
     },
-  });
+  };
+  const company = await call("POST", "/v4/company", companyBody);
   const contact = await call("POST", "/v3/contact", {
     first_name: "Ann",
     last_name: "Lee",
@@ -623,7 +643,62 @@ try {
   if (tally.leaks.length) missed.push(`fuzz: ${tally.leaks.length} 4xx with database text`);
   if (peakRss > 300) missed.push(`fuzz: API peak RSS ${peakRss.toFixed(0)} MB > 300`);
 
-  // 2. Redis restart under traffic
+  // 2. One poisoned document, then ordinary writes: all of them indexed within seconds.
+  const runDb = connect(dbUrl(), { max: 1 });
+  try {
+    let n = 0;
+    const word = () => `p${(n++).toString(36)}x${"q".repeat(4)}`;
+    const poison = Array.from(
+      { length: 5000 },
+      () => Array.from({ length: 24 }, word).join(" ").slice(0, 255),
+    );
+    const [poisoned] = await runDb<{ id: string }[]>`
+      insert into company_company (name, trading_names)
+      values ('Poisoned Holdings Numbat', ${poison}) returning id::text`;
+    await recordChanges(runDb, [{ entity: "company", id: poisoned.id }]);
+    const created: string[] = [];
+    for (let i = 0; i < 20; i++) {
+      const res = await call("POST", "/v4/company", {
+        ...companyBody,
+        name: `Numbat Indexing ${i} Ltd`,
+      });
+      if (res.id) created.push(res.id);
+    }
+    const written = Date.now();
+    let found = 0;
+    await until(
+      async () => {
+        const res = await call("POST", "/v4/search/company", {
+          original_query: "numbat indexing",
+          limit: 50,
+        });
+        found = res.count ?? 0;
+        return found >= created.length;
+      },
+      "the companies written after the poisoned one to be found",
+      60_000,
+    ).catch(() => {});
+    const indexedMs = Date.now() - written;
+    const poisonFound = (await call("POST", "/v4/search/company", {
+      original_query: "poisoned holdings numbat",
+    })).count;
+    const quarantined = await listQuarantined(runDb);
+    console.log(`\n== one poisoned document (~1 MB of distinct words), then 20 companies`);
+    console.log(
+      `companies created: ${created.length}, found by search: ${found}, ` +
+        `${indexedMs} ms after the last write; the poisoned one found: ${poisonFound}, ` +
+        `quarantined: ${quarantined.length}`,
+    );
+    if (found < created.length || created.length < 20) {
+      missed.push(`poison: ${found} of ${created.length} companies found after 60 s`);
+    } else if (indexedMs > 10_000) {
+      missed.push(`poison: the companies were found ${indexedMs} ms after the last write`);
+    }
+  } finally {
+    await runDb.end({ timeout: 1 });
+  }
+
+  // 3. Redis restart under traffic
   const producer = await connectRedis(redis.url);
   const queue = new RedisQueue(producer, { prefix: "jobs:", now: () => new Date() });
   const job = syncSearchChanges;
@@ -689,7 +764,7 @@ try {
   if (hung) missed.push(`redis: ${hung} requests hung past 10 s`);
   producer.destroy();
 
-  // 3. PostgreSQL restart under traffic
+  // 4. PostgreSQL restart under traffic
   const pgFlow = traffic(base, token, company.id);
   await sleep(1000);
   // As a restart does: every backend is told to go (FATAL 57P01), then no connection
@@ -726,7 +801,14 @@ try {
     `requests from the outage on: ${during.length}, 503: ${pg503}, other 5xx: ${pg5xx}, slowest: ${slowest} ms`,
   );
   console.log(`first success ${recoveredMs} ms after PostgreSQL was back`);
+  for (const s of during.filter((s) => s.ms >= 3000)) {
+    const sent = s.at - s.ms - pgDown;
+    console.log(
+      `  slow: ${s.what} sent ${sent} ms after the outage began → ${s.status} in ${s.ms} ms`,
+    );
+  }
   if (pg5xx) missed.push(`postgres: ${pg5xx} 5xx other than 503`);
+  if (slowest >= 5000) missed.push(`postgres: an answer took ${slowest} ms`);
   console.log(`\nAPI peak RSS over the whole run: ${peakRss.toFixed(0)} MB; logs in ${logDir}`);
 } finally {
   clearInterval(sampler);

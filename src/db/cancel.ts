@@ -31,6 +31,7 @@ interface Started {
   /** The backend of the connection it was handed to (null while it waits in the pool). */
   state?: { pid: number | null; secret: number | null } | null;
   cancel(): Promise<void> | void;
+  reject(error: unknown): void;
 }
 
 /**
@@ -79,12 +80,52 @@ async function cancelRunning(sql: Sql, query: Started): Promise<void> {
   }
 }
 
-/** The queries a request made through its `db`, cancelled together when it is aborted. */
+/**
+ * postgres.js's codes for a connection that is gone, and the SQLSTATEs of a backend
+ * told to go (57P) or of a lost connection (class 08).
+ */
+const GONE = new Set([
+  "CONNECTION_CLOSED",
+  "CONNECTION_ENDED",
+  "CONNECTION_DESTROYED",
+  "ECONNRESET",
+  "EPIPE",
+  "57P01",
+  "57P02",
+  "57P03",
+]);
+
+/** Whether `error` says the query's connection is gone (not only that the query failed). */
+export function connectionGone(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === "string" && (GONE.has(code) || code.startsWith("08"));
+}
+
+/**
+ * The queries a request made through its `db`: cancelled together when it is aborted,
+ * and, in a transaction, refused once its connection is gone.
+ *
+ * postgres.js keeps a transaction's queries bound to the connection object it began on,
+ * and the pool reopens that object for the next query waiting once the connection
+ * drops. A query the request made after that (or the driver's ROLLBACK when the request
+ * ends) was written on whatever that object had become: on a closed socket, which left
+ * the driver's write buffer stale so that later queries there were never sent (a
+ * request hung until its client gave up, around a PostgreSQL restart), or into another
+ * request's transaction. So once a transaction query fails because its connection is
+ * gone ({@link QueryTracker.lost}), further queries through `db` fail at once, and the
+ * transaction is not ended (src/http/transaction.ts): PostgreSQL has rolled it back.
+ */
 export class QueryTracker {
   #queries = new Set<Started>();
   #cancels: Promise<void>[] = [];
   #cancelled = false;
   #inTransaction = false;
+  #lost = false;
+
+  /** A transaction query failed because its connection is gone. */
+  get lost(): boolean {
+    return this.#lost;
+  }
 
   constructor(readonly sql: Sql) {}
 
@@ -96,13 +137,32 @@ export class QueryTracker {
   track<T extends Db>(db: T, inTransaction: boolean): T {
     const queries = this.#queries;
     this.#inTransaction = inTransaction;
+    const lose = () => this.#lost = true;
+    const lost = () => this.#lost;
     return new Proxy(db, {
       apply(target, thisArg, args) {
+        if (inTransaction && lost()) {
+          throw Object.assign(
+            new Error("CONNECTION_CLOSED: the transaction's connection is gone"),
+            {
+              code: "CONNECTION_CLOSED",
+            },
+          );
+        }
         const result = Reflect.apply(target as never, thisArg, args);
         if (
           result instanceof Promise && typeof (result as Partial<Started>).cancel === "function"
         ) {
-          queries.add(result as unknown as Started);
+          const query = result as unknown as Started;
+          queries.add(query);
+          if (inTransaction) {
+            // Its own field, called as the driver fails it: before anything awaiting it runs.
+            const reject = query.reject;
+            query.reject = (error) => {
+              if (connectionGone(error)) lose();
+              reject(error);
+            };
+          }
         }
         return result;
       },

@@ -80,11 +80,21 @@ export const requestTransaction: MiddlewareHandler<AppEnv> = async (c, next) => 
     );
     const work = sql.begin(async (tx) => {
       c.set("db", queries.track(tx, true));
+      let failure: { error: unknown } | undefined;
       try {
         await handle();
-      } finally {
-        await queries.settled();
+      } catch (error) {
+        failure = { error };
       }
+      await queries.settled();
+      if (queries.lost) {
+        // PostgreSQL rolled the transaction back with its connection. postgres.js would
+        // write its ROLLBACK on the connection object, which the pool may have reopened
+        // for another query: the transaction is left unended (src/db/cancel.ts).
+        connectionLost();
+        return new Promise<never>(() => {});
+      }
+      if (failure) throw failure.error;
       if (databaseUnavailable(c.error)) connectionLost();
       if (abandoned || c.error || c.res.status >= 400) throw ROLLBACK;
     });
