@@ -365,11 +365,14 @@ function drfShaped(body: unknown, nested = false): boolean {
   );
 }
 
+/** Routes proxying a service this run does not configure (dnb-service, the Activity Stream). */
+const UPSTREAM_ROUTES = /^\/v4\/(dnb\/|activity-feed)/;
+
 interface Tally {
   total: number;
   byStatus: Map<number, number>;
   fiveXx: string[];
-  /** 502 from the D&B routes: the upstream service is not configured in this run. */
+  /** 502 from the D&B and activity-feed routes: their upstream is not configured in this run. */
   upstream: string[];
   clientErrors: string[];
   badShape: string[];
@@ -429,8 +432,9 @@ async function fuzz(
     tally.byStatus.set(res.status, (tally.byStatus.get(res.status) ?? 0) + 1);
     const what = `${op.method} ${target.slice(0, 120)} → ${res.status} ${text.slice(0, 200)}`;
     // 501 is the documented answer of routes not built yet (README), not a failure, and
-    // 502 that of the D&B routes when dnb-service is not configured (as in this run).
-    if (res.status === 502 && op.path.startsWith("/v4/dnb/")) tally.upstream.push(what);
+    // 502 that of the D&B and activity-feed routes when their upstream is not configured
+    // (as in this run).
+    if (res.status === 502 && UPSTREAM_ROUTES.test(op.path)) tally.upstream.push(what);
     else if (res.status >= 500 && res.status !== 501) tally.fiveXx.push(what);
     else if (res.status >= 400) {
       let parsed: unknown;
@@ -624,7 +628,7 @@ try {
   console.log(`statuses: ${statuses}`);
   console.log(
     `5xx: ${tally.fiveXx.length} (requests the client could not send: ${tally.clientErrors.length}; ` +
-      `502 of the D&B routes, dnb-service not configured: ${tally.upstream.length})`,
+      `502 of the D&B and activity-feed routes, upstream not configured: ${tally.upstream.length})`,
   );
   console.log(`4xx not in DRF's shape: ${tally.badShape.length}`);
   console.log(`4xx with database text: ${tally.leaks.length}`);

@@ -127,6 +127,11 @@ export class QueryTracker {
     return this.#lost;
   }
 
+  /** The transaction's connection closed (postgres.js failed its `begin`). */
+  lose(): void {
+    this.#lost = true;
+  }
+
   constructor(readonly sql: Sql) {}
 
   /**

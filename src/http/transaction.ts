@@ -20,7 +20,7 @@
 import type { MiddlewareHandler } from "hono";
 import { matchedRoutes } from "hono/route";
 import type { AppEnv } from "./context.ts";
-import { QueryTracker } from "../db/cancel.ts";
+import { connectionGone, QueryTracker } from "../db/cancel.ts";
 import { databaseUnavailable, serviceUnavailable } from "./errors.ts";
 import { errorFields } from "../log.ts";
 import { databaseGate } from "../db/health.ts";
@@ -98,7 +98,9 @@ export const requestTransaction: MiddlewareHandler<AppEnv> = async (c, next) => 
       if (databaseUnavailable(c.error)) connectionLost();
       if (abandoned || c.error || c.res.status >= 400) throw ROLLBACK;
     });
-    work.catch(() => {});
+    work.catch((error) => {
+      if (connectionGone(error)) queries.lose();
+    });
     try {
       return await Promise.race([work.then(() => "committed" as const), lost]);
     } catch (error) {

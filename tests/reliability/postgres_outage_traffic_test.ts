@@ -116,7 +116,8 @@ Deno.test({
       assert.deepEqual([...statuses.keys()], [503]);
       assert.ok(slowest < 2000, `slowest answer ${slowest} ms`);
       assert.ok(lastCaught < 3000, `a request in flight answered ${lastCaught} ms into the outage`);
-      assert.ok(slowestAfter < 3000, `an answer around the outage took ${slowestAfter} ms`);
+      // (PATCHes to one company queue on its row lock: a loaded machine takes seconds.)
+      assert.ok(slowestAfter < 5000, `an answer around the outage took ${slowestAfter} ms`);
       for (const a of after) assert.ok(a.status < 500 || a.status === 503, `a ${a.status}`);
       assert.ok(firstSuccess < 2500, `first success ${firstSuccess} ms after PostgreSQL was back`);
       assert.ok(lastFailure < 2500, `a 503 for a request ${lastFailure} ms after it was back`);
