@@ -26,6 +26,7 @@
  * `--optimize-for-size`, e.g. `--max-old-space-size=160`).
  * Needs `redis-server` on PATH. Exit code 1 when a target is missed.
  */
+import { companyBody } from "../tests/helpers/company.ts";
 import { parseArgs } from "node:util";
 import { connect } from "../src/db/pool.ts";
 import { connectRedis } from "../src/redis.ts";
@@ -576,18 +577,7 @@ try {
     });
     return await res.json();
   };
-  const companyBody = {
-    name: "Acme Reliability Ltd",
-    business_type: "98d14e94-5d95-e211-a939-e4115bead28a",
-    sector: { id: "af959812-6095-e211-a939-e4115bead28a" },
-    uk_region: "1718e330-6095-e211-a939-e4115bead28a",
-    address: {
-      line_1: "1 High St",
-      town: "London",
-      country: { id: "80756b9a-5d95-e211-a939-e4115bead28a" },
-    },
-  };
-  const company = await call("POST", "/v4/company", companyBody);
+  const company = await call("POST", "/v4/company", companyBody("Acme Reliability Ltd"));
   const contact = await call("POST", "/v3/contact", {
     first_name: "Ann",
     last_name: "Lee",
@@ -662,10 +652,7 @@ try {
     await recordChanges(runDb, [{ entity: "company", id: poisoned.id }]);
     const created: string[] = [];
     for (let i = 0; i < 20; i++) {
-      const res = await call("POST", "/v4/company", {
-        ...companyBody,
-        name: `Numbat Indexing ${i} Ltd`,
-      });
+      const res = await call("POST", "/v4/company", companyBody(`Numbat Indexing ${i} Ltd`));
       if (res.id) created.push(res.id);
     }
     const written = Date.now();

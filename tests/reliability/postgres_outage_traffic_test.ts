@@ -4,6 +4,7 @@
  * Retry-After, none waits for a connection that will never answer, and once it is back
  * requests succeed within a couple of seconds, none waiting on the pool's reconnects.
  */
+import { companyBody } from "../helpers/company.ts";
 import assert from "node:assert/strict";
 import { call, createAdviser, testDeps } from "../helpers/app.ts";
 import { freshDatabase } from "../helpers/db.ts";
@@ -33,17 +34,7 @@ Deno.test({
     const { token } = await createAdviser(db.sql, { superuser: true });
     const created = await call(app, "POST", "/v4/company", {
       token,
-      body: {
-        name: "Outage Ltd",
-        business_type: "98d14e94-5d95-e211-a939-e4115bead28a",
-        sector: { id: "af959812-6095-e211-a939-e4115bead28a" },
-        uk_region: "1718e330-6095-e211-a939-e4115bead28a",
-        address: {
-          line_1: "1 High St",
-          town: "London",
-          country: { id: "80756b9a-5d95-e211-a939-e4115bead28a" },
-        },
-      },
+      body: companyBody("Outage Ltd"),
     });
     assert.equal(created.status, 201, JSON.stringify(created.body));
     const companyId = created.body.id as string;
