@@ -8,10 +8,14 @@
  *    are not DRF-shaped or carry database text, and the API's peak RSS, printed for each
  *    1,000 requests; with `--heap` the API runs under the V8 inspector and each line also
  *    gives its JS heap after a full collection (retained memory vs RSS).
- * 2. Redis restart under traffic: a private redis-server (append-only, fsync always) is
+ * 2. Poisoned document: a company holding ~1 MB of distinct words (over PostgreSQL's
+ *    tsvector limit) is written behind the API's back and queued for indexing, then 20
+ *    companies through the API; figure: how long after the last write every one of them
+ *    is found by search (the worker indexes them), and what was quarantined.
+ * 3. Redis restart under traffic: a private redis-server (append-only, fsync always) is
  *    killed with SIGKILL while jobs are queued and started again; figures: how long the
  *    worker took to run a job after Redis was back, and jobs acknowledged but never run.
- * 3. PostgreSQL restart under traffic: the backends of the run's own database are
+ * 4. PostgreSQL restart under traffic: the backends of the run's own database are
  *    terminated (pg_terminate_backend, as a restart's shutdown does) and the relay through
  *    which the API and worker reach PostgreSQL refuses connections for `--outage` seconds
  *    (the shared server is never restarted); figures: 5xx other than 503 (must be 0), 503s,
@@ -22,11 +26,14 @@
  * `--optimize-for-size`, e.g. `--max-old-space-size=160`).
  * Needs `redis-server` on PATH. Exit code 1 when a target is missed.
  */
+import { companyBody } from "../tests/helpers/company.ts";
 import { parseArgs } from "node:util";
 import { connect } from "../src/db/pool.ts";
 import { connectRedis } from "../src/redis.ts";
 import { RedisQueue } from "../src/jobs/redis_queue.ts";
 import { queueStatus } from "../src/jobs/admin.ts";
+import { recordChanges } from "../src/core/change_feed.ts";
+import { listQuarantined } from "../src/search/quarantine.ts";
 import { registry } from "../src/domains.ts";
 import { hawkHeader } from "../tests/helpers/hawk.ts";
 import { tcpRelay } from "../tests/helpers/tcp_relay.ts";
@@ -359,11 +366,14 @@ function drfShaped(body: unknown, nested = false): boolean {
   );
 }
 
+/** Routes proxying a service this run does not configure (dnb-service, the Activity Stream). */
+const UPSTREAM_ROUTES = /^\/v4\/(dnb\/|activity-feed)/;
+
 interface Tally {
   total: number;
   byStatus: Map<number, number>;
   fiveXx: string[];
-  /** 502 from the D&B routes: the upstream service is not configured in this run. */
+  /** 502 from the D&B and activity-feed routes: their upstream is not configured in this run. */
   upstream: string[];
   clientErrors: string[];
   badShape: string[];
@@ -423,8 +433,9 @@ async function fuzz(
     tally.byStatus.set(res.status, (tally.byStatus.get(res.status) ?? 0) + 1);
     const what = `${op.method} ${target.slice(0, 120)} → ${res.status} ${text.slice(0, 200)}`;
     // 501 is the documented answer of routes not built yet (README), not a failure, and
-    // 502 that of the D&B routes when dnb-service is not configured (as in this run).
-    if (res.status === 502 && op.path.startsWith("/v4/dnb/")) tally.upstream.push(what);
+    // 502 that of the D&B and activity-feed routes when their upstream is not configured
+    // (as in this run).
+    if (res.status === 502 && UPSTREAM_ROUTES.test(op.path)) tally.upstream.push(what);
     else if (res.status >= 500 && res.status !== 501) tally.fiveXx.push(what);
     else if (res.status >= 400) {
       let parsed: unknown;
@@ -452,13 +463,20 @@ async function fuzz(
 
 // ------------------------------------------------------------------ traffic during outages
 
+interface Answer {
+  at: number;
+  status: number;
+  ms: number;
+  what: string;
+}
+
 interface Traffic {
-  statuses: { at: number; status: number; ms: number }[];
+  statuses: Answer[];
   stop(): Promise<void>;
 }
 
 function traffic(base: string, token: string, companyId: string): Traffic {
-  const statuses: { at: number; status: number; ms: number }[] = [];
+  const statuses: Answer[] = [];
   let running = true;
   const loops = Array.from({ length: 8 }, async (_, i) => {
     while (running) {
@@ -483,9 +501,15 @@ function traffic(base: string, token: string, companyId: string): Traffic {
           signal: AbortSignal.timeout(10_000),
         });
         await res.body?.cancel();
-        statuses.push({ at: Date.now(), status: res.status, ms: Date.now() - sent });
+        const what = `${method} ${path}`;
+        statuses.push({ at: Date.now(), status: res.status, ms: Date.now() - sent, what });
       } catch {
-        statuses.push({ at: Date.now(), status: 0, ms: Date.now() - sent });
+        statuses.push({
+          at: Date.now(),
+          status: 0,
+          ms: Date.now() - sent,
+          what: `${method} ${path}`,
+        });
       }
     }
   });
@@ -553,17 +577,7 @@ try {
     });
     return await res.json();
   };
-  const company = await call("POST", "/v4/company", {
-    name: "Acme Reliability Ltd",
-    business_type: "98d14e94-5d95-e211-a939-e4115bead28a",
-    sector: { id: "af959812-6095-e211-a939-e4115bead28a" },
-    uk_region: "1718e330-6095-e211-a939-e4115bead28a",
-    address: {
-      line_1: "1 High St",
-      town: "London",
-      country: { id: "80756b9a-5d95-e211-a939-e4115bead28a" },
-    },
-  });
+  const company = await call("POST", "/v4/company", companyBody("Acme Reliability Ltd"));
   const contact = await call("POST", "/v3/contact", {
     first_name: "Ann",
     last_name: "Lee",
@@ -604,7 +618,7 @@ try {
   console.log(`statuses: ${statuses}`);
   console.log(
     `5xx: ${tally.fiveXx.length} (requests the client could not send: ${tally.clientErrors.length}; ` +
-      `502 of the D&B routes, dnb-service not configured: ${tally.upstream.length})`,
+      `502 of the D&B and activity-feed routes, upstream not configured: ${tally.upstream.length})`,
   );
   console.log(`4xx not in DRF's shape: ${tally.badShape.length}`);
   console.log(`4xx with database text: ${tally.leaks.length}`);
@@ -623,7 +637,59 @@ try {
   if (tally.leaks.length) missed.push(`fuzz: ${tally.leaks.length} 4xx with database text`);
   if (peakRss > 300) missed.push(`fuzz: API peak RSS ${peakRss.toFixed(0)} MB > 300`);
 
-  // 2. Redis restart under traffic
+  // 2. One poisoned document, then ordinary writes: all of them indexed within seconds.
+  const runDb = connect(dbUrl(), { max: 1 });
+  try {
+    let n = 0;
+    const word = () => `p${(n++).toString(36)}x${"q".repeat(4)}`;
+    const poison = Array.from(
+      { length: 5000 },
+      () => Array.from({ length: 24 }, word).join(" ").slice(0, 255),
+    );
+    const [poisoned] = await runDb<{ id: string }[]>`
+      insert into company_company (name, trading_names)
+      values ('Poisoned Holdings Numbat', ${poison}) returning id::text`;
+    await recordChanges(runDb, [{ entity: "company", id: poisoned.id }]);
+    const created: string[] = [];
+    for (let i = 0; i < 20; i++) {
+      const res = await call("POST", "/v4/company", companyBody(`Numbat Indexing ${i} Ltd`));
+      if (res.id) created.push(res.id);
+    }
+    const written = Date.now();
+    let found = 0;
+    await until(
+      async () => {
+        const res = await call("POST", "/v4/search/company", {
+          original_query: "numbat indexing",
+          limit: 50,
+        });
+        found = res.count ?? 0;
+        return found >= created.length;
+      },
+      "the companies written after the poisoned one to be found",
+      60_000,
+    ).catch(() => {});
+    const indexedMs = Date.now() - written;
+    const poisonFound = (await call("POST", "/v4/search/company", {
+      original_query: "poisoned holdings numbat",
+    })).count;
+    const quarantined = await listQuarantined(runDb);
+    console.log(`\n== one poisoned document (~1 MB of distinct words), then 20 companies`);
+    console.log(
+      `companies created: ${created.length}, found by search: ${found}, ` +
+        `${indexedMs} ms after the last write; the poisoned one found: ${poisonFound}, ` +
+        `quarantined: ${quarantined.length}`,
+    );
+    if (found < created.length || created.length < 20) {
+      missed.push(`poison: ${found} of ${created.length} companies found after 60 s`);
+    } else if (indexedMs > 10_000) {
+      missed.push(`poison: the companies were found ${indexedMs} ms after the last write`);
+    }
+  } finally {
+    await runDb.end({ timeout: 1 });
+  }
+
+  // 3. Redis restart under traffic
   const producer = await connectRedis(redis.url);
   const queue = new RedisQueue(producer, { prefix: "jobs:", now: () => new Date() });
   const job = syncSearchChanges;
@@ -667,6 +733,18 @@ try {
       }
     });
   const ran = new Set(jobLines.map((l) => l.id));
+  // A job whose settling lost Redis's reply ("job settle failed") ran if its record is
+  // gone: only the settle after a run deletes it (a failed read leaves it to be rerun).
+  const unacknowledged = (await Deno.readTextFile(`${logDir}/worker.log.err`)).split("\n")
+    .filter((l) => l.includes('"event":"job settle failed"'))
+    .map((l) => JSON.parse(l).id as string);
+  let ranUnacknowledged = 0;
+  for (const id of unacknowledged) {
+    if (!ran.has(id) && !(await producer.exists(`jobs:job:${id}`))) {
+      ran.add(id);
+      ranUnacknowledged++;
+    }
+  }
   // When the worker finished its first job after Redis was back.
   const resumedMs = Math.min(
     ...jobLines.map((l) => Date.parse(l.time)).filter((t) => t >= back),
@@ -682,14 +760,17 @@ try {
     `requests during the run: ${flow.statuses.length}, 5xx: ${redis5xx}, over 10 s: ${hung}`,
   );
   console.log(`worker ran a job ${resumedMs} ms after Redis was back`);
-  console.log(`jobs acknowledged: ${acknowledged.length}, never run: ${lost.length}`);
+  console.log(
+    `jobs acknowledged: ${acknowledged.length}, never run: ${lost.length} ` +
+      `(run while Redis went, the worker not told it had settled: ${ranUnacknowledged})`,
+  );
   if (resumedMs > 5000) missed.push(`redis: worker resumed after ${resumedMs} ms`);
   if (lost.length) missed.push(`redis: ${lost.length} lost jobs`);
   if (redis5xx) missed.push(`redis: ${redis5xx} 5xx`);
   if (hung) missed.push(`redis: ${hung} requests hung past 10 s`);
   producer.destroy();
 
-  // 3. PostgreSQL restart under traffic
+  // 4. PostgreSQL restart under traffic
   const pgFlow = traffic(base, token, company.id);
   await sleep(1000);
   // As a restart does: every backend is told to go (FATAL 57P01), then no connection
@@ -726,7 +807,14 @@ try {
     `requests from the outage on: ${during.length}, 503: ${pg503}, other 5xx: ${pg5xx}, slowest: ${slowest} ms`,
   );
   console.log(`first success ${recoveredMs} ms after PostgreSQL was back`);
+  for (const s of during.filter((s) => s.ms >= 3000)) {
+    const sent = s.at - s.ms - pgDown;
+    console.log(
+      `  slow: ${s.what} sent ${sent} ms after the outage began → ${s.status} in ${s.ms} ms`,
+    );
+  }
   if (pg5xx) missed.push(`postgres: ${pg5xx} 5xx other than 503`);
+  if (slowest >= 5000) missed.push(`postgres: an answer took ${slowest} ms`);
   console.log(`\nAPI peak RSS over the whole run: ${peakRss.toFixed(0)} MB; logs in ${logDir}`);
 } finally {
   clearInterval(sampler);

@@ -35,7 +35,11 @@ async function proxyFeed(c: Context<AppEnv>): Promise<Response> {
   const url = config.ACTIVITY_STREAM_OUTGOING_URL;
   const id = config.ACTIVITY_STREAM_OUTGOING_ACCESS_KEY_ID;
   const key = config.ACTIVITY_STREAM_OUTGOING_SECRET_ACCESS_KEY;
-  if (!url || !id || !key) throw new Error("the Activity Stream is not configured");
+  // Not configured: the upstream cannot be reached, as when it is down (a 502, never a 500).
+  if (!url || !id || !key) {
+    c.var.deps.log.error("activity stream unavailable", { error: "not configured" });
+    throw new ApiError(502, { detail: "The Activity Stream is not configured." });
+  }
   const body = c.req.raw.body ? new Uint8Array(await c.req.arrayBuffer()) : new Uint8Array();
   try {
     const answer = await getWithBody({

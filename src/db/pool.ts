@@ -33,6 +33,18 @@ export interface OpenOptions {
 const STARTUP_PAD = "x".repeat(1024);
 
 /**
+ * Seconds before a connection that failed is opened again, after `retries` failures
+ * in a row across the pool. postgres.js's default grows to 20 s (3^retries / 100, the
+ * count shared by every connection of the pool, so ten connections refused a few times
+ * each reach it within a short outage): a query handed to a connection being reopened
+ * then waited that long after PostgreSQL was back, while the gate (src/db/health.ts),
+ * which probes on a connection of its own, already let requests through. Capped at
+ * one second, with the same jitter.
+ */
+export const reconnectDelay = (retries: number) =>
+  (0.5 + Math.random() / 2) * Math.min(3 ** retries / 100, 1);
+
+/**
  * Shared postgres.js options: quiet notices, `undefined` sent as NULL, a bounded wait
  * for a new connection (postgres.js waits 30 s by default), and, when given, a statement
  * timeout set at connection start (no extra round trip per query). The pool gets a
@@ -51,6 +63,7 @@ export function connect(
   const sql = postgres(url, {
     max: options.max ?? 10,
     connect_timeout: connectTimeout,
+    backoff: reconnectDelay,
     onnotice: () => {},
     transform: { undefined: null },
     connection: {
@@ -64,8 +77,61 @@ export function connect(
       ...(options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : {}),
     },
   });
-  if (options.gate !== false) registerGate(sql, new DatabaseGate(url, connectTimeout * 1000));
-  return sql;
+  const pool = oneQueryPerConnection(sql);
+  if (options.gate !== false) registerGate(pool, new DatabaseGate(url, connectTimeout * 1000));
+  return pool;
+}
+
+/** postgres.js's query fields that {@link oneQueryPerConnection} uses. */
+interface DriverQuery {
+  options: { onexecute?: (connection: unknown) => boolean };
+  resolve(result: unknown): void;
+}
+
+/** A connection given this query takes no other until it has answered. */
+const holdConnection = () => false;
+
+/**
+ * The pool as queries should use it (postgres.js 3.4.9):
+ *
+ * - **One query at a time per connection.** With every connection busy, postgres.js
+ *   sends a query down a busy one behind the query it runs (pipelining, up to 100
+ *   deep), so one request's query waits behind another's however slow, and cancelling
+ *   goes wrong: `query.cancel()` on a query waiting there makes the query behind it
+ *   take its rows (and its own promise never settles), and a CancelRequest, which stops
+ *   whatever the backend runs, can stop the query of another request behind it. Each
+ *   query run on the pool marks its connection full (an `onexecute` answering false is
+ *   how postgres.js keeps a connection for `sql.begin`), so queries wait in the pool's
+ *   queue for a connection of their own. A transaction's own queries still follow each
+ *   other on its connection.
+ * - **No empty slots.** postgres.js does not reset its row counter when a query fails
+ *   after sending rows (a statement timeout, a cancel, an error in a later row), so the
+ *   next query on that connection got that many empty slots before its rows
+ *   (porsager/postgres#1181); they are taken out. (A transaction's BEGIN resets it.)
+ */
+function oneQueryPerConnection(sql: Sql): Sql {
+  return new Proxy(sql, {
+    apply(target, thisArg, args) {
+      const query = Reflect.apply(target, thisArg, args) as unknown;
+      if (query instanceof Promise && "options" in query && "resolve" in query) {
+        const driven = query as unknown as DriverQuery;
+        driven.options.onexecute = holdConnection;
+        const resolve = driven.resolve;
+        driven.resolve = (result) => resolve(withoutEmptySlots(result));
+      }
+      return query;
+    },
+  });
+}
+
+/** `result` with leading empty slots (see {@link oneQueryPerConnection}) removed. */
+function withoutEmptySlots(result: unknown): unknown {
+  if (!Array.isArray(result) || result.length === 0 || 0 in result) return result;
+  let first = 1;
+  while (first < result.length && !(first in result)) first++;
+  result.copyWithin(0, first);
+  result.length -= first;
+  return result;
 }
 
 let driverGuarded = false;

@@ -7,8 +7,9 @@
  * outage is made good by the scheduled sync). Failures are logged.
  *
  * When the client goes away (the request's signal aborts), the queries the request
- * started are cancelled in PostgreSQL, so a slow search does not keep a connection and
- * a core busy for nobody.
+ * started are cancelled in PostgreSQL (src/db/cancel.ts), so a slow search does not
+ * keep a connection and a core busy for nobody; a transaction ends only once its cancels
+ * have been acted on, so none reaches the next user of its connection.
  *
  * During a PostgreSQL outage every request is a quick 503 with Retry-After: the pool's
  * gate (src/db/health.ts) is told of connection errors and of requests still running
@@ -19,7 +20,7 @@
 import type { MiddlewareHandler } from "hono";
 import { matchedRoutes } from "hono/route";
 import type { AppEnv } from "./context.ts";
-import type { Db, Sql } from "../db/pool.ts";
+import { connectionGone, QueryTracker } from "../db/cancel.ts";
 import { databaseUnavailable, serviceUnavailable } from "./errors.ts";
 import { errorFields } from "../log.ts";
 import { databaseGate } from "../db/health.ts";
@@ -46,64 +47,6 @@ const marked = (c: Ctx, marker: MiddlewareHandler<AppEnv>) =>
   matchedRoutes(c).some((r) => r.handler === marker);
 const isRead = (c: Ctx) => READ_METHODS.has(c.req.method) || marked(c, readOnly);
 
-/** A query postgres.js has been asked to run (`executed`), which can be cancelled. */
-interface Started {
-  executed?: boolean;
-  /** Running on a connection now; `state` is that backend. */
-  active?: boolean;
-  state?: { pid: number | null; secret: number | null } | null;
-  cancel(): Promise<void> | void;
-}
-
-/**
- * Asks PostgreSQL to cancel what backend `pid` runs (the protocol's CancelRequest, on a
- * connection of its own). postgres.js's own `cancel()` does the same but drops the
- * promise of that connection, so a cancel that cannot connect (PostgreSQL away) would be
- * an unhandled rejection, which ends the process.
- */
-async function cancelBackend(sql: Sql, pid: number, secret: number): Promise<void> {
-  const { host, port } = sql.options;
-  const conn = await Deno.connect({ hostname: host[0], port: port[0] });
-  try {
-    const message = new DataView(new ArrayBuffer(16));
-    message.setInt32(0, 16);
-    message.setInt32(4, 80877102);
-    message.setInt32(8, pid);
-    message.setInt32(12, secret);
-    await conn.write(new Uint8Array(message.buffer));
-  } finally {
-    conn.close();
-  }
-}
-
-/** Cancels `query` if it was run: in PostgreSQL when it is running, else in the pool. */
-function cancelQuery(sql: Sql, query: Started): void {
-  if (!query.executed) return;
-  const backend = query.state;
-  if (query.active && backend?.pid && backend.secret !== null) {
-    cancelBackend(sql, backend.pid, backend.secret).catch(() => {});
-  } else if (!query.active) {
-    Promise.resolve(query.cancel()).catch(() => {});
-  }
-}
-
-/**
- * `db` as the request sees it: every query made through it is remembered, so that those
- * that were run can be cancelled when the client goes away. (A fragment is never run, and
- * cancelling one would reject a promise nobody awaits, so only run queries are.)
- */
-function tracked<T extends Db>(db: T, queries: Set<Started>): T {
-  return new Proxy(db, {
-    apply(target, thisArg, args) {
-      const result = Reflect.apply(target as never, thisArg, args);
-      if (result instanceof Promise && typeof (result as Partial<Started>).cancel === "function") {
-        queries.add(result as unknown as Started);
-      }
-      return result;
-    },
-  });
-}
-
 export const requestTransaction: MiddlewareHandler<AppEnv> = async (c, next) => {
   const { sql, log } = c.var.deps;
   const gate = marked(c, withoutDatabase) ? undefined : databaseGate(sql);
@@ -115,10 +58,8 @@ export const requestTransaction: MiddlewareHandler<AppEnv> = async (c, next) => 
   c.set("afterCommit", (task) => pending.push(task));
 
   const signal = c.req.raw.signal;
-  const queries = new Set<Started>();
-  const onAbort = () => {
-    for (const query of queries) cancelQuery(sql, query);
-  };
+  const queries = new QueryTracker(sql);
+  const onAbort = () => queries.cancel();
   let abandoned = false;
   const handle = async () => {
     await next();
@@ -127,7 +68,7 @@ export const requestTransaction: MiddlewareHandler<AppEnv> = async (c, next) => 
   /** "committed" when the request's work is done and kept (reads count as committed). */
   const run = async (): Promise<"committed" | "rolled back"> => {
     if (isRead(c)) {
-      c.set("db", tracked(sql, queries));
+      c.set("db", queries.track(sql, false));
       await handle();
       return "committed";
     }
@@ -138,12 +79,28 @@ export const requestTransaction: MiddlewareHandler<AppEnv> = async (c, next) => 
       connectionLost = () => resolve("rolled back")
     );
     const work = sql.begin(async (tx) => {
-      c.set("db", tracked(tx, queries));
-      await handle();
+      c.set("db", queries.track(tx, true));
+      let failure: { error: unknown } | undefined;
+      try {
+        await handle();
+      } catch (error) {
+        failure = { error };
+      }
+      await queries.settled();
+      if (queries.lost) {
+        // PostgreSQL rolled the transaction back with its connection. postgres.js would
+        // write its ROLLBACK on the connection object, which the pool may have reopened
+        // for another query: the transaction is left unended (src/db/cancel.ts).
+        connectionLost();
+        return new Promise<never>(() => {});
+      }
+      if (failure) throw failure.error;
       if (databaseUnavailable(c.error)) connectionLost();
       if (abandoned || c.error || c.res.status >= 400) throw ROLLBACK;
     });
-    work.catch(() => {});
+    work.catch((error) => {
+      if (connectionGone(error)) queries.lose();
+    });
     try {
       return await Promise.race([work.then(() => "committed" as const), lost]);
     } catch (error) {

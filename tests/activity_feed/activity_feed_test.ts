@@ -103,3 +103,15 @@ Deno.test("activity feed proxies the Activity Stream", async (t) => {
     });
   });
 });
+
+Deno.test("activity feed without the Activity Stream configured: 502, not 500", async () => {
+  const { app, sql, close } = await testApp();
+  try {
+    const user = await createAdviser(sql, { permissions: PERMISSIONS });
+    const res = await call(app, "POST", "/v4/activity-feed", { token: user.token, body: "{}" });
+    assert.equal(res.status, 502);
+    assert.deepEqual(res.body, { detail: "The Activity Stream is not configured." });
+  } finally {
+    await close();
+  }
+});

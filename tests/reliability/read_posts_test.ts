@@ -2,6 +2,7 @@
  * Read-only POSTs (issue #13, finding 7): searches and exports run on the pool like a
  * GET and queue nothing; a write queues one sync job, and only when it recorded changes.
  */
+import { companyBody } from "../helpers/company.ts";
 import assert from "node:assert/strict";
 import { createRoute, z } from "@hono/zod-openapi";
 import { call, createAdviser, HeldQueue, testApp } from "../helpers/app.ts";
@@ -61,17 +62,7 @@ Deno.test("read-only POSTs: no transaction, no sync job", async (t) => {
       assert.deepEqual(jobs.enqueued, []);
       const res = await call(app, "POST", "/v4/company", {
         token,
-        body: {
-          name: "Acme Ltd",
-          business_type: "98d14e94-5d95-e211-a939-e4115bead28a",
-          sector: { id: "af959812-6095-e211-a939-e4115bead28a" },
-          uk_region: "1718e330-6095-e211-a939-e4115bead28a",
-          address: {
-            line_1: "1 High St",
-            town: "London",
-            country: { id: "80756b9a-5d95-e211-a939-e4115bead28a" },
-          },
-        },
+        body: companyBody("Acme Ltd"),
       });
       assert.equal(res.status, 201);
       assert.deepEqual(jobs.enqueued, ["search.sync_changes"]);
