@@ -47,7 +47,7 @@ const marked = (c: Ctx, marker: MiddlewareHandler<AppEnv>) =>
 const isRead = (c: Ctx) => READ_METHODS.has(c.req.method) || marked(c, readOnly);
 
 /** A query postgres.js has been asked to run (`executed`), which can be cancelled. */
-interface Started {
+export interface Started {
   executed?: boolean;
   /** Running on a connection now; `state` is that backend. */
   active?: boolean;
@@ -76,13 +76,20 @@ async function cancelBackend(sql: Sql, pid: number, secret: number): Promise<voi
   }
 }
 
-/** Cancels `query` if it was run: in PostgreSQL when it is running, else in the pool. */
-function cancelQuery(sql: Sql, query: Started): void {
+/**
+ * Cancels `query` if it was run: in PostgreSQL when it is running, in the pool while it
+ * waits there for a connection. A query already written to a connection behind another
+ * (postgres.js pipelines; it has a `state` but is not `active`) is left to run: on
+ * cancelling one of those, postgres.js drops it from the connection's queue while the
+ * server still answers it, so its rows went to the next query on that connection —
+ * another request's (seen under wrk as DataRow RangeErrors when clients left).
+ */
+export function cancelQuery(sql: Sql, query: Started): void {
   if (!query.executed) return;
   const backend = query.state;
   if (query.active && backend?.pid && backend.secret !== null) {
     cancelBackend(sql, backend.pid, backend.secret).catch(() => {});
-  } else if (!query.active) {
+  } else if (!query.active && !backend) {
     Promise.resolve(query.cancel()).catch(() => {});
   }
 }
