@@ -40,6 +40,16 @@ export async function inspector(port: number) {
       });
       return JSON.parse(answer.result.result.value);
     },
+    /** Starts the V8 CPU profiler (sampling every `intervalUs`). */
+    async startProfile(intervalUs = 200): Promise<void> {
+      await send("Profiler.enable");
+      await send("Profiler.setSamplingInterval", { interval: intervalUs });
+      await send("Profiler.start");
+    },
+    /** Stops the profiler: the CDP profile (nodes, samples, time deltas). */
+    async stopProfile(): Promise<any> {
+      return (await send("Profiler.stop")).result.profile;
+    },
     close: () => ws.close(),
   };
 }

@@ -11,8 +11,8 @@ import { envelopeAround, readPage } from "../http/pagination.ts";
 import {
   cachedCount,
   type CachedDocument,
-  cachedTexts,
   documentText,
+  respondDocuments,
   respondList,
   respondText,
 } from "../http/cached.ts";
@@ -94,17 +94,13 @@ export const listCompanies: Handler<typeof routes.listCompanies> = async (c) => 
   });
   const around = envelopeAround(c, page, result.count);
   // Autocomplete documents carry the caller's own `is_in_adviser_list`: never cached.
-  return await respondList(
-    c,
-    around,
-    result.ids,
-    result.view.inAdviserList
-      ? async (ids) => {
-        const texts = await q.companyTexts(db, ids, result.view);
-        return ids.map((id) => texts.get(id) ?? null);
-      }
-      : (ids) => cachedTexts(c, companyDocument, ids),
-  );
+  if (!result.view.inAdviserList) {
+    return await respondDocuments(c, around, result.ids, companyDocument);
+  }
+  return await respondList(c, around, result.ids, async (ids) => {
+    const texts = await q.companyTexts(db, ids, result.view);
+    return ids.map((id) => texts.get(id) ?? null);
+  });
 };
 
 export const createCompany: Handler<typeof routes.createCompany> = async (c) => {

@@ -4,7 +4,7 @@
  */
 import type { Db } from "../db/pool.ts";
 import { insertRow, updateRow } from "../db/rows.ts";
-import { type Fragment, where } from "../db/fragments.ts";
+import { cachedFragments, type Fragment, where } from "../db/fragments.ts";
 import { adviser, adviserName, datetime, documentsById, jsonObject, ref } from "../core/render.ts";
 import { administrativeAreaRef, adviserRef, type VersionedEntity } from "../core/versions.ts";
 import { orderBy, type SortChoices, type SortTerm } from "../http/sortby.ts";
@@ -35,8 +35,13 @@ export interface ContactView {
   documents: boolean;
 }
 
-/** The contact aliased `ct` as ContactSerializer renders it. */
-export function contactJson(sql: Db, view: ContactView): Fragment {
+/** The contact aliased `ct` as ContactSerializer renders it: built once per view. */
+export const contactJson: (sql: Db, view: ContactView) => Fragment = cachedFragments(
+  (view: ContactView) => String(view.documents),
+  (sql, view) => buildContactJson(sql, view),
+);
+
+function buildContactJson(sql: Db, view: ContactView): Fragment {
   const pairs: [string, Fragment | null][] = [
     ["id", sql`ct.id`],
     ["title", ref(sql, "metadata_title", sql`ct.title_id`)],

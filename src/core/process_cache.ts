@@ -13,8 +13,11 @@ export interface CachedText {
   /** The versions it was built at (`versionStamp`). */
   stamp: string;
   json: string;
-  /** Strong ETag of the UTF-8 bytes of `json`. */
-  etag: string;
+  /**
+   * Strong ETag of the UTF-8 bytes of `json`, computed when the text is first sent whole
+   * (a document only ever listed never needs one): see `etagOf`.
+   */
+  etag?: string;
   /** Hawk payload hashes of this body, by content type (a response is signed per request). */
   payloadHashes?: Map<string, string>;
 }
@@ -85,6 +88,11 @@ export function processCaches(deps: AppDeps): ProcessCaches {
 }
 
 const encoder = new TextEncoder();
+
+/** The strong ETag of a cached text, computed once and kept with it. */
+export async function etagOf(text: CachedText): Promise<string> {
+  return text.etag ??= await strongEtag(text.json);
+}
 
 /** A strong ETag: the SHA-256 of the body, base64url, quoted. */
 export async function strongEtag(json: string): Promise<string> {

@@ -17,7 +17,7 @@ import type { AppEnv } from "./context.ts";
 import type { Db } from "../db/pool.ts";
 import type { Caller } from "../auth/caller.ts";
 import { readVersions, versionStamp } from "../core/cache_version.ts";
-import { type CachedText, processCaches, strongEtag, WATCHED } from "../core/process_cache.ts";
+import { type CachedText, etagOf, processCaches, WATCHED } from "../core/process_cache.ts";
 
 export interface CachedDocument {
   /** The cache's name: a document's version key is `<name>:<id>`. */
@@ -38,10 +38,6 @@ export const notModifiedResponse = {
  * route declares (its schema is checked against the bodies in tests).
  */
 export type JsonText = Response & TypedResponse<JSONValue, 200, "json">;
-
-async function entry(stamp: string, json: string): Promise<CachedText> {
-  return { stamp, json, etag: await strongEtag(json) };
-}
 
 /**
  * The documents of `ids` (null where none exists), from the cache where still current,
@@ -64,14 +60,14 @@ export async function documentTexts(
   const missing = ids.filter((_, i) => !found[i]);
   if (!missing.length) return found;
   const rendered = await doc.render(db, [...new Set(missing)], caller);
-  return await Promise.all(ids.map(async (id, i) => {
+  return ids.map((id, i) => {
     if (found[i]) return found[i];
     const json = rendered.get(id);
     if (json === undefined) return null;
-    const made = await entry(stamps[i], json);
+    const made: CachedText = { stamp: stamps[i], json };
     texts.set(`${keys[i]}/${variant}`, made);
     return made;
-  }));
+  });
 }
 
 /** The document of `id`, or null when there is none. */
@@ -99,7 +95,7 @@ export async function watchedText(
   const stamp = await watch.version(watched);
   const cached = texts.get(key, stamp);
   if (cached) return cached;
-  const made = await entry(stamp, await render());
+  const made: CachedText = { stamp, json: await render() };
   texts.set(key, made);
   return made;
 }
@@ -114,14 +110,15 @@ function matches(header: string | undefined, etag: string): boolean {
 }
 
 /** 200 with the text and its ETag, or 304 when the client holds it already. */
-export function respondText(c: Context<AppEnv>, text: CachedText): JsonText {
-  if (matches(c.req.header("if-none-match"), text.etag)) {
-    return c.body(null, 304, { ETag: text.etag }) as unknown as JsonText;
+export async function respondText(c: Context<AppEnv>, text: CachedText): Promise<JsonText> {
+  const etag = await etagOf(text);
+  if (matches(c.req.header("if-none-match"), etag)) {
+    return c.body(null, 304, { ETag: etag }) as unknown as JsonText;
   }
   c.set("cachedBody", text);
   return c.body(text.json, 200, {
     "Content-Type": "application/json",
-    ETag: text.etag,
+    ETag: etag,
   }) as unknown as JsonText;
 }
 
@@ -167,6 +164,35 @@ export async function respondList(
   return c.body(stream, 200, headers) as unknown as JsonText;
 }
 
+/**
+ * A JSON list of cached documents (`head`, the documents of `ids` that exist, `tail`).
+ * A page of up to a batch is kept whole while its envelope and every document on it are
+ * unchanged (the key names the envelope, the ids and the caller's variant; the stamp
+ * is the documents' own), so a repeated page costs the versions' read and no
+ * re-assembly; longer lists are streamed as {@link respondList} does.
+ */
+export async function respondDocuments(
+  c: Context<AppEnv>,
+  around: { head: string; tail: string },
+  ids: string[],
+  doc: CachedDocument,
+): Promise<JsonText> {
+  if (ids.length > BATCH) {
+    return await respondList(c, around, ids, (batch) => cachedTexts(c, doc, batch));
+  }
+  const found = await documentTexts(c, doc, ids);
+  const stamp = found.map((t) => t?.stamp ?? "-").join(",");
+  const key = `page:${doc.name}/${doc.variant(c.var.caller)}:${around.head}${ids}${around.tail}`;
+  const { texts } = processCaches(c.var.deps);
+  let page = texts.get(key, stamp);
+  if (!page) {
+    const items = found.filter((t) => t !== null).map((t) => t.json);
+    page = { stamp, json: `${around.head}${items.join(",")}${around.tail}` };
+    texts.set(key, page);
+  }
+  return c.body(page.json, 200, { "Content-Type": "application/json" }) as unknown as JsonText;
+}
+
 /** The documents of `ids` as texts in order, from the cache (null where none exists). */
 export async function cachedTexts(
   c: Context<AppEnv>,
@@ -190,6 +216,6 @@ export async function cachedCount(
   const cached = texts.get(`count:${key}`, stamp);
   if (cached) return Number(cached.json);
   const n = await count();
-  texts.set(`count:${key}`, { stamp, json: String(n), etag: "" });
+  texts.set(`count:${key}`, { stamp, json: String(n) });
   return n;
 }

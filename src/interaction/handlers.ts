@@ -17,9 +17,8 @@ import { projectExists } from "../investment/queries.ts";
 import { opportunityExists } from "../large_capital/queries.ts";
 import {
   type CachedDocument,
-  cachedTexts,
   documentText,
-  respondList,
+  respondDocuments,
   respondText,
 } from "../http/cached.ts";
 import { interactionRoutes } from "./routes.ts";
@@ -94,7 +93,7 @@ function listInteractions(version: ApiVersion): Handler<Routes["list"]> {
       page,
     });
     const around = envelopeAround(c, page, result.count);
-    return await respondList(c, around, result.ids, (ids) => cachedTexts(c, document, ids));
+    return await respondDocuments(c, around, result.ids, document);
   };
 }
 

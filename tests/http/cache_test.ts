@@ -76,6 +76,26 @@ Deno.test("process caches: writes through one instance are read through another"
       assert.ok(after.body.results.some((c: { name: string }) => c.name === "Listed Ltd"));
     });
 
+    await t.step("a page kept whole follows its documents and its count", async () => {
+      const path = `/v4/company?sortby=name&limit=10`;
+      const first = await read(path);
+      assert.equal((await read(path)).text, first.text);
+      await call(writer, "PATCH", `/v4/company/${companyId}`, {
+        token,
+        body: { name: "Paged Ltd" },
+      });
+      const renamed = await read(path);
+      assert.ok(renamed.body.results.some((c: { name: string }) => c.name === "Paged Ltd"));
+      await sql`insert into company_company (name, created_on) values ('Zzz last', now())`;
+      assert.equal((await read(path)).body.count, renamed.body.count + 1);
+      const interactions = `/v4/interaction?company_id=${companyId}`;
+      const listed = await read(interactions);
+      assert.equal(listed.body.results[0].subject, "Catch-up");
+      await sql`update interaction_interaction set subject = 'Paged' where id = ${interactionId}`;
+      assert.equal((await read(interactions)).body.results[0].subject, "Paged");
+      await sql`update interaction_interaction set subject = 'Catch-up' where id = ${interactionId}`;
+    });
+
     await t.step("a long list is streamed whole and valid", async () => {
       await sql`insert into company_company (name, created_on)
         select 'Bulk ' || n, now() from generate_series(1, 450) n`;

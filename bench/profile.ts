@@ -1,0 +1,273 @@
+/**
+ * Where the API spends its CPU and memory under concurrent load on one endpoint: starts
+ * the API (as bench/load.ts does, plus `--inspect`), drives the endpoint with wrk, takes
+ * a V8 CPU profile over the inspector during the measured seconds and prints the
+ * functions with the most self time, wrk's figures, and memory (RSS after start, peak,
+ * after load; heap used and external after a full collection).
+ *
+ *   BENCH_DATABASE=dh_mine deno run -A bench/profile.ts --endpoint detail \
+ *     [--seconds 10] [--warmup 5] [--connections 64] [--top 40] [--no-profile]
+ *
+ * Endpoints: detail (GET /v4/company/{id}), list (GET /v4/company?limit=100),
+ * interactions (GET /v4/interaction?company_id=), metadata (GET /v4/metadata/country,
+ * Hawk). Uses a superuser token it creates in the database (kept for reruns).
+ */
+import { parseArgs } from "node:util";
+import { connect } from "../src/db/pool.ts";
+import { inspector } from "./inspector.ts";
+
+const { values: flags } = parseArgs({
+  args: Deno.args,
+  strict: true,
+  options: {
+    endpoint: { type: "string", default: "detail" },
+    seconds: { type: "string", default: "10" },
+    warmup: { type: "string", default: "5" },
+    connections: { type: "string", default: "64" },
+    top: { type: "string", default: "40" },
+    "no-profile": { type: "boolean", default: false },
+  },
+});
+const ROOT = new URL("../", import.meta.url);
+const ADMIN_URL = Deno.env.get("BENCH_ADMIN_URL") ??
+  "postgres://postgres@127.0.0.1:5432/postgres";
+const name = Deno.env.get("BENCH_DATABASE");
+if (!name) throw new Error("BENCH_DATABASE names a seeded copy (createdb -T dh_bench_default)");
+const url = new URL(ADMIN_URL);
+url.pathname = `/${name}`;
+const sql = connect(url.toString(), { max: 1 });
+
+const email = "profile-bench@example.test";
+await sql`
+  insert into company_advisor
+    (id, email, sso_email_user_id, first_name, last_name, is_active, is_superuser)
+  values (gen_random_uuid(), ${email}, ${email}, 'Profile', 'Bench', true, true)
+  on conflict do nothing`;
+const cli = await new Deno.Command(Deno.execPath(), {
+  args: ["run", "-A", "cli.ts", "add-access-token", email, "--hours", "24"],
+  cwd: ROOT,
+  env: { DATABASE_URL: url.toString(), LOG_LEVEL: "warn" },
+  stdout: "piped",
+  stderr: "piped",
+}).output();
+if (!cli.success) throw new Error(new TextDecoder().decode(cli.stderr));
+const bearer = new TextDecoder().decode(cli.stdout).trim();
+
+const ids = async (query: ReturnType<typeof sql>) =>
+  (await (query as unknown as Promise<{ id: string }[]>)).map((r) => r.id);
+const endpoint = flags.endpoint;
+let paths: string[];
+if (endpoint === "detail") {
+  paths = (await ids(sql`select id::text from company_company tablesample system (5) limit 2000`))
+    .map((id) => `/v4/company/${id}`);
+} else if (endpoint === "list") {
+  paths = ["/v4/company?limit=100"];
+} else if (endpoint === "interactions") {
+  paths = (await ids(sql`
+    select distinct company_id::text as id from interaction_interaction
+    tablesample system (5) where company_id is not null limit 2000`))
+    .map((id) => `/v4/interaction?company_id=${id}`);
+} else if (endpoint === "metadata") {
+  paths = ["/v4/metadata/country"];
+} else throw new RangeError(`unknown --endpoint ${endpoint}`);
+await sql.end();
+
+const freePort = () => {
+  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const { port } = l.addr as Deno.NetAddr;
+  l.close();
+  return port;
+};
+const port = freePort();
+const inspectPort = freePort();
+const hawk = { id: "profile-frontend", key: crypto.randomUUID() + crypto.randomUUID() };
+const child = new Deno.Command(Deno.execPath(), {
+  args: [
+    "run",
+    "-A",
+    `--inspect=127.0.0.1:${inspectPort}`,
+    "--v8-flags=--optimize-for-size,--max-semi-space-size=2",
+    "main.ts",
+  ],
+  cwd: ROOT,
+  env: {
+    DATABASE_URL: url.toString(),
+    LOG_LEVEL: "warn",
+    REDIS_BASE_URL: Deno.env.get("BENCH_REDIS_URL") ?? "redis://127.0.0.1:6379",
+    SEARCH_BACKEND: "postgres",
+    PORT: String(port),
+    DATA_HUB_FRONTEND_ACCESS_KEY_ID: hawk.id,
+    DATA_HUB_FRONTEND_SECRET_ACCESS_KEY: hawk.key,
+  },
+  stdin: "null",
+  stdout: "piped",
+  stderr: "piped",
+}).spawn();
+// The API's log (warnings and errors only, LOG_LEVEL=warn) goes to bench/results/.
+const logUrl = new URL("./results/profile-api.log", import.meta.url);
+await Deno.mkdir(new URL("./results/", import.meta.url), { recursive: true });
+const logFile = await Deno.open(logUrl, { create: true, write: true, truncate: true });
+const sink = () => new WritableStream<Uint8Array>({ write: (b) => logFile.write(b).then() });
+const piping = Promise.all([child.stdout.pipeTo(sink()), child.stderr.pipeTo(sink())]);
+
+const memory = async () => {
+  const status = await Deno.readTextFile(`/proc/${child.pid}/status`);
+  const kb = (f: string) => Number(status.match(new RegExp(`${f}:\\s+(\\d+)`))?.[1] ?? 0);
+  return { rss: Math.round(kb("VmRSS") / 1024), peak: Math.round(kb("VmHWM") / 1024) };
+};
+
+try {
+  const deadline = Date.now() + 120_000;
+  while (true) {
+    try {
+      const r = await fetch(`http://127.0.0.1:${port}/pingdom/ping.xml`);
+      await r.body?.cancel();
+      if (r.ok) break;
+    } catch { /* not yet */ }
+    if (Date.now() > deadline) throw new Error("API did not start");
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  const inspect = await inspector(inspectPort);
+  const afterStart = await memory();
+
+  const hawkLua = endpoint === "metadata"
+    ? `${await Deno.readTextFile(new URL("./wrk/hawk.lua", import.meta.url))}
+local sign = hawk_signer(${JSON.stringify(hawk.id)}, ${JSON.stringify(hawk.key)})\n`
+    : "";
+  const script = `${hawkLua}
+local paths = {${paths.map((p) => JSON.stringify(p)).join(",\n")}}
+local counter, threads = 0, 0
+setup = function(thread) threads = threads + 1; thread:set("thread_id", threads) end
+init = function(args) run_tag = args[1]; math.randomseed(os.time() + thread_id * 7919) end
+request = function()
+  local path = paths[math.random(#paths)]
+  local headers = { ["Accept"] = "application/json" }
+  ${
+    endpoint === "metadata"
+      ? `counter = counter + 1
+  headers["Authorization"] = sign("GET", path, "127.0.0.1", "${port}",
+    run_tag .. "-" .. thread_id .. "-" .. counter)`
+      : `headers["Authorization"] = ${JSON.stringify(`Bearer ${bearer}`)}`
+  }
+  return wrk.format("GET", path, headers)
+end
+done = function(summary, latency, requests)
+  io.write(string.format('\\nRESULT %d %d %d %d %d %d\\n', summary.requests, summary.duration,
+    latency:percentile(50), latency:percentile(99), summary.errors.status,
+    summary.errors.timeout + summary.errors.read + summary.errors.connect))
+end`;
+  const scriptPath = await Deno.makeTempFile({ suffix: ".lua" });
+  await Deno.writeTextFile(scriptPath, script);
+  const wrk = async (seconds: string) => {
+    const out = await new Deno.Command("wrk", {
+      args: [
+        "-t2",
+        `-c${flags.connections}`,
+        `-d${seconds}s`,
+        "--timeout",
+        "5s",
+        "-s",
+        scriptPath,
+        `http://127.0.0.1:${port}`,
+        "--",
+        crypto.randomUUID().slice(0, 8),
+      ],
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const line = new TextDecoder().decode(out.stdout).split("\n").find((l) =>
+      l.startsWith("RESULT ")
+    );
+    if (!line) throw new Error(`wrk: ${new TextDecoder().decode(out.stderr)}`);
+    const [n, us, p50, p99, status, socket] = line.split(" ").slice(1).map(Number);
+    return { rps: n / (us / 1e6), p50: p50 / 1000, p99: p99 / 1000, status, socket };
+  };
+  if (Number(flags.warmup) > 0) await wrk(flags.warmup);
+  const profiling = !flags["no-profile"];
+  if (profiling) await inspect.startProfile();
+  const result = await wrk(flags.seconds);
+  const profile = profiling ? await inspect.stopProfile() : null;
+  const peak = await memory();
+  const after = await inspect.memoryAfterGc();
+  await Deno.remove(scriptPath);
+  inspect.close();
+
+  console.log(
+    `${endpoint}: ${result.rps.toFixed(0)} req/s, p50 ${result.p50.toFixed(1)} ms, p99 ${
+      result.p99.toFixed(1)
+    } ms, non-2xx ${result.status}, socket errors ${result.socket}; load ${
+      (await Deno.readTextFile("/proc/loadavg")).split(" ").slice(0, 3).join(" ")
+    }`,
+  );
+  console.log(
+    `RSS after start ${afterStart.rss} MB, peak ${peak.peak} MB, after load ${peak.rss} MB; ` +
+      `after GC: heap used ${Math.round(after.heapUsed / 2 ** 20)} MB, external ${
+        Math.round(after.external / 2 ** 20)
+      } MB, rss ${Math.round(after.rss / 2 ** 20)} MB`,
+  );
+  if (profile) printProfile(profile, Number(flags.top));
+} finally {
+  child.kill("SIGTERM");
+  await child.status;
+  await piping.catch(() => {});
+  logFile.close();
+}
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  children?: number[];
+}
+
+/** Self time by function (and in total by file), from a CDP CPU profile. */
+function printProfile(
+  profile: { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] },
+  top: number,
+) {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const self = new Map<number, number>();
+  profile.samples.forEach((id, i) =>
+    self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0))
+  );
+  const total = [...self.values()].reduce((a, b) => a + b, 0);
+  const fn = new Map<string, number>();
+  const file = new Map<string, number>();
+  for (const [id, us] of self) {
+    const { functionName, url, lineNumber } = byId.get(id)!.callFrame;
+    const short = url.replace(/^.*\/(node_modules|src|ext|hotpaths)\//, "$1/");
+    const key = `${functionName || "(anonymous)"} ${short}:${lineNumber + 1}`;
+    fn.set(key, (fn.get(key) ?? 0) + us);
+    const f = short.replace(/:\d+$/, "") || functionName;
+    file.set(f, (file.get(f) ?? 0) + us);
+  }
+  const show = (m: Map<string, number>, n: number) =>
+    [...m].sort((a, b) => b[1] - a[1]).slice(0, n).forEach(([k, us]) =>
+      console.log(`${(us / total * 100).toFixed(1).padStart(5)}%  ${k}`)
+    );
+  console.log(`\nself time by function (${(total / 1e6).toFixed(1)} s sampled):`);
+  show(fn, top);
+  console.log("\nself time by file:");
+  show(file, 25);
+  // Who the heaviest functions are called from: self time by call path (4 frames up).
+  const parent = new Map<number, number>();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const label = (id: number) => {
+    const { functionName, url, lineNumber } = byId.get(id)!.callFrame;
+    return `${functionName || "(anon)"}@${url.replace(/^.*\//, "")}:${lineNumber + 1}`;
+  };
+  const paths = new Map<string, number>();
+  for (const [id, us] of self) {
+    const chain: string[] = [];
+    for (
+      let at: number | undefined = id;
+      at !== undefined && chain.length < 6;
+      at = parent.get(at)
+    ) {
+      chain.push(label(at));
+    }
+    const key = chain.join(" < ");
+    paths.set(key, (paths.get(key) ?? 0) + us);
+  }
+  console.log("\nself time by call path:");
+  show(paths, top);
+}
