@@ -44,7 +44,13 @@ async function writeBatch(
   upsertIds: string[],
   deleteIds: string[],
   onBuilt?: (bytes: number) => void,
+  bulk = false,
 ): Promise<Indexed> {
+  // Built and written inside the database when the backend and the app can (one statement).
+  if (backend.index && app.documentsQuery && !onBuilt) {
+    const { upserted, deleted } = await backend.index(db, app, upsertIds, deleteIds, { bulk });
+    return { upserted, deleted, quarantined: 0 };
+  }
   const docs = upsertIds.length ? await app.build(db, upsertIds) : [];
   if (onBuilt && docs.length) onBuilt(JSON.stringify(docs[0]).length);
   const found = new Set(docs.map((d) => d.id));
@@ -61,9 +67,12 @@ async function indexIds(
   upsertIds: string[],
   deleteIds: string[] = [],
   log?: Logger,
+  bulk = false,
 ): Promise<Indexed> {
   try {
-    const result = await tx.savepoint((sp) => writeBatch(sp, backend, app, upsertIds, deleteIds));
+    const result = await tx.savepoint((sp) =>
+      writeBatch(sp, backend, app, upsertIds, deleteIds, undefined, bulk)
+    );
     await release(tx, app.name, [...upsertIds, ...deleteIds]);
     return result;
   } catch (error) {
@@ -196,7 +205,9 @@ export async function rebuildApp(
         if (from >= size) return;
         continue;
       }
-      const result = await sql.begin((tx) => indexIds(tx, backend, app, ids, [], options.log));
+      const result = await sql.begin((tx) =>
+        indexIds(tx, backend, app, ids, [], options.log, true)
+      );
       done += result.upserted;
       options.onProgress?.(done, Math.max(total, done));
     }
