@@ -55,6 +55,10 @@ const FUZZY_SIMILARITY = 0.5;
 const TAKE_WHOLE = 5_000;
 /** Counts kept in memory per process (oldest dropped first). */
 const KEPT_TOTALS = 10_000;
+/** Words a one-word prefix may match for its total to come from the word counts. */
+const PREFIX_WORDS = 32;
+/** The greatest code point: every word starting with `w` sorts before `w` + this. */
+const LAST_CHARACTER = String.fromCodePoint(0x10ffff);
 
 function jsonPath(path: string[]): string {
   return `$${path.map((p) => `.${JSON.stringify(p)}`).join("")}`;
@@ -337,9 +341,11 @@ export class PostgresBackend implements SearchBackend {
         alter column pad set storage main`;
       await this.createIndexes(tx, layout);
       await tx`delete from search_count where app = ${app.name}`;
-      await tx`insert into search_table (app, signature) values (${app.name}, ${signature})
+      await tx`delete from search_word_count where app = ${app.name}`;
+      await tx`insert into search_table (app, signature, words_counted)
+        values (${app.name}, ${signature}, true)
         on conflict (app) do update set signature = excluded.signature, created_on = now(),
-          version = gen_random_uuid()`;
+          version = gen_random_uuid(), words_counted = true`;
       return true;
     };
     return "savepoint" in db ? await run(db) : await (db as Sql).begin(run);
@@ -433,6 +439,8 @@ export class PostgresBackend implements SearchBackend {
   async prepareRebuild(db: Db, app: SearchApp) {
     await this.ensure(db, app);
     const layout = layoutOf(app);
+    // The batches keep no word counts: one-word totals count matches until `prune`.
+    await db`update search_table set words_counted = false where app = ${app.name}`;
     const [{ empty }] = await db<{ empty: boolean }[]>`
       select not exists (select 1 from ${db(layout.table)}) as empty`;
     if (!empty) return;
@@ -462,18 +470,61 @@ export class PostgresBackend implements SearchBackend {
         from (select flags, count(*) as n from ${tx(layout.table)} group by flags) f
         cross join lateral search_count_keys(f.flags) as c(key)
         group by c.key`;
-      await tx`update search_table set version = gen_random_uuid() where app = ${app.name}`;
+      // The documents of each word (ts_stat reads each word set once), and the vocabulary
+      // global search corrects misspellings to, as the batches did not add them.
+      await tx`delete from search_word_count where app = ${app.name}`;
+      await tx`
+        with s as materialized (
+          select word, ndoc from ts_stat(format('select words from %I', ${layout.table}::text))
+          where word !~ '^#'
+        ), counted as (
+          insert into search_word_count (app, word, n) select ${app.name}, word, ndoc from s
+        )
+        insert into search_word (word)
+        select word from s where word ~ '^[[:alpha:]]{3,30}$'
+        order by word
+        on conflict do nothing`;
+      await tx`update search_table set version = gen_random_uuid(), words_counted = true
+        where app = ${app.name}`;
     };
     await ("savepoint" in db ? recount(db) : (db as Sql).begin(recount));
-    // The vocabulary global search corrects misspellings to: every word of the table
-    // (ts_stat reads each word set once), as the batches of a rebuild did not add them.
-    await db`
-      insert into search_word (word)
-      select word from ts_stat(format('select words from %I', ${layout.table}::text))
-      where word ~ '^[[:alpha:]]{3,30}$'
-      order by word
-      on conflict do nothing`;
     await db`analyze ${db(layout.table)}`;
+  }
+
+  /**
+   * The exact number of documents matching one word as a prefix, from the maintained word
+   * counts: the commonest word it matches, plus the documents holding any other of them
+   * but not that one (few, as the others are rarer). Null when the counts are being
+   * rebuilt or the prefix matches too many words.
+   */
+  private async wordTotal(db: Db, app: SearchApp, term: string): Promise<number | null> {
+    const words = cappedWords(term);
+    if (words.length !== 1) return null;
+    const [word] = words;
+    const rows = await db<{ word: string | null; n: number; counted: boolean }[]>`
+      select c.word, c.n::int as n, t.words_counted as counted
+      from search_table t left join lateral (
+        select w.word, w.n from search_word_count w
+        where w.app = t.app and w.word >= ${word} and w.word < ${word + LAST_CHARACTER}
+          and starts_with(w.word, ${word}) and w.n > 0
+        limit ${PREFIX_WORDS + 1}
+      ) c on true
+      where t.app = ${app.name}`;
+    if (!rows.length || !rows[0].counted) return null;
+    const found = rows.filter((r) => r.word !== null).sort((a, b) => b.n - a.n);
+    if (!found.length) return 0;
+    if (found.length > PREFIX_WORDS) return null;
+    const [top, ...rest] = found;
+    if (!rest.length) return top.n;
+    // |top ∪ rest| = n(top) + |rest| − |rest ∩ top|, with positive queries only (GIN answers
+    // them exactly; a negation would re-read each candidate's word set). |rest| is known
+    // when it is one word.
+    const others = rest.map((r) => lexeme(r.word!)).join(" | ");
+    const restCount = rest.length === 1
+      ? rest[0].n
+      : await this.count(db, app, db`d.words @@ ${others}::tsquery`);
+    return top.n + restCount -
+      await this.count(db, app, db`d.words @@ ${`(${others}) & ${lexeme(top.word!)}`}::tsquery`);
   }
 
   /** The exact total from maintained counts, when the conditions are only flags. */
@@ -535,7 +586,9 @@ export class PostgresBackend implements SearchBackend {
       indexed(db, async (db) => {
         const conditions = [...query.filters, ...(query.scope ? [query.scope] : [])];
         const plan = this.plan(db, app, conditions, textOf(query.term));
-        const counted = plan.text ? null : await this.countedTotal(db, app, conditions);
+        const counted = plan.text
+          ? (conditions.length ? null : await this.wordTotal(db, app, query.term))
+          : await this.countedTotal(db, app, conditions);
         const count = counted ??
           await this.count(db, app, plan.where, ["search", query.term, conditions]);
         if (!query.limit || count <= query.offset) return { count, results: [] };
@@ -627,16 +680,17 @@ export class PostgresBackend implements SearchBackend {
       const want = k - out.length;
       // The exact-name tier is a b-tree lookup: always small. Otherwise only whether the
       // tier has more than TAKE_WHOLE matches matters, so counting stops there.
-      const count = i === 0
-        ? 0
-        : tier.count ?? await this.count(db, app, tier.where, tier.key, TAKE_WHOLE + 1);
-      if (!count && i > 0) continue;
       // Walking the primary key reads about `limit × all / count` rows (each checked
       // against its word sets, out of line) to find `limit` matches; taking the tier whole
-      // reads its `count` rows. Walk when that is fewer.
+      // reads its `count` rows. Walk when that is fewer: counting stops at that bound.
       const limit = want + seen.size;
       total ??= await this.storedCount(db, app, "");
-      const rows = count <= TAKE_WHOLE && count * count <= 4 * limit * Math.max(total, count)
+      const bound = Math.min(TAKE_WHOLE, Math.ceil(Math.sqrt(limit * total)));
+      const count = i === 0
+        ? 0
+        : tier.count ?? await this.count(db, app, tier.where, tier.key, bound + 1);
+      if (!count && i > 0) continue;
+      const rows = count <= bound
         ? await db<{ id: string }[]>`
           with m as materialized (select d.id from ${table} d where ${tier.where})
           select id::text from m order by id limit ${limit}`
@@ -711,7 +765,9 @@ export class PostgresBackend implements SearchBackend {
         const n = !text && !scoped.sql.length && !scoped.query
           ? await this.storedCount(db, app, "") -
             (archivedToken ? await this.storedCount(db, app, archivedToken) : 0)
-          : await this.count(db, app, where, ["global", query.term, fuzzy, scope]);
+          : (text?.query && !fuzzy && !archivedToken && !scope
+            ? await this.wordTotal(db, app, query.term)
+            : null) ?? await this.count(db, app, where, ["global", query.term, fuzzy, scope]);
         if (n > 0) buckets.push({ entity: app.name, count: n });
         if (app.name !== query.entity) return;
         count = n;
@@ -861,7 +917,7 @@ async function upsertRows(db: Db, app: SearchApp, source: Fragment, counted: boo
     ? db`, old as (
         -- No FOR UPDATE: it would skip the rows this statement's insert has already
         -- updated (the app lock keeps other counting writers out).
-        select o.flags from ${table} o where o.id in (select id from t)
+        select o.flags, o.words from ${table} o where o.id in (select id from t)
       ), delta as (
         select c.key, sum(x.n)::bigint as n from (
           select flags, count(*) as n from written group by flags
@@ -874,7 +930,15 @@ async function upsertRows(db: Db, app: SearchApp, source: Fragment, counted: boo
         on conflict (app, key) do update set n = c.n + excluded.n
       ), versioned as (
         update search_table set version = gen_random_uuid() where app = ${app.name}
-      )`
+      )${
+      wordCounts(
+        db,
+        app,
+        db`
+        select unnest(tsvector_to_array(words)) as w, 1 as d from written
+        union all select unnest(tsvector_to_array(words)), -1 from old`,
+      )
+    }`
     : db``;
   const rows = await db<{ id: string }[]>`
     with src as (${source}),
@@ -913,10 +977,25 @@ async function upsertRows(db: Db, app: SearchApp, source: Fragment, counted: boo
         words = excluded.words, names = excluded.names, flags = excluded.flags,
         ${list(sorts.map((c) => db`${db(c.column)} = excluded.${db(c.column)}, `))}
         indexed_on = excluded.indexed_on, pad = excluded.pad
-      returning s.id, s.flags
+      returning s.id, s.flags, s.words
     )${counts}${counted ? vocabulary : db``}
     select id::text as id from written`;
   return rows.map((r) => r.id);
+}
+
+/**
+ * CTEs adding word count changes (`w`, `d` = ±1 rows of `changes`) to search_word_count, in
+ * word order (concurrent writers of one app wait for its lock; the order keeps it so).
+ */
+function wordCounts(db: Db, app: SearchApp, changes: Fragment): Fragment {
+  return db`, word_delta as (
+      select x.w, sum(x.d)::bigint as n from (${changes}) x
+      where left(x.w, 1) <> '#' group by x.w having sum(x.d) <> 0
+    ), word_counted as (
+      insert into search_word_count as c (app, word, n)
+      select ${app.name}, w, n from word_delta order by w
+      on conflict (app, word) do update set n = c.n + excluded.n
+    )`;
 }
 
 /** Deletes these ids, taking them out of the maintained counts when `counted`. */
@@ -927,10 +1006,12 @@ async function deleteRows(db: Db, app: SearchApp, ids: string[], counted: boolea
     return;
   }
   await db`
-    with gone as (delete from ${table} where id = any(${ids}::uuid[]) returning flags),
+    with gone as (
+      delete from ${table} where id = any(${ids}::uuid[]) returning flags, words
+    ),
     versioned as (
       update search_table set version = gen_random_uuid() where app = ${app.name}
-    ),
+    )${wordCounts(db, app, db`select unnest(tsvector_to_array(words)) as w, -1 as d from gone`)},
     delta as (
       select c.key, sum(x.n)::bigint as n
       from (select flags, -count(*) as n from gone group by flags) x

@@ -177,5 +177,39 @@ Deno.test("the SQL derivation of word sets, tokens and flags", async (t) => {
     assert.equal(after[archived], 1);
   });
 
+  await t.step("word counts follow every write; one-word totals equal the matches", async () => {
+    const stored = async () =>
+      (await sql<{ word: string; n: number }[]>`
+        select word, n::int from search_word_count where app = 'gadget' and n > 0
+        order by word`).map((r) => `${r.word}:${r.n}`);
+    const actual = async () =>
+      (await sql<{ word: string; n: number }[]>`
+        select word, ndoc as n from ts_stat('select words from search_gadget')
+        where word !~ '^#' order by word collate "C"`).map((r) => `${r.word}:${r.n}`);
+    assert.deepEqual(await stored(), await actual());
+    await sql.begin((tx) =>
+      backend.write(tx, gadgetApp, [{ ...docs[2], notes: "line lines linen" }], [id(5)])
+    );
+    assert.deepEqual(await stored(), await actual());
+    for (const term of ["line", "lin", "acme", "w1", "nothing", "line two"]) {
+      const { count } = await backend.search(
+        sql,
+        {
+          app: gadgetApp,
+          term,
+          filters: [],
+          scope: null,
+          sort: null,
+          offset: 0,
+          limit: 10,
+        } as Parameters<PostgresBackend["search"]>[1],
+      );
+      const query = cappedWords(term).map((w) => `${w}:*`).join(" & ");
+      const [{ n }] = await sql<{ n: number }[]>`
+        select count(*)::int as n from search_gadget where words @@ ${query}::tsquery`;
+      assert.equal(count, n, term);
+    }
+  });
+
   await db.close();
 });
