@@ -17,7 +17,12 @@
  * known first), so no query ranks every match.
  *
  * Totals are exact. Unfiltered views and combinations of boolean filters read counts
- * kept in `search_count` by every write; other totals are GIN bitmap counts.
+ * kept in `search_count` by every write; a one-word search reads the word counts kept in
+ * `search_word_count`; other totals are GIN bitmap counts, kept in memory against the app's
+ * write version so a repeated search does not count again.
+ *
+ * A batch is written by one INSERT … SELECT that derives every column from the document in
+ * SQL (`upsertRows`), fed by the app's set-based builder when it has one (`index`).
  *
  * Filters the tokens cannot serve (ranges, words, partial names, postcodes, fields a
  * scope names without a filter) read the stored document, as before: correct

@@ -15,7 +15,10 @@
  * failing the batch: one bad record never stops indexing of the others.
  *
  * `rebuildApp` re-indexes every row of an app's table (`sync-search`, migrations), in
- * primary-key batches written by two transactions at once.
+ * batches written by two transactions at once. Where the backend can build and write a batch
+ * in the database itself (`index`, PostgreSQL with an app's `documentsQuery`), the documents
+ * never reach this process; a rebuild's batches are `bulk` (the backend's `prune` settles
+ * what they skip).
  */
 import type { Db, Sql, TransactionSql } from "../db/pool.ts";
 import type { Logger } from "../log.ts";
