@@ -8,11 +8,12 @@ import {
   ids,
   match,
   partialText,
-  type SearchDocument,
+  queryBuilder,
   str,
 } from "../search/app.ts";
 import { boolean, idName, keyword, text, textKeywordTrigram } from "../search/mapping.ts";
 import type { Db } from "../db/pool.ts";
+import type { Fragment } from "../db/fragments.ts";
 import { IdName } from "../http/schemas.ts";
 import { z } from "@hono/zod-openapi";
 
@@ -28,16 +29,18 @@ export const AdviserSearchResult = z.object({
 }).openapi("AdviserSearchResult");
 
 /** Documents `{id, first_name, last_name, name, is_active, dit_team}` of these advisers. */
-function adviserDocuments(db: Db, ids: string[]): Promise<SearchDocument[]> {
-  return db<SearchDocument[]>`
-    select a.id::text as id, a.first_name, a.last_name,
-           concat_ws(' ', nullif(a.first_name, ''), nullif(a.last_name, '')) as name,
-           a.is_active,
-           case when t.id is null then null
-                else json_build_object('id', t.id, 'name', t.name) end as dit_team
-    from company_advisor a
-    left join metadata_team t on t.id = a.dit_team_id
-    where a.id = any(${ids}::uuid[])`;
+function adviserDocuments(db: Db, ids: string[]): Fragment {
+  return db`
+    select to_jsonb(r) as doc from (
+      select a.id::text as id, a.first_name, a.last_name,
+             concat_ws(' ', nullif(a.first_name, ''), nullif(a.last_name, '')) as name,
+             a.is_active,
+             case when t.id is null then null
+                  else json_build_object('id', t.id, 'name', t.name) end as dit_team
+      from company_advisor a
+      left join metadata_team t on t.id = a.dit_team_id
+      where a.id = any(${ids}::uuid[])
+    ) r`;
 }
 
 export const adviserSearchApp = defineSearchApp({
@@ -74,5 +77,5 @@ export const adviserSearchApp = defineSearchApp({
     is_active: match("is_active", bool()),
     dit_team: ids("dit_team.id"),
   },
-  build: adviserDocuments,
+  ...queryBuilder(adviserDocuments),
 });

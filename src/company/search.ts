@@ -18,6 +18,7 @@ import {
   ids,
   match,
   partialText,
+  queryBuilder,
   range,
   type SearchDocument,
   singleOrList,
@@ -181,7 +182,7 @@ function joinedAddress(db: Db, prefix: "address" | "registered_address"): Fragme
  * Documents of these companies (the original's `Company` search model), in one
  * set-based query: references are joins, lists are aggregated per batch and joined.
  */
-async function companyDocuments(db: Db, wanted: string[]): Promise<SearchDocument[]> {
+function companyDocumentsQuery(db: Db, wanted: string[]): Fragment {
   const ukBased = db`coalesce(c.address_country_id = ${UNITED_KINGDOM}::uuid, false)`;
   const doc = jsonObject(db, [
     ["id", db`c.id`],
@@ -245,7 +246,7 @@ async function companyDocuments(db: Db, wanted: string[]): Promise<SearchDocumen
       filter (where e.status = ${status}), '[]'::jsonb)`;
   // The batch's own rows and per-row lists are index probes (lateral), whatever the
   // planner thinks of the batch's size; references to small tables are hash joins.
-  const rows = await db<{ doc: SearchDocument }[]>`
+  return db`
     with sector as materialized (${sectorDocuments(db)})
     select ${doc} as doc
     from unnest(${wanted}::uuid[]) as w(id)
@@ -289,7 +290,6 @@ async function companyDocuments(db: Db, wanted: string[]): Promise<SearchDocumen
     left join metadata_country registered_address_country
       on registered_address_country.id = c.registered_address_country_id
     left join sector on sector.id = c.sector_id`;
-  return rows.map((r) => r.doc);
 }
 
 /**
@@ -491,7 +491,7 @@ export const companySearchApp = defineSearchApp({
     "uk_address_postcode_tokens",
     "uk_registered_address_postcode_tokens",
   ],
-  build: companyDocuments,
+  ...queryBuilder(companyDocumentsQuery),
   export: {
     path: "/v4/search/company/export",
     permission: "company.export_company",

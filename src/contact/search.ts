@@ -16,6 +16,7 @@ import {
   ids,
   match,
   partialText,
+  queryBuilder,
   type SearchDocument,
   type SortTerm,
   str,
@@ -102,7 +103,7 @@ const shared = (db: Db, column: string): Fragment =>
  * Documents of these contacts (the original's `Contact` search model), in one set-based
  * query (references are joins).
  */
-async function contactDocuments(db: Db, wanted: string[]): Promise<SearchDocument[]> {
+function contactDocumentsQuery(db: Db, wanted: string[]): Fragment {
   const name = adviserName(db, "ct");
   const doc = jsonObject(db, [
     ["id", db`ct.id`],
@@ -152,7 +153,7 @@ async function contactDocuments(db: Db, wanted: string[]): Promise<SearchDocumen
   ]);
   // The batch's own rows are index probes (lateral), whatever the planner thinks of the
   // batch's size; references to small tables are hash joins.
-  const rows = await db<{ doc: SearchDocument }[]>`
+  return db`
     with sector as materialized (${sectorDocuments(db)})
     select ${doc} as doc
     from unnest(${wanted}::uuid[]) as w(id)
@@ -169,7 +170,6 @@ async function contactDocuments(db: Db, wanted: string[]): Promise<SearchDocumen
     left join metadata_team creator_team on creator_team.id = creator.dit_team_id
     left join sector on sector.id = co.sector_id
     left join metadata_ukregion uk_region on uk_region.id = co.uk_region_id`;
-  return rows.map((r) => r.doc);
 }
 
 /**
@@ -310,7 +310,7 @@ export const contactSearchApp = defineSearchApp({
     last_name: "last_name.keyword",
     modified_on: "modified_on",
   },
-  build: contactDocuments,
+  ...queryBuilder(contactDocumentsQuery),
   export: {
     path: "/v3/search/contact/export",
     permission: "company.export_contact",

@@ -21,6 +21,7 @@ import {
   ids,
   match,
   partialText,
+  queryBuilder,
   range,
   type SearchDocument,
   singleOrList,
@@ -114,7 +115,7 @@ const m2mRefs = (db: Db, table: string, target: string, lookup: string): Fragmen
  * Documents of these interactions (the original's `Interaction` search model), in one
  * set-based query: references are joins, lists are aggregated per batch and joined.
  */
-async function interactionDocuments(db: Db, wanted: string[]): Promise<SearchDocument[]> {
+function interactionDocumentsQuery(db: Db, wanted: string[]): Fragment {
   const doc = jsonObject(db, [
     ["id", db`i.id`],
     ["company", joinedCompany(db, "c")],
@@ -151,7 +152,7 @@ async function interactionDocuments(db: Db, wanted: string[]): Promise<SearchDoc
   ]);
   // The batch's own rows and per-row lists are index probes (lateral), whatever the
   // planner thinks of the batch's size; references to small tables are hash joins.
-  const rows = await db<{ doc: SearchDocument }[]>`
+  return db`
     with sector as materialized (${sectorDocuments(db)})
     select ${doc} as doc
     from unnest(${wanted}::uuid[]) as w(id)
@@ -217,7 +218,6 @@ async function interactionDocuments(db: Db, wanted: string[]): Promise<SearchDoc
     left join metadata_service service on service.id = i.service_id
     left join interaction_servicedeliverystatus service_delivery_status
       on service_delivery_status.id = i.service_delivery_status_id`;
-  return rows.map((r) => r.doc);
 }
 
 // ---------------------------------------------------------------- CSV exports
@@ -481,7 +481,7 @@ export const interactionSearchApp = defineSearchApp({
   },
   defaultSort: "date:desc",
   excludeFromResults: ["export_countries", "were_countries_discussed"],
-  build: interactionDocuments,
+  ...queryBuilder(interactionDocumentsQuery),
   export: [
     {
       path: "/v3/search/interaction/export",

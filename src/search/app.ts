@@ -14,6 +14,7 @@ import { z } from "zod";
 import type { Caller } from "../auth/caller.ts";
 import type { HawkScope } from "../config.ts";
 import type { Db } from "../db/pool.ts";
+import type { Fragment } from "../db/fragments.ts";
 import type { Context } from "hono";
 import type { AppEnv } from "../http/context.ts";
 import type { AppDeps } from "../deps.ts";
@@ -129,6 +130,11 @@ export interface SearchApp {
   result?: z.ZodObject;
   /** Builds the documents of these ids; ids without a row are simply absent. */
   build(db: Db, ids: string[]): Promise<SearchDocument[]>;
+  /**
+   * The same documents as a query selecting one `doc` column (see {@link queryBuilder}):
+   * the PostgreSQL backend then writes a batch with one `INSERT … SELECT` from it.
+   */
+  documentsQuery?(db: Db, ids: string[]): Fragment;
   /** Row-level restriction for a permitted caller (`{none: true}` hides all); none by default. */
   scope?(caller: Caller): Condition | null;
   /** Rows per bulk write during full rebuilds (default 2,000). */
@@ -159,6 +165,18 @@ export interface SearchOptions {
     body: Record<string, unknown>,
   ): Promise<Record<string, unknown>>;
   response?: Record<string, z.ZodType>;
+}
+
+/**
+ * `build` and `documentsQuery` of a set-based builder: a query selecting `doc`, one row per
+ * document of the ids that have a row.
+ */
+export function queryBuilder(query: (db: Db, ids: string[]) => Fragment) {
+  return {
+    documentsQuery: query,
+    build: async (db: Db, ids: string[]): Promise<SearchDocument[]> =>
+      (await db<{ doc: SearchDocument }[]>`${query(db, ids)}`).map((r) => r.doc),
+  };
 }
 
 /**

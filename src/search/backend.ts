@@ -36,6 +36,19 @@ export interface SearchBackend {
    * transaction that also consumes the change feed; OpenSearch ignores `db`.
    */
   write(db: Db, app: SearchApp, upserts: SearchDocument[], deletes: string[]): Promise<void>;
+  /**
+   * Builds and writes the documents of `ids` without them leaving the database (PostgreSQL,
+   * for an app with `documentsQuery`): ids without a row are deleted, as are `deletes`.
+   * `bulk` (a full rebuild's batches): no app lock and no maintained counts, which `prune`
+   * counts again at the end.
+   */
+  index?(
+    db: Db,
+    app: SearchApp,
+    ids: string[],
+    deletes: string[],
+    options?: { bulk?: boolean },
+  ): Promise<{ upserted: number; deleted: number }>;
   /** Before a full rebuild (PostgreSQL: a first load defers its indexes to `prune`). */
   prepareRebuild?(db: Db, app: SearchApp): Promise<void>;
   /** Drops the app's documents not written since `since` (the end of a full rebuild). */
@@ -86,7 +99,7 @@ function valuesAt(doc: unknown, path: string[]): string[] {
 const textPaths = new WeakMap<SearchApp, { path: string[]; primary: boolean }[]>();
 
 /** Each free-text field's document path once (`name` and `name.trigram` are one value). */
-function textPathsOf(app: SearchApp) {
+export function textPathsOf(app: SearchApp) {
   let paths = textPaths.get(app);
   if (!paths) {
     const primary = new Set(app.primaryTextFields ?? ["name"]);

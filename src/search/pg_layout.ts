@@ -13,9 +13,12 @@
  *   filters (ranges, words, partial names) read the stored document;
  * - boolean filter fields are the "flags" whose combinations have maintained counts.
  *
+ * The backend derives all of them from the stored document in SQL (src/search/postgres.ts,
+ * `upsertRows`); tests/search/pg_derivation_test.ts checks that against the rules in code.
+ *
  * `signature` changes whenever any of that changes, and the table is rebuilt.
  */
-import type { SearchApp, SearchDocument } from "./app.ts";
+import type { SearchApp } from "./app.ts";
 import { type FieldKind, resolveField } from "./mapping.ts";
 import { sha256Hex } from "../crypto.ts";
 
@@ -104,22 +107,6 @@ export function layoutOf(app: SearchApp): PgLayout {
   return layout;
 }
 
-function nodesAt(doc: unknown, path: string[]): unknown[] {
-  let nodes: unknown[] = [doc];
-  for (const key of path) {
-    nodes = nodes.flatMap((n) => {
-      if (Array.isArray(n)) return n.map((x) => (x as Record<string, unknown>)?.[key]);
-      return n && typeof n === "object" ? [(n as Record<string, unknown>)[key]] : [];
-    });
-  }
-  return nodes.flatMap((n) => (Array.isArray(n) ? n : [n]));
-}
-
-const isPresent = (v: unknown) =>
-  v !== null && v !== undefined &&
-  !(Array.isArray(v) && v.length === 0) &&
-  !(typeof v === "object" && !Array.isArray(v) && Object.keys(v as object).length === 0);
-
 /** The token of an exact-match value (as filters ask for it). */
 export function tokenOf(field: TokenField, value: string | number | boolean): string {
   const text = String(value);
@@ -127,34 +114,3 @@ export function tokenOf(field: TokenField, value: string | number | boolean): st
 }
 
 export const presenceToken = (code: number) => `#${code}?`;
-
-/** A document's tokens: its exact-match values and which filter paths it has. */
-export function documentTokens(layout: PgLayout, doc: SearchDocument): string[] {
-  const out = new Set<string>();
-  for (const field of layout.tokenFields.values()) {
-    for (const v of nodesAt(doc, field.path)) {
-      if (typeof v === "string" || typeof v === "number" || typeof v === "boolean") {
-        out.add(tokenOf(field, v));
-      }
-    }
-  }
-  for (const { code, path } of layout.presence.values()) {
-    if (nodesAt(doc, path).some(isPresent)) out.add(presenceToken(code));
-  }
-  return [...out].sort();
-}
-
-/** The flag tokens among a document's tokens (sorted). */
-export function flagTokens(layout: PgLayout, tokens: Iterable<string>): string[] {
-  const codes = new Set(layout.flags.map((f) => `#${layout.tokenFields.get(f)!.code}=`));
-  return [...tokens].filter((t) => codes.has(t.slice(0, t.indexOf("=") + 1))).sort();
-}
-
-/** Every subset of a document's flags: the count rows it belongs to ('' = all). */
-export function countKeys(flags: string[]): string[] {
-  const keys: string[] = [];
-  for (let mask = 0; mask < 1 << flags.length; mask++) {
-    keys.push(flags.filter((_, i) => mask & (1 << i)).join(","));
-  }
-  return keys;
-}

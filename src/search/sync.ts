@@ -15,7 +15,10 @@
  * failing the batch: one bad record never stops indexing of the others.
  *
  * `rebuildApp` re-indexes every row of an app's table (`sync-search`, migrations), in
- * primary-key batches written by two transactions at once.
+ * batches written by two transactions at once. Where the backend can build and write a batch
+ * in the database itself (`index`, PostgreSQL with an app's `documentsQuery`), the documents
+ * never reach this process; a rebuild's batches are `bulk` (the backend's `prune` settles
+ * what they skip).
  */
 import type { Db, Sql, TransactionSql } from "../db/pool.ts";
 import type { Logger } from "../log.ts";
@@ -44,7 +47,13 @@ async function writeBatch(
   upsertIds: string[],
   deleteIds: string[],
   onBuilt?: (bytes: number) => void,
+  bulk = false,
 ): Promise<Indexed> {
+  // Built and written inside the database when the backend and the app can (one statement).
+  if (backend.index && app.documentsQuery && !onBuilt) {
+    const { upserted, deleted } = await backend.index(db, app, upsertIds, deleteIds, { bulk });
+    return { upserted, deleted, quarantined: 0 };
+  }
   const docs = upsertIds.length ? await app.build(db, upsertIds) : [];
   if (onBuilt && docs.length) onBuilt(JSON.stringify(docs[0]).length);
   const found = new Set(docs.map((d) => d.id));
@@ -61,9 +70,12 @@ async function indexIds(
   upsertIds: string[],
   deleteIds: string[] = [],
   log?: Logger,
+  bulk = false,
 ): Promise<Indexed> {
   try {
-    const result = await tx.savepoint((sp) => writeBatch(sp, backend, app, upsertIds, deleteIds));
+    const result = await tx.savepoint((sp) =>
+      writeBatch(sp, backend, app, upsertIds, deleteIds, undefined, bulk)
+    );
     await release(tx, app.name, [...upsertIds, ...deleteIds]);
     return result;
   } catch (error) {
@@ -196,7 +208,9 @@ export async function rebuildApp(
         if (from >= size) return;
         continue;
       }
-      const result = await sql.begin((tx) => indexIds(tx, backend, app, ids, [], options.log));
+      const result = await sql.begin((tx) =>
+        indexIds(tx, backend, app, ids, [], options.log, true)
+      );
       done += result.upserted;
       options.onProgress?.(done, Math.max(total, done));
     }

@@ -62,12 +62,17 @@ Deno.test("a poisoned document never stops search indexing (postgres)", async (t
     const good = [await company("Wombat Trading Ltd"), await company("Wombat Tools Ltd")];
     let broken = true;
     // The document build hits a data error (SQLSTATE 22012) for one row only.
+    // A batch is built inside its INSERT (documentsQuery); a retry of one document, by build.
     const app: SearchApp = {
       ...companySearchApp,
       build: async (db, ids) => {
         if (broken && ids.includes(bad)) await db`select 1 / 0`;
         return companySearchApp.build(db, ids);
       },
+      documentsQuery: (db, ids) =>
+        broken && ids.includes(bad)
+          ? db`select (1 / 0)::text::jsonb as doc`
+          : companySearchApp.documentsQuery!(db, ids),
     };
     await recordChanges(sql, [bad, ...good].map((id) => ({ entity: "company", id })));
     const totals = await syncChanges(sql, backend, { apps: [app] });

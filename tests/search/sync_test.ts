@@ -41,6 +41,7 @@ Deno.test("search sync from the change feed and full rebuilds", async (t) => {
     const failing = {
       ...adviserSearchApp,
       build: () => Promise.reject(new Error("boom")),
+      documentsQuery: undefined,
     };
     await assert.rejects(syncChanges(sql, backend, { apps: [failing] }), /boom/);
     const [{ left }] = await sql`
