@@ -20,7 +20,6 @@ import {
   partialText,
   queryBuilder,
   range,
-  type SearchDocument,
   singleOrList,
   type SortTerm,
   str,

@@ -17,7 +17,6 @@ import {
   match,
   partialText,
   queryBuilder,
-  type SearchDocument,
   type SortTerm,
   str,
 } from "../search/app.ts";

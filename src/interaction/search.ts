@@ -23,7 +23,6 @@ import {
   partialText,
   queryBuilder,
   range,
-  type SearchDocument,
   singleOrList,
   type SortTerm,
   str,
