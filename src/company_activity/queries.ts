@@ -6,6 +6,7 @@
  * contacts, and the rows they create.
  */
 import type { Db } from "../db/pool.ts";
+import { type Columns, insertRow } from "../db/rows.ts";
 import { type Fragment, where } from "../db/fragments.ts";
 import { listPage, type Page } from "../http/pagination.ts";
 import { orderBy, parseSortby, type SortChoices } from "../http/sortby.ts";
@@ -284,6 +285,10 @@ export async function contactOfCompanyByEmail(db: Db, companyId: string, email: 
   return row?.id ?? null;
 }
 
+/** The columns given a value (the others keep their defaults). */
+const given = (columns: Columns): Columns =>
+  Object.fromEntries(Object.entries(columns).filter(([, v]) => v !== undefined));
+
 /** A company created by an ingestion (`source` "Stova" or "great"). */
 export async function insertIngestedCompany(
   db: Db,
@@ -298,11 +303,11 @@ export async function insertIngestedCompany(
   },
   at: Date,
 ): Promise<string> {
-  const values = Object.fromEntries(Object.entries(columns).filter(([, v]) => v !== undefined));
-  const [row] = await db<{ id: string }[]>`insert into company_company
-    ${db({ ...values, created_on: at, modified_on: at } as never)}
-    returning id::text`;
-  return row.id;
+  return await insertRow(db, "company_company", {
+    ...given(columns),
+    created_on: at,
+    modified_on: at,
+  });
 }
 
 /** A primary contact created by an ingestion. */
@@ -319,11 +324,12 @@ export async function insertIngestedContact(
   },
   at: Date,
 ): Promise<string> {
-  const values = Object.fromEntries(Object.entries(columns).filter(([, v]) => v !== undefined));
-  const [row] = await db<{ id: string }[]>`insert into company_contact
-    ${db({ ...values, primary: true, created_on: at, modified_on: at } as never)}
-    returning id::text`;
-  return row.id;
+  return await insertRow(db, "company_contact", {
+    ...given(columns),
+    primary: true,
+    created_on: at,
+    modified_on: at,
+  });
 }
 
 /**
