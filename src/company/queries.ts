@@ -5,7 +5,7 @@
  */
 import type { Db } from "../db/pool.ts";
 import { wordPrefixPattern } from "../http/filter_values.ts";
-import { insertRow, updateRow } from "../db/rows.ts";
+import { givenColumns, insertRow, updateRow } from "../db/rows.ts";
 import { cachedFragments, type Fragment, where } from "../db/fragments.ts";
 import {
   adviser,
@@ -564,4 +564,35 @@ export async function kingsAwards(db: Db, companyId: string) {
     where k.company_id = ${companyId}
     order by k.year_awarded desc, k.category`;
   return rows.map((r) => r.award);
+}
+
+/**
+ * A company created by an ingestion (Stova attendees, great.gov.uk enquiries, EYB leads):
+ * the columns given a value, the others keep their defaults.
+ */
+export async function insertIngestedCompany(
+  db: Db,
+  columns: {
+    name: string;
+    source: string;
+    address_country_id: string | null;
+    company_number?: string | null;
+    duns_number?: string | null;
+    business_type_id?: string | null;
+    employee_range_id?: string | null;
+    sector_id?: string | null;
+    address_1?: string;
+    address_2?: string;
+    address_town?: string;
+    address_county?: string;
+    address_postcode?: string;
+    website?: string;
+  },
+  at: Date,
+): Promise<string> {
+  return await insertRow(db, "company_company", {
+    ...givenColumns(columns),
+    created_on: at,
+    modified_on: at,
+  });
 }

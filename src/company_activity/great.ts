@@ -12,8 +12,8 @@ import type { AppDeps } from "../deps.ts";
 import type { Db, TransactionSql } from "../db/pool.ts";
 import { dataFlowJobs } from "../ingest/data_flow.ts";
 import { recordWrite, systemWriteMeta, type WriteMeta } from "../core/tracking.ts";
-import { companyEntity } from "../company/queries.ts";
-import { contactEntity } from "../contact/queries.ts";
+import { companyEntity, insertIngestedCompany } from "../company/queries.ts";
+import { contactEntity, insertIngestedContact } from "../contact/queries.ts";
 import * as q from "./queries.ts";
 
 export const GREAT_PREFIX = "data-flow/exports/ExportGreatContactFormData/";
@@ -97,7 +97,7 @@ async function createContact(
   meta: WriteMeta,
 ) {
   const p = person(data);
-  const id = await q.insertIngestedContact(tx, {
+  const id = await insertIngestedContact(tx, {
     company_id: companyId,
     first_name: p.first_name,
     last_name: p.last_name,
@@ -132,7 +132,7 @@ async function companyOf(
   if (contact?.company_id) return contact.company_id;
   const businessType = data.type;
   const employeeRange = employeeRangeName(data.number_of_employees);
-  const id = await q.insertIngestedCompany(tx, {
+  const id = await insertIngestedCompany(tx, {
     name: text(data, "business_name"),
     company_number: registrationNumber(get(data, "company_registration_number")),
     business_type_id: lookups.businessTypes.find((t) =>

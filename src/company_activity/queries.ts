@@ -6,7 +6,6 @@
  * contacts, and the rows they create.
  */
 import type { Db } from "../db/pool.ts";
-import { type Columns, insertRow } from "../db/rows.ts";
 import { type Fragment, where } from "../db/fragments.ts";
 import { listPage, type Page } from "../http/pagination.ts";
 import { orderBy, parseSortby, type SortChoices } from "../http/sortby.ts";
@@ -283,53 +282,6 @@ export async function contactOfCompanyByEmail(db: Db, companyId: string, email: 
   const [row] = await db<{ id: string }[]>`select id::text from company_contact
     where company_id = ${companyId} and upper(email) = upper(${email}) order by id limit 1`;
   return row?.id ?? null;
-}
-
-/** The columns given a value (the others keep their defaults). */
-const given = (columns: Columns): Columns =>
-  Object.fromEntries(Object.entries(columns).filter(([, v]) => v !== undefined));
-
-/** A company created by an ingestion (`source` "Stova" or "great"). */
-export async function insertIngestedCompany(
-  db: Db,
-  columns: {
-    name: string;
-    source: string;
-    address_country_id: string | null;
-    company_number?: string | null;
-    business_type_id?: string | null;
-    employee_range_id?: string | null;
-    address_postcode?: string;
-  },
-  at: Date,
-): Promise<string> {
-  return await insertRow(db, "company_company", {
-    ...given(columns),
-    created_on: at,
-    modified_on: at,
-  });
-}
-
-/** A primary contact created by an ingestion. */
-export async function insertIngestedContact(
-  db: Db,
-  columns: {
-    company_id: string;
-    email: string;
-    first_name: string;
-    last_name: string;
-    source: string;
-    job_title?: string | null;
-    full_telephone_number?: string;
-  },
-  at: Date,
-): Promise<string> {
-  return await insertRow(db, "company_contact", {
-    ...given(columns),
-    primary: true,
-    created_on: at,
-    modified_on: at,
-  });
 }
 
 /**

@@ -13,8 +13,8 @@ import type { AppDeps } from "../deps.ts";
 import type { TransactionSql } from "../db/pool.ts";
 import { dataFlowJobs } from "../ingest/data_flow.ts";
 import { recordWrite, systemWriteMeta, type WriteMeta } from "../core/tracking.ts";
-import { companyEntity } from "../company/queries.ts";
-import { contactEntity } from "../contact/queries.ts";
+import { companyEntity, insertIngestedCompany } from "../company/queries.ts";
+import { contactEntity, insertIngestedContact } from "../contact/queries.ts";
 import { interactionEntity } from "../interaction/queries.ts";
 import * as q from "./queries.ts";
 
@@ -91,7 +91,7 @@ async function processAttendee(
         `No event associated with the StovaEvent. Skipping attendee: ${attendeeId}`,
       );
     }
-    companyId = await q.insertIngestedCompany(tx, {
+    companyId = await insertIngestedCompany(tx, {
       name: companyName,
       source: "Stova",
       address_country_id: event.address_country_id,
@@ -101,7 +101,7 @@ async function processAttendee(
   const email = String(values.email);
   let contactId = await q.contactOfCompanyByEmail(tx, companyId, email);
   if (!contactId) {
-    contactId = await q.insertIngestedContact(tx, {
+    contactId = await insertIngestedContact(tx, {
       company_id: companyId,
       email,
       first_name: String(values.first_name),

@@ -3,7 +3,7 @@
  * responses through `contactsOfCompanyJson`), lists, reads for validation and writes.
  */
 import type { Db } from "../db/pool.ts";
-import { insertRow, updateRow } from "../db/rows.ts";
+import { givenColumns, insertRow, updateRow } from "../db/rows.ts";
 import { cachedFragments, type Fragment, where } from "../db/fragments.ts";
 import { adviser, adviserName, datetime, documentsById, jsonObject, ref } from "../core/render.ts";
 import { administrativeAreaRef, adviserRef, type VersionedEntity } from "../core/versions.ts";
@@ -239,4 +239,27 @@ export async function archiveContactsOfArchivedCompanies(
       where c.id = ct.company_id and ct.id = any(${ids}::uuid[])`;
   }
   return ids;
+}
+
+/** A primary contact created by an ingestion (Stova attendees, great.gov.uk, EYB leads). */
+export async function insertIngestedContact(
+  db: Db,
+  columns: {
+    company_id: string;
+    email: string;
+    first_name: string;
+    last_name: string;
+    source: string;
+    job_title?: string | null;
+    full_telephone_number?: string;
+    address_same_as_company?: boolean;
+  },
+  at: Date,
+): Promise<string> {
+  return await insertRow(db, "company_contact", {
+    ...givenColumns(columns),
+    primary: true,
+    created_on: at,
+    modified_on: at,
+  });
 }

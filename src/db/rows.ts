@@ -49,3 +49,7 @@ export async function replaceLinks(db: Db, link: LinkTable, id: string, ids: str
       values (${id}, ${member}) on conflict do nothing`;
   }
 }
+
+/** The columns given a value: an absent (undefined) one keeps its column default. */
+export const givenColumns = (columns: Columns): Columns =>
+  Object.fromEntries(Object.entries(columns).filter(([, v]) => v !== undefined));

@@ -20,8 +20,8 @@ import {
   recordIngestion,
 } from "../ingest/data_flow.ts";
 import { recordWrite, systemWriteMeta } from "../core/tracking.ts";
-import { companyEntity } from "../company/queries.ts";
-import { contactEntity } from "../contact/queries.ts";
+import { companyEntity, insertIngestedCompany } from "../company/queries.ts";
+import { contactEntity, insertIngestedContact } from "../contact/queries.ts";
 import { type Component, mapRecord, recordOfLine } from "./ingest_rules.ts";
 import * as q from "./queries.ts";
 
@@ -117,13 +117,34 @@ export async function linkLeadsToCompanies(deps: AppDeps): Promise<void> {
           if (!lead.address_country_id) {
             throw new Error("Address country field is required to create a new company");
           }
-          company = await q.insertEybCompany(tx, lead, at);
+          company = await insertIngestedCompany(tx, {
+            name: lead.company_name,
+            source: "eyb",
+            duns_number: lead.duns_number || null,
+            sector_id: lead.sector_id,
+            address_1: lead.address_1,
+            address_2: lead.address_2,
+            address_town: lead.address_town,
+            address_county: lead.address_county,
+            address_country_id: lead.address_country_id,
+            address_postcode: lead.address_postcode,
+            website: lead.company_website,
+          }, at);
           await recordWrite(tx, companyEntity, company, meta);
         }
         await q.linkLeadCompany(tx, lead.id, company, at);
         await recordWrite(tx, q.leadEntity, lead.id, meta);
         if (!await q.companyHasContact(tx, company, lead.email)) {
-          const contact = await q.insertEybContact(tx, company, lead, at);
+          const contact = await insertIngestedContact(tx, {
+            company_id: company,
+            email: lead.email,
+            full_telephone_number: lead.telephone_number,
+            job_title: lead.role,
+            first_name: lead.full_name,
+            last_name: lead.full_name,
+            address_same_as_company: true,
+            source: "eyb",
+          }, at);
           await recordWrite(tx, contactEntity, contact, meta);
         }
       });

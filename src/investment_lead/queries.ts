@@ -278,18 +278,6 @@ export async function companyByDuns(db: Db, duns: string): Promise<string | null
   return rows.length === 1 ? rows[0].id : null;
 }
 
-export async function insertEybCompany(db: Db, lead: LeadToLink, at: Date): Promise<string> {
-  const [row] = await db<{ id: string }[]>`insert into company_company (name, duns_number,
-      sector_id, address_1, address_2, address_town, address_county, address_country_id,
-      address_postcode, website, source, created_on, modified_on)
-    values (${lead.company_name}, ${lead.duns_number || null}, ${lead.sector_id},
-      ${lead.address_1}, ${lead.address_2}, ${lead.address_town}, ${lead.address_county},
-      ${lead.address_country_id}, ${lead.address_postcode}, ${lead.company_website}, 'eyb',
-      ${at}, ${at})
-    returning id`;
-  return row.id;
-}
-
 export async function linkLeadCompany(db: Db, leadId: string, companyId: string, at: Date) {
   await db`update investment_lead_eyblead set company_id = ${companyId}, modified_on = ${at}
     where id = ${leadId}`;
@@ -299,19 +287,4 @@ export async function linkLeadCompany(db: Db, leadId: string, companyId: string,
 export async function companyHasContact(db: Db, companyId: string, email: string) {
   return (await db`select 1 from company_contact
     where company_id = ${companyId} and lower(email) = lower(${email}) limit 1`).length > 0;
-}
-
-export async function insertEybContact(
-  db: Db,
-  companyId: string,
-  lead: LeadToLink,
-  at: Date,
-): Promise<string> {
-  const [row] = await db<{ id: string }[]>`insert into company_contact (company_id, email,
-      full_telephone_number, job_title, first_name, last_name, address_same_as_company,
-      "primary", source, created_on, modified_on)
-    values (${companyId}, ${lead.email}, ${lead.telephone_number}, ${lead.role},
-      ${lead.full_name}, ${lead.full_name}, true, true, 'eyb', ${at}, ${at})
-    returning id`;
-  return row.id;
 }
