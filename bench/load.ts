@@ -176,6 +176,12 @@ async function prepareBenchDatabase(admin: Sql, name: string, sizes: Sizes): Pro
     log(`reusing ${name} (seeded ${marker}; --reseed to rebuild)`);
     return { reused: true, sizes, steps: [], totalMs: 0 };
   }
+  // A copy (`createdb -T dh_bench_default dh_mine`) does not carry the marker: a database
+  // named by BENCH_DATABASE is taken as it is.
+  if (existing && Deno.env.get("BENCH_DATABASE") && !flags.reseed) {
+    log(`reusing ${name} as BENCH_DATABASE names it (no seed marker; --reseed to rebuild)`);
+    return { reused: true, sizes, steps: [], totalMs: 0 };
+  }
   const started = performance.now();
   log(`creating ${name} and seeding ${marker}`);
   await admin`drop database if exists ${admin(name)} with (force)`;
