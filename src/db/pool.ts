@@ -146,7 +146,9 @@ let driverGuarded = false;
  * (`socket.write` of null, in connection.js `nextWrite`) and throws from a timer, which
  * would end the process. That connection is gone already and the pool replaces it, so
  * only this error is swallowed (and logged); any other uncaught error still ends the
- * process.
+ * process. Likewise a pool ended with a timeout (the database gate's probe, when its
+ * connection has not answered) terminates its connection from a timer, and the driver can
+ * leave that `CONNECTION_DESTROYED` rejection unhandled: it concerns no request.
  */
 export function guardDriverCrash(log?: Logger): void {
   if (driverGuarded) return;
@@ -159,6 +161,19 @@ export function guardDriverCrash(log?: Logger): void {
     ) {
       event.preventDefault();
       log?.warn("postgres.js wrote to a closed connection (ignored)", { error: error.message });
+    }
+  });
+  globalThis.addEventListener("unhandledrejection", (event) => {
+    const reason = event.reason;
+    if (
+      reason instanceof Error && (reason as { code?: string }).code === "CONNECTION_DESTROYED" &&
+      /postgres[@/].*connection\.js/.test(reason.stack ?? "") &&
+      /terminate/.test(reason.stack ?? "")
+    ) {
+      event.preventDefault();
+      log?.warn("postgres.js rejected a destroyed connection's query (ignored)", {
+        error: reason.message,
+      });
     }
   });
 }
