@@ -99,8 +99,7 @@ const ENDPOINTS: Record<string, () => Promise<{ paths: string[]; bodies?: string
       paths: ["/v3/search/investment_project"],
       bodies: bodies((t) => ({ original_query: t, limit: 10 })),
     }),
-  "search-global": () =>
-    Promise.resolve({ paths: terms.map((t) => `/v3/search?term=${t}`) }),
+  "search-global": () => Promise.resolve({ paths: terms.map((t) => `/v3/search?term=${t}`) }),
   metadata: () => Promise.resolve({ paths: ["/v4/metadata/country"] }),
 };
 const endpoints = flags.endpoint.split(",").map((e) => e.trim());
