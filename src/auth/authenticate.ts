@@ -213,7 +213,7 @@ async function responseHash(c: Context<AppEnv>): Promise<string> {
 }
 
 async function sign(c: Context<AppEnv>, verified: HawkVerified<HawkCredential>) {
-  const header = await serverAuthorization(verified, await responseHash(c));
+  const header = serverAuthorization(verified, await responseHash(c));
   c.res.headers.set("Server-Authorization", header);
 }
 

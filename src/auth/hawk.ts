@@ -194,10 +194,7 @@ export async function verifyHawkRequest<C extends HawkKey>(
  * `Server-Authorization` for a response to a verified request: MAC type `response` over
  * the request's ts, nonce and URL with the response body and content type hashed.
  */
-export async function serverAuthorization(
-  verified: HawkVerified<HawkKey>,
-  hash: string,
-): Promise<string> {
+export function serverAuthorization(verified: HawkVerified<HawkKey>, hash: string): string {
   const resource = { ...verified.resource, hash, ext: undefined };
   const mac = hawkMac(verified.credential.key, "response", resource);
   return `Hawk mac="${mac}", hash="${hash}"`;
