@@ -1,16 +1,22 @@
 /**
- * Where the API spends its CPU and memory under concurrent load on one endpoint: starts
- * the API (as bench/load.ts does, plus `--inspect`), drives the endpoint with wrk, takes
- * a V8 CPU profile over the inspector during the measured seconds and prints the
- * functions with the most self time, wrk's figures, and memory (RSS after start, peak,
- * after load; heap used and external after a full collection).
+ * Where the API spends its CPU and memory under concurrent load: starts the API (as
+ * bench/load.ts does, plus `--inspect`), drives one endpoint or several in turn with wrk,
+ * takes a V8 CPU profile over the inspector during each one's measured seconds and prints
+ * the functions with the most self time, wrk's figures, and memory: after start and after
+ * each endpoint, RSS split into V8's heap, mapped files, malloc's brk heap and other
+ * anonymous memory; at the end RSS after start, peak and after load, and the heap after a
+ * full collection.
  *
- *   BENCH_DATABASE=dh_mine deno run -A bench/profile.ts --endpoint detail \
- *     [--seconds 10] [--warmup 5] [--connections 64] [--top 40] [--no-profile]
+ *   BENCH_DATABASE=dh_mine deno run -A bench/profile.ts --endpoint detail[,list,…] \
+ *     [--seconds 10] [--warmup 5] [--connections 64] [--top 40] [--no-profile] \
+ *     [--v8-flags=--optimize-for-size,--max-semi-space-size=2] [--env NAME=value …]
  *
  * Endpoints: detail (GET /v4/company/{id}), list (GET /v4/company?limit=100),
- * interactions (GET /v4/interaction?company_id=), metadata (GET /v4/metadata/country,
- * Hawk). Uses a superuser token it creates in the database (kept for reruns).
+ * interactions (GET /v4/interaction?company_id=), search-company, search-interaction,
+ * project-detail, projects (GET /v3/investment?limit=100), search-project,
+ * search-global (GET /v3/search?term=), metadata (GET /v4/metadata/country, Hawk).
+ * `--env` passes variables to the API (e.g. MALLOC_ARENA_MAX=2). Uses a superuser token
+ * it creates in the database (kept for reruns).
  */
 import { parseArgs } from "node:util";
 import { connect } from "../src/db/pool.ts";
