@@ -2,7 +2,7 @@
  * In-process timings of the load run's endpoints: the same app the server builds, called
  * with `app.request()` one request at a time, so the figures show this code's cost per
  * request (CPU and database round trips) without wrk, sockets or other processes'
- * scheduling noise. Use it to compare a change before and after; bench/load.ts shows
+ * scheduling noise (CPU time per request too, the figure least disturbed by a busy machine). Use it to compare a change before and after; bench/load.ts shows
  * throughput under concurrency.
  *
  *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/dh_bench_default \
@@ -18,6 +18,8 @@ import { createApp } from "../src/http/app.ts";
 import { registry } from "../src/domains.ts";
 import { prepareDatabase } from "../src/db/prepare.ts";
 import { insertLocalToken } from "../src/auth/queries.ts";
+import { hawkMac } from "../src/auth/hawk.ts";
+import { cpuUsage } from "node:process";
 
 const { values: flags } = parseArgs({
   args: Deno.args,
@@ -29,8 +31,15 @@ if (!Number.isInteger(requests) || requests < 10) {
   throw new RangeError(`--requests must be a whole number ≥ 10, got "${flags.requests}"`);
 }
 
+// A Hawk client with the metadata scope, as the front end (nonces in Redis when set).
+const hawk = { id: "hot-path-frontend", key: "hot-path-frontend-secret-key-0123456789" };
 const runtime = await openRuntime({
-  config: loadConfig({ ...Deno.env.toObject(), LOG_LEVEL: "warn" }),
+  config: loadConfig({
+    ...Deno.env.toObject(),
+    LOG_LEVEL: "warn",
+    DATA_HUB_FRONTEND_ACCESS_KEY_ID: hawk.id,
+    DATA_HUB_FRONTEND_SECRET_ACCESS_KEY: hawk.key,
+  }),
   contributions: registry.contributions,
 });
 const sql = runtime.db.sql;
@@ -49,11 +58,12 @@ await insertLocalToken(sql, adviserId, token, new Date(Date.now() + 86_400_000))
 const ids = (await sql<{ id: string }[]>`
   select id::text from company_company order by id limit 500`).map((r) => r.id);
 
-const endpoints: { name: string; path: (i: number) => string }[] = [
+const endpoints: { name: string; path: (i: number) => string; hawk?: boolean }[] = [
   { name: "GET /v4/company/{id}", path: (i) => `/v4/company/${ids[i % ids.length]}` },
   { name: "GET /v4/company?limit=100", path: () => "/v4/company?limit=100" },
   { name: "GET /v3/search?term=", path: (i) => `/v3/search?term=${["Smith", "Atlas"][i % 2]}` },
   { name: "GET /v4/metadata/country", path: () => "/v4/metadata/country" },
+  { name: "GET /v4/metadata/country (Hawk)", path: () => "/v4/metadata/country", hawk: true },
 ];
 
 const headers = { Authorization: `Bearer ${token}`, Accept: "application/json" };
@@ -68,11 +78,31 @@ for (const endpoint of endpoints) {
     Math.ceil(requests / 10),
     endpoint.path(0) === endpoint.path(1) ? 0 : ids.length,
   );
+  // Hawk requests are signed before the timing (each needs its own nonce).
+  const run = crypto.randomUUID().slice(0, 8);
+  const signed = endpoint.hawk
+    ? await Promise.all(Array.from({ length: warm + requests }, async (_, i) => {
+      const resource = {
+        ts: String(Math.floor(Date.now() / 1000)),
+        nonce: `${run}-${i}`,
+        method: "GET",
+        resource: endpoint.path(i),
+        host: "localhost",
+        port: 80,
+      };
+      const mac = await hawkMac(hawk.key, "header", resource);
+      return `Hawk id="${hawk.id}", ts="${resource.ts}", nonce="${resource.nonce}", mac="${mac}"`;
+    }))
+    : [];
   const times: number[] = [];
   let bytes = 0;
+  let cpu = { user: 0, system: 0 };
   for (let i = 0; i < warm + requests; i++) {
+    if (i === warm) cpu = cpuUsage();
     const started = performance.now();
-    const res = await app.request(endpoint.path(i), { headers });
+    const res = await app.request(endpoint.path(i), {
+      headers: endpoint.hawk ? { Authorization: signed[i], Accept: "application/json" } : headers,
+    });
     const body = await res.arrayBuffer();
     if (res.status !== 200) throw new Error(`${endpoint.name}: ${res.status}`);
     if (i >= warm) {
@@ -80,14 +110,15 @@ for (const endpoint of endpoints) {
       bytes += body.byteLength;
     }
   }
+  const used = cpuUsage(cpu);
   times.sort((a, b) => a - b);
   const mean = times.reduce((a, b) => a + b, 0) / times.length;
   console.log(
     `${endpoint.name.padEnd(28)} mean ${mean.toFixed(2).padStart(7)} ms  p50 ${
       percentile(times, 0.5).toFixed(2).padStart(7)
-    }  p99 ${percentile(times, 0.99).toFixed(2).padStart(7)}  ${
-      Math.round(bytes / times.length)
-    } B/response`,
+    }  p99 ${percentile(times, 0.99).toFixed(2).padStart(7)}  CPU ${
+      Math.round((used.user + used.system) / times.length)
+    } µs/request  ${Math.round(bytes / times.length)} B/response`,
   );
 }
 const mem = Deno.memoryUsage();

@@ -40,6 +40,14 @@ export async function inspector(port: number) {
       });
       return JSON.parse(answer.result.result.value);
     },
+    /** `Deno.memoryUsage()` as it is (no collection first). */
+    async memoryNow(): Promise<Deno.MemoryUsage> {
+      const answer = await send("Runtime.evaluate", {
+        expression: "JSON.stringify(Deno.memoryUsage())",
+        returnByValue: true,
+      });
+      return JSON.parse(answer.result.result.value);
+    },
     /** Starts the V8 CPU profiler (sampling every `intervalUs`). */
     async startProfile(intervalUs = 200): Promise<void> {
       await send("Profiler.enable");

@@ -315,6 +315,14 @@ async function spawnServer(
   };
 }
 
+/** The `--v8-flags=…` of `deno task start` (deno.json). */
+async function startV8Flags(): Promise<string> {
+  const config = JSON.parse(await Deno.readTextFile(new URL("deno.json", ROOT)));
+  const flag = String(config.tasks.start).split(" ").find((a) => a.startsWith("--v8-flags="));
+  if (!flag) throw new Error("deno.json's start task sets no --v8-flags");
+  return flag;
+}
+
 /** Peak and current resident memory of a process, in MB (VmHWM, VmRSS). */
 async function memory(pid: number): Promise<{ peakMb: number; rssMb: number }> {
   const status = await Deno.readTextFile(`/proc/${pid}/status`);
@@ -1029,9 +1037,9 @@ async function main() {
 
     log("starting the API (deno run -A main.ts)");
     api = await spawnServer(
-      // As `deno task start` and the compiled binary: a 2 MB young generation (a size, not
-      // a cap: the old generation grows as it needs).
-      ["run", "-A", "--v8-flags=--max-semi-space-size=2", "main.ts"],
+      // With `deno task start`'s V8 flags (the compiled binary's too), read from deno.json so
+      // the bench cannot drift from production: its memory is what production's would be.
+      ["run", "-A", await startV8Flags(), "main.ts"],
       {
         ...env,
         DATA_HUB_FRONTEND_ACCESS_KEY_ID: hawk.id,

@@ -1,16 +1,22 @@
 /**
- * Where the API spends its CPU and memory under concurrent load on one endpoint: starts
- * the API (as bench/load.ts does, plus `--inspect`), drives the endpoint with wrk, takes
- * a V8 CPU profile over the inspector during the measured seconds and prints the
- * functions with the most self time, wrk's figures, and memory (RSS after start, peak,
- * after load; heap used and external after a full collection).
+ * Where the API spends its CPU and memory under concurrent load: starts the API (as
+ * bench/load.ts does, plus `--inspect`), drives one endpoint or several in turn with wrk,
+ * takes a V8 CPU profile over the inspector during each one's measured seconds and prints
+ * the functions with the most self time, wrk's figures, and memory: after start and after
+ * each endpoint, RSS split into V8's heap, mapped files, malloc's brk heap and other
+ * anonymous memory; at the end RSS after start, peak and after load, and the heap after a
+ * full collection.
  *
- *   BENCH_DATABASE=dh_mine deno run -A bench/profile.ts --endpoint detail \
- *     [--seconds 10] [--warmup 5] [--connections 64] [--top 40] [--no-profile]
+ *   BENCH_DATABASE=dh_mine deno run -A bench/profile.ts --endpoint detail[,list,…] \
+ *     [--seconds 10] [--warmup 5] [--connections 64] [--top 40] [--no-profile] \
+ *     [--v8-flags=--optimize-for-size,--max-semi-space-size=2] [--env NAME=value …]
  *
  * Endpoints: detail (GET /v4/company/{id}), list (GET /v4/company?limit=100),
- * interactions (GET /v4/interaction?company_id=), metadata (GET /v4/metadata/country,
- * Hawk). Uses a superuser token it creates in the database (kept for reruns).
+ * interactions (GET /v4/interaction?company_id=), search-company, search-interaction,
+ * project-detail, projects (GET /v3/investment?limit=100), search-project,
+ * search-global (GET /v3/search?term=), metadata (GET /v4/metadata/country, Hawk).
+ * `--env` passes variables to the API (e.g. MALLOC_ARENA_MAX=2). Uses a superuser token
+ * it creates in the database (kept for reruns).
  */
 import { parseArgs } from "node:util";
 import { connect } from "../src/db/pool.ts";
@@ -21,6 +27,8 @@ const { values: flags } = parseArgs({
   strict: true,
   options: {
     endpoint: { type: "string", default: "detail" },
+    env: { type: "string", multiple: true, default: [] },
+    "v8-flags": { type: "string", default: "--optimize-for-size,--max-semi-space-size=2" },
     seconds: { type: "string", default: "10" },
     warmup: { type: "string", default: "5" },
     connections: { type: "string", default: "64" },
@@ -55,21 +63,58 @@ const bearer = new TextDecoder().decode(cli.stdout).trim();
 
 const ids = async (query: ReturnType<typeof sql>) =>
   (await (query as unknown as Promise<{ id: string }[]>)).map((r) => r.id);
-const endpoint = flags.endpoint;
-let paths: string[];
-if (endpoint === "detail") {
-  paths = (await ids(sql`select id::text from company_company tablesample system (5) limit 2000`))
-    .map((id) => `/v4/company/${id}`);
-} else if (endpoint === "list") {
-  paths = ["/v4/company?limit=100"];
-} else if (endpoint === "interactions") {
-  paths = (await ids(sql`
-    select distinct company_id::text as id from interaction_interaction
-    tablesample system (5) where company_id is not null limit 2000`))
-    .map((id) => `/v4/interaction?company_id=${id}`);
-} else if (endpoint === "metadata") {
-  paths = ["/v4/metadata/country"];
-} else throw new RangeError(`unknown --endpoint ${endpoint}`);
+const sample = async (query: ReturnType<typeof sql>, path: (id: string) => string) =>
+  (await ids(query)).map(path);
+const terms = ["Smith", "Jones", "Atlas", "Phoenix", "Taylor", "Brown"];
+const bodies = (make: (term: string) => object) => terms.map((t) => JSON.stringify(make(t)));
+/** Each endpoint: its request targets, and bodies when it is a POST. */
+const ENDPOINTS: Record<string, () => Promise<{ paths: string[]; bodies?: string[] }>> = {
+  detail: async () => ({
+    paths: await sample(
+      sql`select id::text from company_company tablesample system (5) limit 2000`,
+      (id) => `/v4/company/${id}`,
+    ),
+  }),
+  list: () => Promise.resolve({ paths: ["/v4/company?limit=100"] }),
+  interactions: async () => ({
+    paths: await sample(
+      sql`select distinct company_id::text as id from interaction_interaction
+        tablesample system (5) where company_id is not null limit 2000`,
+      (id) => `/v4/interaction?company_id=${id}`,
+    ),
+  }),
+  "search-company": () =>
+    Promise.resolve({
+      paths: ["/v4/search/company"],
+      bodies: bodies((t) => ({ original_query: t, archived: false, limit: 100 })),
+    }),
+  "search-interaction": () =>
+    Promise.resolve({
+      paths: ["/v3/search/interaction"],
+      bodies: bodies((t) => ({ original_query: t, limit: 10 })),
+    }),
+  "project-detail": async () => ({
+    paths: await sample(
+      sql`select id::text from investment_investmentproject tablesample system (5) limit 2000`,
+      (id) => `/v3/investment/${id}`,
+    ),
+  }),
+  projects: () => Promise.resolve({ paths: ["/v3/investment?limit=100"] }),
+  "search-project": () =>
+    Promise.resolve({
+      paths: ["/v3/search/investment_project"],
+      bodies: bodies((t) => ({ original_query: t, limit: 10 })),
+    }),
+  "search-global": () => Promise.resolve({ paths: terms.map((t) => `/v3/search?term=${t}`) }),
+  metadata: () => Promise.resolve({ paths: ["/v4/metadata/country"] }),
+};
+const endpoints = flags.endpoint.split(",").map((e) => e.trim());
+const targets = new Map<string, { paths: string[]; bodies?: string[] }>();
+for (const endpoint of endpoints) {
+  const make = ENDPOINTS[endpoint];
+  if (!make) throw new RangeError(`unknown --endpoint ${endpoint}: ${Object.keys(ENDPOINTS)}`);
+  targets.set(endpoint, await make());
+}
 await sql.end();
 
 const freePort = () => {
@@ -81,12 +126,17 @@ const freePort = () => {
 const port = freePort();
 const inspectPort = freePort();
 const hawk = { id: "profile-frontend", key: crypto.randomUUID() + crypto.randomUUID() };
+const extraEnv = Object.fromEntries(flags.env.map((kv) => {
+  const at = kv.indexOf("=");
+  if (at < 1) throw new RangeError(`--env takes NAME=value, got "${kv}"`);
+  return [kv.slice(0, at), kv.slice(at + 1)];
+}));
 const child = new Deno.Command(Deno.execPath(), {
   args: [
     "run",
     "-A",
     `--inspect=127.0.0.1:${inspectPort}`,
-    "--v8-flags=--optimize-for-size,--max-semi-space-size=2",
+    ...(flags["v8-flags"] ? [`--v8-flags=${flags["v8-flags"]}`] : []),
     "main.ts",
   ],
   cwd: ROOT,
@@ -98,6 +148,7 @@ const child = new Deno.Command(Deno.execPath(), {
     PORT: String(port),
     DATA_HUB_FRONTEND_ACCESS_KEY_ID: hawk.id,
     DATA_HUB_FRONTEND_SECRET_ACCESS_KEY: hawk.key,
+    ...extraEnv,
   },
   stdin: "null",
   stdout: "piped",
@@ -110,10 +161,25 @@ const logFile = await Deno.open(logUrl, { create: true, write: true, truncate: t
 const sink = () => new WritableStream<Uint8Array>({ write: (b) => logFile.write(b).then() });
 const piping = Promise.all([child.stdout.pipeTo(sink()), child.stderr.pipeTo(sink())]);
 
+const mb = (bytes: number) => Math.round(bytes / 2 ** 20);
 const memory = async () => {
   const status = await Deno.readTextFile(`/proc/${child.pid}/status`);
   const kb = (f: string) => Number(status.match(new RegExp(`${f}:\\s+(\\d+)`))?.[1] ?? 0);
   return { rss: Math.round(kb("VmRSS") / 1024), peak: Math.round(kb("VmHWM") / 1024) };
+};
+/** Resident memory by kind of mapping: files (code), the brk heap, anonymous mappings. */
+const mappings = async () => {
+  const smaps = await Deno.readTextFile(`/proc/${child.pid}/smaps`);
+  const kinds = { file: 0, brk: 0, anon: 0 };
+  let kind: keyof typeof kinds = "anon";
+  for (const line of smaps.split("\n")) {
+    const head = line.match(/^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ \S+\s*(.*)$/);
+    if (head) {
+      const name = head[1];
+      kind = name === "[heap]" ? "brk" : name && !name.startsWith("[") ? "file" : "anon";
+    } else if (line.startsWith("Rss:")) kinds[kind] += Number(line.split(/\s+/)[1]) * 1024;
+  }
+  return kinds;
 };
 
 try {
@@ -128,14 +194,26 @@ try {
     await new Promise((r) => setTimeout(r, 200));
   }
   const inspect = await inspector(inspectPort);
+  /** RSS, V8's heap (committed, used) and the mappings' split, without collecting. */
+  const breakdown = async () => {
+    const [v8, kinds] = await Promise.all([inspect.memoryNow(), mappings()]);
+    return `RSS ${mb(v8.rss)} MB: V8 heap ${mb(v8.heapTotal)} MB committed (${
+      mb(v8.heapUsed)
+    } used), external ${mb(v8.external)} MB; mapped files ${mb(kinds.file)} MB, brk heap ${
+      mb(kinds.brk)
+    } MB, anonymous ${mb(kinds.anon)} MB`;
+  };
   const afterStart = await memory();
+  console.log(`after start: ${await breakdown()}`);
 
-  const hawkLua = endpoint === "metadata"
-    ? `${await Deno.readTextFile(new URL("./wrk/hawk.lua", import.meta.url))}
-local sign = hawk_signer(${JSON.stringify(hawk.id)}, ${JSON.stringify(hawk.key)})\n`
-    : "";
-  const script = `${hawkLua}
+  const hawkLua = `${await Deno.readTextFile(new URL("./wrk/hawk.lua", import.meta.url))}
+local sign = hawk_signer(${JSON.stringify(hawk.id)}, ${JSON.stringify(hawk.key)})\n`;
+  const wrk = async (endpoint: string, seconds: string) => {
+    const { paths, bodies } = targets.get(endpoint)!;
+    const signed = endpoint === "metadata";
+    const script = `${signed ? hawkLua : ""}
 local paths = {${paths.map((p) => JSON.stringify(p)).join(",\n")}}
+local bodies = {${(bodies ?? []).map((b) => JSON.stringify(b)).join(",\n")}}
 local counter, threads = 0, 0
 setup = function(thread) threads = threads + 1; thread:set("thread_id", threads) end
 init = function(args) run_tag = args[1]; math.randomseed(os.time() + thread_id * 7919) end
@@ -143,12 +221,16 @@ request = function()
   local path = paths[math.random(#paths)]
   local headers = { ["Accept"] = "application/json" }
   ${
-    endpoint === "metadata"
-      ? `counter = counter + 1
+      signed
+        ? `counter = counter + 1
   headers["Authorization"] = sign("GET", path, "127.0.0.1", "${port}",
     run_tag .. "-" .. thread_id .. "-" .. counter)`
-      : `headers["Authorization"] = ${JSON.stringify(`Bearer ${bearer}`)}`
-  }
+        : `headers["Authorization"] = ${JSON.stringify(`Bearer ${bearer}`)}`
+    }
+  if #bodies > 0 then
+    headers["Content-Type"] = "application/json"
+    return wrk.format("POST", path, headers, bodies[math.random(#bodies)])
+  end
   return wrk.format("GET", path, headers)
 end
 done = function(summary, latency, requests)
@@ -156,56 +238,62 @@ done = function(summary, latency, requests)
     latency:percentile(50), latency:percentile(99), summary.errors.status,
     summary.errors.timeout + summary.errors.read + summary.errors.connect))
 end`;
-  const scriptPath = await Deno.makeTempFile({ suffix: ".lua" });
-  await Deno.writeTextFile(scriptPath, script);
-  const wrk = async (seconds: string) => {
-    const out = await new Deno.Command("wrk", {
-      args: [
-        "-t2",
-        `-c${flags.connections}`,
-        `-d${seconds}s`,
-        "--timeout",
-        "5s",
-        "-s",
-        scriptPath,
-        `http://127.0.0.1:${port}`,
-        "--",
-        crypto.randomUUID().slice(0, 8),
-      ],
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    const line = new TextDecoder().decode(out.stdout).split("\n").find((l) =>
-      l.startsWith("RESULT ")
-    );
-    if (!line) throw new Error(`wrk: ${new TextDecoder().decode(out.stderr)}`);
-    const [n, us, p50, p99, status, socket] = line.split(" ").slice(1).map(Number);
-    return { rps: n / (us / 1e6), p50: p50 / 1000, p99: p99 / 1000, status, socket };
+    const scriptPath = await Deno.makeTempFile({ suffix: ".lua" });
+    await Deno.writeTextFile(scriptPath, script);
+    try {
+      const out = await new Deno.Command("wrk", {
+        args: [
+          "-t2",
+          `-c${flags.connections}`,
+          `-d${seconds}s`,
+          "--timeout",
+          "5s",
+          "-s",
+          scriptPath,
+          `http://127.0.0.1:${port}`,
+          "--",
+          crypto.randomUUID().slice(0, 8),
+        ],
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+      const line = new TextDecoder().decode(out.stdout).split("\n").find((l) =>
+        l.startsWith("RESULT ")
+      );
+      if (!line) throw new Error(`wrk: ${new TextDecoder().decode(out.stderr)}`);
+      const [n, us, p50, p99, status, socket] = line.split(" ").slice(1).map(Number);
+      return { rps: n / (us / 1e6), p50: p50 / 1000, p99: p99 / 1000, status, socket };
+    } finally {
+      await Deno.remove(scriptPath);
+    }
   };
-  if (Number(flags.warmup) > 0) await wrk(flags.warmup);
   const profiling = !flags["no-profile"];
-  if (profiling) await inspect.startProfile();
-  const result = await wrk(flags.seconds);
-  const profile = profiling ? await inspect.stopProfile() : null;
+  const profiles = [];
+  for (const endpoint of endpoints) {
+    if (Number(flags.warmup) > 0) await wrk(endpoint, flags.warmup);
+    if (profiling) await inspect.startProfile();
+    const result = await wrk(endpoint, flags.seconds);
+    if (profiling) profiles.push(await inspect.stopProfile());
+    console.log(
+      `${endpoint}: ${result.rps.toFixed(0)} req/s, p50 ${result.p50.toFixed(1)} ms, p99 ${
+        result.p99.toFixed(1)
+      } ms, non-2xx ${result.status}, socket errors ${result.socket}; load ${
+        (await Deno.readTextFile("/proc/loadavg")).split(" ").slice(0, 3).join(" ")
+      }`,
+    );
+    console.log(`  peak so far ${(await memory()).peak} MB; now ${await breakdown()}`);
+  }
   const peak = await memory();
   const after = await inspect.memoryAfterGc();
-  await Deno.remove(scriptPath);
   inspect.close();
 
   console.log(
-    `${endpoint}: ${result.rps.toFixed(0)} req/s, p50 ${result.p50.toFixed(1)} ms, p99 ${
-      result.p99.toFixed(1)
-    } ms, non-2xx ${result.status}, socket errors ${result.socket}; load ${
-      (await Deno.readTextFile("/proc/loadavg")).split(" ").slice(0, 3).join(" ")
-    }`,
-  );
-  console.log(
     `RSS after start ${afterStart.rss} MB, peak ${peak.peak} MB, after load ${peak.rss} MB; ` +
-      `after GC: heap used ${Math.round(after.heapUsed / 2 ** 20)} MB, external ${
-        Math.round(after.external / 2 ** 20)
-      } MB, rss ${Math.round(after.rss / 2 ** 20)} MB`,
+      `after GC: heap used ${mb(after.heapUsed)} MB of ${mb(after.heapTotal)} MB, external ${
+        mb(after.external)
+      } MB, rss ${mb(after.rss)} MB`,
   );
-  if (profile) printProfile(profile, Number(flags.top));
+  for (const profile of profiles) printProfile(profile, Number(flags.top));
 } finally {
   child.kill("SIGTERM");
   await child.status;

@@ -158,12 +158,21 @@ async function seenNonce(deps: AppDeps, db: Db, id: string, nonce: string): Prom
   return !(await claimHawkNonce(db, key, now, new Date(now.getTime() + NONCE_SECONDS * 1000)));
 }
 
+const credentialMaps = new WeakMap<readonly HawkCredential[], Map<string, HawkCredential>>();
+
+/** The configured Hawk credentials by id (built once per configuration). */
+function credentialsOf(list: readonly HawkCredential[]): Map<string, HawkCredential> {
+  let found = credentialMaps.get(list);
+  if (!found) credentialMaps.set(list, found = new Map(list.map((k) => [k.id, k])));
+  return found;
+}
+
 async function verifyHawk(c: Context<AppEnv>): Promise<HawkVerified<HawkCredential>> {
   checkPaasIp(c);
   const authorization = c.req.header("authorization");
   if (authorization === undefined) throw notAuthenticated(PAAS_CHALLENGE);
   const deps = c.var.deps;
-  const credentials = new Map(deps.config.hawkCredentials.map((k) => [k.id, k]));
+  const credentials = credentialsOf(deps.config.hawkCredentials);
   try {
     return await verifyHawkRequest({
       authorization,
@@ -204,7 +213,7 @@ async function responseHash(c: Context<AppEnv>): Promise<string> {
 }
 
 async function sign(c: Context<AppEnv>, verified: HawkVerified<HawkCredential>) {
-  const header = await serverAuthorization(verified, await responseHash(c));
+  const header = serverAuthorization(verified, await responseHash(c));
   c.res.headers.set("Server-Authorization", header);
 }
 

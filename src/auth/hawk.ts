@@ -9,6 +9,7 @@
  * Both are tested on the published vectors of the Hawk specification.
  */
 import { timingSafeEqual } from "../crypto.ts";
+import { HmacSha256 } from "./hmac.ts";
 
 /** Any failure to authenticate; the message is for logs, never for the client. */
 export class HawkFail extends Error {
@@ -67,7 +68,7 @@ export function parseHawkHeader(header: string): Record<string, string> {
 
 const encoder = new TextEncoder();
 
-function base64(bytes: ArrayBuffer): string {
+function base64(bytes: ArrayBuffer | Uint8Array): string {
   let binary = "";
   for (const b of new Uint8Array(bytes)) binary += String.fromCharCode(b);
   return btoa(binary);
@@ -109,37 +110,14 @@ export function normalisedString(type: "header" | "response", r: HawkResource): 
   return `${lines.join("\n")}\n`;
 }
 
-/** Imported HMAC keys by secret: a handful of clients, each imported once. */
-const hmacKeys = new Map<string, Promise<CryptoKey>>();
-
-function hmacKey(key: string): Promise<CryptoKey> {
-  let found = hmacKeys.get(key);
-  if (!found) {
-    found = crypto.subtle.importKey(
-      "raw",
-      encoder.encode(key),
-      { name: "HMAC", hash: "SHA-256" },
-      false,
-      ["sign"],
-    );
-    hmacKeys.set(key, found);
-  }
-  return found;
-}
+/** HMAC states by secret: a handful of clients, each key prepared once. */
+const hmacs = new Map<string, HmacSha256>();
 
 /** HMAC-SHA256 of the normalised string under the client's key, base64. */
-export async function hawkMac(
-  key: string,
-  type: "header" | "response",
-  resource: HawkResource,
-): Promise<string> {
-  const cryptoKey = await hmacKey(key);
-  const signature = await crypto.subtle.sign(
-    "HMAC",
-    cryptoKey,
-    encoder.encode(normalisedString(type, resource)),
-  );
-  return base64(signature);
+export function hawkMac(key: string, type: "header" | "response", resource: HawkResource): string {
+  let hmac = hmacs.get(key);
+  if (!hmac) hmacs.set(key, hmac = new HmacSha256(encoder.encode(key)));
+  return base64(hmac.sign(normalisedString(type, resource)));
 }
 
 export interface HawkRequest {
@@ -191,7 +169,7 @@ export async function verifyHawkRequest<C extends HawkKey>(
     app: attrs.app,
     dlg: attrs.dlg,
   };
-  const mac = await hawkMac(credential.key, "header", resource);
+  const mac = hawkMac(credential.key, "header", resource);
   if (!timingSafeEqual(mac, attrs.mac)) throw new HawkFail("MAC mismatch");
 
   const hasContent = request.body.length > 0 || mediaType(request.contentType) !== "";
@@ -216,12 +194,9 @@ export async function verifyHawkRequest<C extends HawkKey>(
  * `Server-Authorization` for a response to a verified request: MAC type `response` over
  * the request's ts, nonce and URL with the response body and content type hashed.
  */
-export async function serverAuthorization(
-  verified: HawkVerified<HawkKey>,
-  hash: string,
-): Promise<string> {
+export function serverAuthorization(verified: HawkVerified<HawkKey>, hash: string): string {
   const resource = { ...verified.resource, hash, ext: undefined };
-  const mac = await hawkMac(verified.credential.key, "response", resource);
+  const mac = hawkMac(verified.credential.key, "response", resource);
   return `Hawk mac="${mac}", hash="${hash}"`;
 }
 
@@ -244,7 +219,7 @@ export async function hawkRequestHeader(
     port: url.port ? Number(url.port) : url.protocol === "https:" ? 443 : 80,
     hash,
   };
-  const mac = await hawkMac(credential.key, "header", resource);
+  const mac = hawkMac(credential.key, "header", resource);
   return `Hawk mac="${mac}", hash="${hash}", id="${credential.id}", ts="${resource.ts}", ` +
     `nonce="${resource.nonce}"`;
 }

@@ -1,11 +1,9 @@
 /**
  * Embedded PostgreSQL: PGlite (with pg_trgm and btree_gin) behind pglite-socket, so the same
- * postgres.js code talks to it over loopback. Used when no DATABASE_URL is set.
+ * postgres.js code talks to it over loopback. Used when no DATABASE_URL is set. PGlite is
+ * loaded only then: a server on PostgreSQL never pays its memory (~10 MB).
  */
-import { PGlite } from "@electric-sql/pglite";
-import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
-import { btree_gin } from "@electric-sql/pglite/contrib/btree_gin";
-import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
+import type { PGlite } from "@electric-sql/pglite";
 
 export interface EmbeddedServer {
   url: string;
@@ -60,6 +58,12 @@ export async function startEmbedded(
   const persistent = !dataDir.startsWith("memory://");
   if (persistent) await Deno.mkdir(dataDir, { recursive: true });
   const lock = persistent ? await lockDataDir(dataDir) : null;
+  const [{ PGlite }, { pg_trgm }, { btree_gin }, { PGLiteSocketServer }] = await Promise.all([
+    import("@electric-sql/pglite"),
+    import("@electric-sql/pglite/contrib/pg_trgm"),
+    import("@electric-sql/pglite/contrib/btree_gin"),
+    import("@electric-sql/pglite-socket"),
+  ]);
   const db = await PGlite.create({
     dataDir,
     extensions: { pg_trgm, btree_gin },

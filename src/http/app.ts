@@ -60,6 +60,11 @@ export function createApp(deps: AppDeps, domains: RouteSet[]): App {
   });
 
   app.use("*", async (c, next) => {
+    // Hono's `c.var` copies every variable into a new object on each read (Object.fromEntries),
+    // and requests read it dozens of times: this view reads one variable where it is kept.
+    Object.defineProperty(c, "var", {
+      value: new Proxy({}, { get: (_, key) => c.get(key as keyof AppEnv["Variables"]) }),
+    });
     c.set("deps", deps);
     c.set("caller", anonymous);
     await next();

@@ -17,6 +17,7 @@ import {
 import { investmentSearchApp } from "./search.ts";
 import { investmentProjectsActivityDataset, investmentProjectsDataset } from "./dataset.ts";
 import { projectAddedFeed } from "./activity.ts";
+import { M2M } from "./queries.ts";
 
 export const investmentDomain: Domain = {
   name: "investment",
@@ -31,4 +32,12 @@ export const investmentDomain: Domain = {
   companiesInUse: companiesWithProjects,
   datasets: [investmentProjectsDataset, investmentProjectsActivityDataset],
   activityFeeds: [projectAddedFeed],
+  // What a project document (the list's projectDocument) is built from, besides the change feed.
+  cacheSources: [
+    { table: "investment_investmentproject", column: "id" },
+    ...Object.values(M2M).map((m) => ({ table: m.table, column: "investmentproject_id" })),
+    { table: "investment_investmentprojectteammember", column: "investment_project_id" },
+    { table: "investment_investmentprojectstagelog", column: "investment_project_id" },
+    { table: "investment_lead_eyblead_investment_projects", column: "investmentproject_id" },
+  ].map((source) => ({ ...source, cache: "investment_project" })),
 };

@@ -11,7 +11,8 @@ import type { Db } from "../db/pool.ts";
 import { type Caller, callerId, hasPermission } from "../auth/caller.ts";
 import { permittedFields } from "../auth/fields.ts";
 import { ApiError, type FieldErrors, notFound, ValidationError } from "../http/errors.ts";
-import { paginate, readPage } from "../http/pagination.ts";
+import { envelopeAround, paginate, readPage } from "../http/pagination.ts";
+import { type CachedDocument, respondDocuments } from "../http/cached.ts";
 import { missingReferences, referencesOf } from "../core/references.ts";
 import { registerArchive } from "../core/archive.ts";
 import { auditLog, recordVersions } from "../core/versions.ts";
@@ -100,6 +101,20 @@ export function present(caller: Caller, project: q.ProjectJson): Record<string, 
     archived_documents_url_path: VIEW_DOCUMENT,
   });
 }
+
+/**
+ * Project documents as lists send them, cached per caller variant (whether the caller
+ * sees `archived_documents_url_path`); invalidated by the project's rows (the domain's
+ * `cacheSources`) and its change feed entries.
+ */
+const projectDocument: CachedDocument = {
+  name: "investment_project",
+  variant: (caller) => hasPermission(caller, VIEW_DOCUMENT) ? "documents" : "",
+  async render(db, ids, caller) {
+    const projects = await q.findProjects(db, ids);
+    return new Map(projects.map((p) => [String(p.id), JSON.stringify(present(caller, p))]));
+  },
+};
 
 async function load(db: Db, id: string, caller: Caller) {
   const project = await q.findProject(db, id);
@@ -310,8 +325,8 @@ function registerProjects(app: App) {
       sortby: query.sortby,
       page,
     });
-    const results = result.results.map((p) => present(c.var.caller, p));
-    return c.json(paginate(c, page, result.count, results) as never, 200);
+    const around = envelopeAround(c, page, result.count);
+    return await respondDocuments(c, around, result.ids, projectDocument);
   });
 
   app.openapi(r.create, async (c) => {

@@ -379,15 +379,23 @@ export async function listProjects(
   }
   const choices = projectSortChoices(db);
   const terms = parseSortby(options.sortby, choices, ["-created_on"]);
-  const { count, rows } = await listPage<{ project: ProjectJson }>(db, {
-    select: db`${projectJson(db)} as project`,
+  const { count, rows } = await listPage<{ id: string }>(db, {
+    select: db`p.id::text as id`,
     from: db`investment_investmentproject p`,
     key: "p.id",
     where: where(db, conditions),
     order: orderBy(db, terms, choices, "p.id"),
     page: options.page,
   });
-  return { count, results: rows.map((r) => r.project) };
+  return { count, ids: rows.map((r) => r.id) };
+}
+
+/** The projects of `ids` that exist (ids through an InitPlan: see `documentsById`). */
+export async function findProjects(db: Db, ids: string[]): Promise<ProjectJson[]> {
+  const rows = await db<{ project: ProjectJson }[]>`
+    select ${projectJson(db)} as project from investment_investmentproject p
+    where p.id = any((select ${ids}::uuid[])::uuid[])`;
+  return rows.map((r) => r.project);
 }
 
 /** The stored project as validation needs it beyond its rendering, locked for the write. */

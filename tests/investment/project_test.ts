@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
-import { call, createAdviser, HeldQueue, testApp } from "../helpers/app.ts";
+import { createApp } from "../../src/http/app.ts";
+import { registry } from "../../src/domains.ts";
+import { call, createAdviser, HeldQueue, testApp, testDeps } from "../helpers/app.ts";
 
 const REQUIRED = "This field is required.";
 const NOT_NULL = "This field may not be null.";
@@ -464,6 +466,37 @@ Deno.test("investment projects: /v3/investment", async (t) => {
       { id: lead, name: `EYB Lead (${lead.slice(0, 8)}...) for Investor Ltd` },
     ]);
   });
+
+  await t.step(
+    "list: cached documents follow writes through another instance and SQL",
+    async () => {
+      // A second app instance (another process's caches) reads what this one writes.
+      const reader = createApp(testDeps(ctx.db), registry.domains);
+      const admin = await createAdviser(sql, { superuser: true });
+      const created = await post(body({ name: "Cached" }));
+      assert.equal(created.status, 201, JSON.stringify(created.body));
+      const id = created.body.id;
+      const listed = async (token = user.token) => {
+        const res = await call(reader, "GET", "/v3/investment?limit=500", { token });
+        assert.equal(res.status, 200);
+        return res.body.results.find((p: { id: string }) => p.id === id);
+      };
+      const detail = await call(reader, "GET", `/v3/investment/${id}`, { token: user.token });
+      assert.deepEqual(await listed(), detail.body, "a listed document is the detail's");
+      assert.equal((await patch(id, { name: "Renamed" })).status, 200);
+      assert.equal((await listed()).name, "Renamed");
+      await sql`update investment_investmentproject set description = 'Set in SQL' where id = ${id}`;
+      assert.equal((await listed()).description, "Set in SQL");
+      await sql`insert into investment_investmentprojectteammember
+      (investment_project_id, adviser_id, role) values (${id}, ${other.id}, 'Helper')`;
+      assert.deepEqual((await listed()).team_members.map((m: { role: string }) => m.role), [
+        "Helper",
+      ]);
+      // Each caller variant has its own documents: the gated field follows the permission.
+      assert.equal("archived_documents_url_path" in await listed(admin.token), true);
+      assert.equal("archived_documents_url_path" in await listed(), false);
+    },
+  );
 
   await ctx.close();
 });
