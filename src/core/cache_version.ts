@@ -8,6 +8,7 @@
  */
 import type { Db, Sql } from "../db/pool.ts";
 import type { DatabaseStep } from "../db/prepare.ts";
+import type { Fragment } from "../db/fragments.ts";
 
 /**
  * A table that cached things are built from: a write to it bumps `cache:<column>` of
@@ -25,6 +26,43 @@ export async function readVersions(db: Db, keys: string[]): Promise<Map<string, 
   const rows = await db<{ key: string; version: string }[]>`
     select key, version::text as version from cache_version where key = any(${keys}::text[])`;
   return new Map(rows.map((r) => [r.key, r.version]));
+}
+
+/**
+ * What a list's page statement reads besides its keys (`listPage`'s `versions`): the
+ * version of each row's document (`<document>:<key>`) and of `keys`, so a page of
+ * cached documents costs one statement, not the page's and then its versions'.
+ */
+export interface PageVersions {
+  document: string;
+  keys: readonly string[];
+}
+
+/** A page row's own columns from {@link pageVersionColumns}. */
+export interface PageVersionRow {
+  pageKey: string;
+  pageVersion: string | null;
+  pageShared: string;
+}
+
+/**
+ * The select columns of {@link PageVersions} for rows keyed by the column `key` (`pageShared` is
+ * the same for every row: an InitPlan, computed once).
+ */
+export const pageVersionColumns = (db: Db, key: string, read: PageVersions): Fragment =>
+  db`${db(key)}::text as "pageKey",
+    (select cv.version::text from cache_version cv
+      where cv.key = ${`${read.document}:`} || ${db(key)}::text) as "pageVersion",
+    (select coalesce(json_object_agg(cv.key, cv.version::text), '{}')::text from cache_version cv
+      where cv.key = any(${read.keys as string[]}::text[])) as "pageShared"`;
+
+/** The versions read with a page's rows (at least one), by key. */
+export function pageVersionsOf(read: PageVersions, rows: PageVersionRow[]): Map<string, string> {
+  const versions = new Map<string, string>(Object.entries(JSON.parse(rows[0].pageShared)));
+  for (const row of rows) {
+    if (row.pageVersion !== null) versions.set(`${read.document}:${row.pageKey}`, row.pageVersion);
+  }
+  return versions;
 }
 
 /** The versions of `keys` as one string: what a cache entry built from them remembers. */

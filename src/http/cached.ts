@@ -16,7 +16,7 @@ import type { JSONValue } from "hono/utils/types";
 import type { AppEnv } from "./context.ts";
 import type { Db } from "../db/pool.ts";
 import type { Caller } from "../auth/caller.ts";
-import { readVersions, versionStamp } from "../core/cache_version.ts";
+import { type PageVersions, readVersions, versionStamp } from "../core/cache_version.ts";
 import { type CachedText, etagOf, processCaches, WATCHED } from "../core/process_cache.ts";
 
 export interface CachedDocument {
@@ -40,19 +40,30 @@ export const notModifiedResponse = {
 export type JsonText = Response & TypedResponse<JSONValue, 200, "json">;
 
 /**
+ * What a list's page statement reads with its ids for `doc` (`listPage`'s `versions`),
+ * and the whole caches of `keys` (e.g. a count's).
+ */
+export const pageVersions = (doc: CachedDocument, ...keys: string[]): PageVersions => ({
+  document: doc.name,
+  keys: [...WATCHED, ...keys],
+});
+
+/**
  * The documents of `ids` (null where none exists), from the cache where still current,
- * else rendered in one call and cached.
+ * else rendered in one call and cached. `versions`, when the caller has read them (with
+ * the page's ids: {@link pageVersions}), saves reading them again.
  */
 export async function documentTexts(
   c: Context<AppEnv>,
   doc: CachedDocument,
   ids: string[],
+  read?: Map<string, string>,
 ): Promise<(CachedText | null)[]> {
   const db = c.var.db;
   const caller = c.var.caller;
   const { texts } = processCaches(c.var.deps);
   const keys = ids.map((id) => `${doc.name}:${id}`);
-  const versions = await readVersions(db, [...keys, ...WATCHED]);
+  const versions = read ?? await readVersions(db, [...keys, ...WATCHED]);
   const shared = versionStamp(versions, [...WATCHED]);
   const variant = doc.variant(caller);
   const stamps = keys.map((key) => `${versions.get(key) ?? "0"}.${shared}`);
@@ -176,11 +187,12 @@ export async function respondDocuments(
   around: { head: string; tail: string },
   ids: string[],
   doc: CachedDocument,
+  versions?: Map<string, string>,
 ): Promise<JsonText> {
   if (ids.length > BATCH) {
     return await respondList(c, around, ids, (batch) => cachedTexts(c, doc, batch));
   }
-  const found = await documentTexts(c, doc, ids);
+  const found = await documentTexts(c, doc, ids, versions);
   const stamp = found.map((t) => t?.stamp ?? "-").join(",");
   const key = `page:${doc.name}/${doc.variant(c.var.caller)}:${around.head}${ids}${around.tail}`;
   const { texts } = processCaches(c.var.deps);
@@ -204,15 +216,17 @@ export async function cachedTexts(
 
 /**
  * A number kept while `key`'s version is unchanged (e.g. a table's row count, keyed by
- * a statement trigger on the table): one indexed read instead of the count.
+ * a statement trigger on the table): one indexed read instead of the count, or none
+ * when `versions` (read with the page: {@link pageVersions}) holds it.
  */
 export async function cachedCount(
   c: Context<AppEnv>,
   key: string,
   count: () => Promise<number>,
+  versions?: Map<string, string>,
 ): Promise<number> {
   const { texts } = processCaches(c.var.deps);
-  const stamp = versionStamp(await readVersions(c.var.db, [key]), [key]);
+  const stamp = versionStamp(versions ?? await readVersions(c.var.db, [key]), [key]);
   const cached = texts.get(`count:${key}`, stamp);
   if (cached) return Number(cached.json);
   const n = await count();

@@ -8,6 +8,12 @@ import type { Context } from "hono";
 import type { Db } from "../db/pool.ts";
 import type { Fragment } from "../db/fragments.ts";
 import { ApiError } from "./errors.ts";
+import {
+  pageVersionColumns,
+  type PageVersionRow,
+  type PageVersions,
+  pageVersionsOf,
+} from "../core/cache_version.ts";
 
 export const DEFAULT_LIMIT = 100;
 
@@ -89,6 +95,10 @@ export async function totalBehind(
  * `from` is the listed table (and anything `where` reads), `joins` what only the order
  * and `select` read, so the count goes without them. `order` must end in `key`, which
  * makes it total: the page's rows come back in the order that cut them.
+ *
+ * With `versions`, the same statement reads the cache versions of the page's documents
+ * and of the keys named (src/core/cache_version.ts): `versions` in the answer, when the
+ * page has rows; the count is given them too.
  */
 export async function listPage<T extends object>(
   sql: Db,
@@ -101,16 +111,21 @@ export async function listPage<T extends object>(
     order: Fragment;
     page: Page;
     /** Counts through this (e.g. a cached total) when the page cannot tell. */
-    count?: (count: () => Promise<number>) => Promise<number>;
+    count?: (count: () => Promise<number>, versions?: Map<string, string>) => Promise<number>;
+    versions?: PageVersions;
   },
-): Promise<{ count: number; rows: T[] }> {
+): Promise<{ count: number; rows: T[]; versions?: Map<string, string> }> {
   const joins = q.joins ?? sql``;
   const key = sql(q.key);
+  const extra = q.versions ? sql`, ${pageVersionColumns(sql, q.key, q.versions)}` : sql``;
   const rows = await sql<T[]>`
-    select ${q.select} from ${q.from} ${joins}
+    select ${q.select} ${extra} from ${q.from} ${joins}
     where ${key} = any(array(select ${key} from ${q.from} ${joins} ${q.where}
       ${q.order} limit ${q.page.limit} offset ${q.page.offset}))
     ${q.order}`;
+  const versions = q.versions && rows.length
+    ? pageVersionsOf(q.versions, rows as unknown as PageVersionRow[])
+    : undefined;
   const countRows = async () => {
     const [{ n }] = await sql<{ n: number }[]>`
       select count(*)::int as n from ${q.from} ${q.where}`;
@@ -119,9 +134,9 @@ export async function listPage<T extends object>(
   const count = await totalBehind(
     q.page,
     rows.length,
-    q.count ? () => q.count!(countRows) : countRows,
+    q.count ? () => q.count!(countRows, versions) : countRows,
   );
-  return { count, rows };
+  return { count, rows, versions };
 }
 
 /** Wraps one page of rows in DRF's envelope. */

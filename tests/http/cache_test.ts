@@ -150,10 +150,14 @@ Deno.test("process caches: writes through one instance are read through another"
     });
 
     await t.step("a renamed adviser shows in cached documents at once", async () => {
+      const list = `/v4/interaction?company_id=${companyId}`;
       await read(`/v4/interaction/${interactionId}`);
+      await read(list);
       await sql`update company_advisor set first_name = 'Renamed' where id = ${user.id}`;
       const doc = await read(`/v4/interaction/${interactionId}`);
       assert.equal(doc.body.archived_by.first_name, "Renamed");
+      // A list reads its documents' versions with its ids, the advisers' with them.
+      assert.equal((await read(list)).body.results[0].archived_by.first_name, "Renamed");
     });
 
     await t.step("metadata: lists follow reference data within a second, with 304s", async () => {
