@@ -29,41 +29,23 @@ export async function readVersions(db: Db, keys: string[]): Promise<Map<string, 
 }
 
 /**
- * What a list's page statement reads besides its keys (`listPage`'s `versions`): the
- * version of each row's document (`<document>:<key>`) and of `keys`, so a page of
- * cached documents costs one statement, not the page's and then its versions'.
+ * What a list's page statement reads besides its keys (`listKeys`): the version of each
+ * key's document (`<document>:<key>`) and of `keys`, so a page of cached documents
+ * costs one statement, not the page's and then its versions'.
  */
 export interface PageVersions {
   document: string;
   keys: readonly string[];
 }
 
-/** A page row's own columns from {@link pageVersionColumns}. */
-export interface PageVersionRow {
-  pageKey: string;
-  pageVersion: string | null;
-  pageShared: string;
-}
+/** The version of `<document>:<id>` as text (null when none is recorded). */
+export const documentVersion = (db: Db, document: string, id: Fragment): Fragment =>
+  db`(select cv.version::text from cache_version cv where cv.key = ${`${document}:`} || ${id})`;
 
-/**
- * The select columns of {@link PageVersions} for rows keyed by the column `key` (`pageShared` is
- * the same for every row: an InitPlan, computed once).
- */
-export const pageVersionColumns = (db: Db, key: string, read: PageVersions): Fragment =>
-  db`${db(key)}::text as "pageKey",
-    (select cv.version::text from cache_version cv
-      where cv.key = ${`${read.document}:`} || ${db(key)}::text) as "pageVersion",
-    (select coalesce(json_object_agg(cv.key, cv.version::text), '{}')::text from cache_version cv
-      where cv.key = any(${read.keys as string[]}::text[])) as "pageShared"`;
-
-/** The versions read with a page's rows (at least one), by key. */
-export function pageVersionsOf(read: PageVersions, rows: PageVersionRow[]): Map<string, string> {
-  const versions = new Map<string, string>(Object.entries(JSON.parse(rows[0].pageShared)));
-  for (const row of rows) {
-    if (row.pageVersion !== null) versions.set(`${read.document}:${row.pageKey}`, row.pageVersion);
-  }
-  return versions;
-}
+/** The versions of `keys` as the text of a JSON object (absent keys left out). */
+export const versionsJson = (db: Db, keys: readonly string[]): Fragment =>
+  db`(select coalesce(json_object_agg(cv.key, cv.version::text), '{}')::text from cache_version cv
+    where cv.key = any(${keys as string[]}::text[]))`;
 
 /** The versions of `keys` as one string: what a cache entry built from them remembers. */
 export const versionStamp = (versions: Map<string, string>, keys: string[]): string =>

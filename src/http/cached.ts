@@ -48,10 +48,55 @@ export const pageVersions = (doc: CachedDocument, ...keys: string[]): PageVersio
   keys: [...WATCHED, ...keys],
 });
 
+/** The cache keys of documents of `ids` and the stamps they are current at. */
+interface Stamped {
+  keys: string[];
+  stamps: string[];
+}
+
+/** The stamps of the documents of `ids`, from `read` (versions read with them) or read now. */
+async function stampsOf(
+  c: Context<AppEnv>,
+  doc: CachedDocument,
+  ids: string[],
+  read?: Map<string, string>,
+): Promise<Stamped> {
+  const variant = doc.variant(c.var.caller);
+  const names = ids.map((id) => `${doc.name}:${id}`);
+  const versions = read ?? await readVersions(c.var.db, [...names, ...WATCHED]);
+  const shared = versionStamp(versions, [...WATCHED]);
+  return {
+    keys: names.map((name) => `${name}/${variant}`),
+    stamps: names.map((name) => `${versions.get(name) ?? "0"}.${shared}`),
+  };
+}
+
+/** The documents of `ids` at `stamped`, from the cache, else rendered in one call and cached. */
+async function textsAt(
+  c: Context<AppEnv>,
+  doc: CachedDocument,
+  ids: string[],
+  { keys, stamps }: Stamped,
+): Promise<(CachedText | null)[]> {
+  const { texts } = processCaches(c.var.deps);
+  const found = keys.map((key, i) => texts.get(key, stamps[i]) ?? null);
+  const missing = ids.filter((_, i) => !found[i]);
+  if (!missing.length) return found;
+  const rendered = await doc.render(c.var.db, [...new Set(missing)], c.var.caller);
+  return ids.map((id, i) => {
+    if (found[i]) return found[i];
+    const json = rendered.get(id);
+    if (json === undefined) return null;
+    const made: CachedText = { stamp: stamps[i], json };
+    texts.set(keys[i], made);
+    return made;
+  });
+}
+
 /**
  * The documents of `ids` (null where none exists), from the cache where still current,
- * else rendered in one call and cached. `versions`, when the caller has read them (with
- * the page's ids: {@link pageVersions}), saves reading them again.
+ * else rendered in one call and cached. `read`, versions the caller has read (with the
+ * page's ids: {@link pageVersions}), saves reading them again.
  */
 export async function documentTexts(
   c: Context<AppEnv>,
@@ -59,26 +104,7 @@ export async function documentTexts(
   ids: string[],
   read?: Map<string, string>,
 ): Promise<(CachedText | null)[]> {
-  const db = c.var.db;
-  const caller = c.var.caller;
-  const { texts } = processCaches(c.var.deps);
-  const keys = ids.map((id) => `${doc.name}:${id}`);
-  const versions = read ?? await readVersions(db, [...keys, ...WATCHED]);
-  const shared = versionStamp(versions, [...WATCHED]);
-  const variant = doc.variant(caller);
-  const stamps = keys.map((key) => `${versions.get(key) ?? "0"}.${shared}`);
-  const found = keys.map((key, i) => texts.get(`${key}/${variant}`, stamps[i]) ?? null);
-  const missing = ids.filter((_, i) => !found[i]);
-  if (!missing.length) return found;
-  const rendered = await doc.render(db, [...new Set(missing)], caller);
-  return ids.map((id, i) => {
-    if (found[i]) return found[i];
-    const json = rendered.get(id);
-    if (json === undefined) return null;
-    const made: CachedText = { stamp: stamps[i], json };
-    texts.set(`${keys[i]}/${variant}`, made);
-    return made;
-  });
+  return await textsAt(c, doc, ids, await stampsOf(c, doc, ids, read));
 }
 
 /** The document of `id`, or null when there is none. */
@@ -121,8 +147,8 @@ function matches(header: string | undefined, etag: string): boolean {
 }
 
 /** 200 with the text and its ETag, or 304 when the client holds it already. */
-export async function respondText(c: Context<AppEnv>, text: CachedText): Promise<JsonText> {
-  const etag = await etagOf(text);
+export function respondText(c: Context<AppEnv>, text: CachedText): JsonText {
+  const etag = etagOf(text);
   if (matches(c.req.header("if-none-match"), etag)) {
     return c.body(null, 304, { ETag: etag }) as unknown as JsonText;
   }
@@ -179,8 +205,9 @@ export async function respondList(
  * A JSON list of cached documents (`head`, the documents of `ids` that exist, `tail`).
  * A page of up to a batch is kept whole while its envelope and every document on it are
  * unchanged (the key names the envelope, the ids and the caller's variant; the stamp
- * is the documents' own), so a repeated page costs the versions' read and no
- * re-assembly; longer lists are streamed as {@link respondList} does.
+ * is the documents' own), so a repeated page costs the versions' read (none when
+ * `versions` were read with the ids) and no look-up of its documents; longer lists are
+ * streamed as {@link respondList} does.
  */
 export async function respondDocuments(
   c: Context<AppEnv>,
@@ -192,12 +219,15 @@ export async function respondDocuments(
   if (ids.length > BATCH) {
     return await respondList(c, around, ids, (batch) => cachedTexts(c, doc, batch));
   }
-  const found = await documentTexts(c, doc, ids, versions);
-  const stamp = found.map((t) => t?.stamp ?? "-").join(",");
+  // A document missing from a page was deleted after its version was read, which bumped
+  // the version: the page's stamp is its documents' expected ones.
+  const stamped = await stampsOf(c, doc, ids, versions);
+  const stamp = stamped.stamps.join(",");
   const key = `page:${doc.name}/${doc.variant(c.var.caller)}:${around.head}${ids}${around.tail}`;
   const { texts } = processCaches(c.var.deps);
   let page = texts.get(key, stamp);
   if (!page) {
+    const found = await textsAt(c, doc, ids, stamped);
     const items = found.filter((t) => t !== null).map((t) => t.json);
     page = { stamp, json: `${around.head}${items.join(",")}${around.tail}` };
     texts.set(key, page);

@@ -8,12 +8,7 @@ import type { Context } from "hono";
 import type { Db } from "../db/pool.ts";
 import type { Fragment } from "../db/fragments.ts";
 import { ApiError } from "./errors.ts";
-import {
-  pageVersionColumns,
-  type PageVersionRow,
-  type PageVersions,
-  pageVersionsOf,
-} from "../core/cache_version.ts";
+import { documentVersion, type PageVersions, versionsJson } from "../core/cache_version.ts";
 
 export const DEFAULT_LIMIT = 100;
 
@@ -95,10 +90,6 @@ export async function totalBehind(
  * `from` is the listed table (and anything `where` reads), `joins` what only the order
  * and `select` read, so the count goes without them. `order` must end in `key`, which
  * makes it total: the page's rows come back in the order that cut them.
- *
- * With `versions`, the same statement reads the cache versions of the page's documents
- * and of the keys named (src/core/cache_version.ts): `versions` in the answer, when the
- * page has rows; the count is given them too.
  */
 export async function listPage<T extends object>(
   sql: Db,
@@ -111,32 +102,75 @@ export async function listPage<T extends object>(
     order: Fragment;
     page: Page;
     /** Counts through this (e.g. a cached total) when the page cannot tell. */
-    count?: (count: () => Promise<number>, versions?: Map<string, string>) => Promise<number>;
-    versions?: PageVersions;
+    count?: (count: () => Promise<number>) => Promise<number>;
   },
-): Promise<{ count: number; rows: T[]; versions?: Map<string, string> }> {
+): Promise<{ count: number; rows: T[] }> {
   const joins = q.joins ?? sql``;
   const key = sql(q.key);
-  const extra = q.versions ? sql`, ${pageVersionColumns(sql, q.key, q.versions)}` : sql``;
   const rows = await sql<T[]>`
-    select ${q.select} ${extra} from ${q.from} ${joins}
-    where ${key} = any(array(select ${key} from ${q.from} ${joins} ${q.where}
-      ${q.order} limit ${q.page.limit} offset ${q.page.offset}))
+    select ${q.select} from ${q.from} ${joins}
+    where ${key} = any(array(${pageKeys(sql, q)}))
     ${q.order}`;
-  const versions = q.versions && rows.length
-    ? pageVersionsOf(q.versions, rows as unknown as PageVersionRow[])
-    : undefined;
+  const count = await totalBehind(q.page, rows.length, countOf(sql, q, q.count));
+  return { count, rows };
+}
+
+type PageQuery = Pick<
+  Parameters<typeof listPage>[1],
+  "from" | "joins" | "key" | "where" | "order" | "page"
+>;
+
+const pageKeys = (sql: Db, q: PageQuery) =>
+  sql`select ${sql(q.key)} from ${q.from} ${q.joins ?? sql``} ${q.where}
+    ${q.order} limit ${q.page.limit} offset ${q.page.offset}`;
+
+/** The count behind a page, through `through` when given (e.g. a cached total). */
+function countOf<V>(
+  sql: Db,
+  q: PageQuery,
+  through?: (count: () => Promise<number>, versions: V) => Promise<number>,
+  versions?: V,
+): () => Promise<number> {
   const countRows = async () => {
     const [{ n }] = await sql<{ n: number }[]>`
       select count(*)::int as n from ${q.from} ${q.where}`;
     return n;
   };
-  const count = await totalBehind(
-    q.page,
-    rows.length,
-    q.count ? () => q.count!(countRows, versions) : countRows,
-  );
-  return { count, rows, versions };
+  return through ? () => through(countRows, versions!) : countRows;
+}
+
+/**
+ * One page of a list's keys (as text, in order) and the total behind it, for lists of
+ * cached documents: one statement answering one row (a row per key costs the driver
+ * more than the JSON text of them all). With `versions`, the same statement reads the
+ * cache versions of the keys' documents and of the keys named
+ * (src/core/cache_version.ts), so a page of cached documents is one round trip; the
+ * count is given them too.
+ */
+export async function listKeys(
+  sql: Db,
+  q: PageQuery & {
+    count?: (count: () => Promise<number>, versions?: Map<string, string>) => Promise<number>;
+    versions?: PageVersions;
+  },
+): Promise<{ count: number; keys: string[]; versions?: Map<string, string> }> {
+  const k = sql`p.k::text`;
+  const version = q.versions ? documentVersion(sql, q.versions.document, k) : sql`null`;
+  const [row] = await sql<{ page: string; shared: string | null }[]>`
+    select (select coalesce(json_agg(json_build_array(${k}, ${version}) order by p.n), '[]')::text
+      from unnest(array(${pageKeys(sql, q)})) with ordinality p(k, n)) as page,
+      ${q.versions ? versionsJson(sql, q.versions.keys) : sql`null`} as shared`;
+  const page = JSON.parse(row.page) as [string, string | null][];
+  let versions: Map<string, string> | undefined;
+  if (q.versions) {
+    versions = new Map(Object.entries(JSON.parse(row.shared!) as Record<string, string>));
+    for (const [key, version] of page) {
+      if (version !== null) versions.set(`${q.versions.document}:${key}`, version);
+    }
+  }
+  const keys = page.map(([key]) => key);
+  const count = await totalBehind(q.page, keys.length, countOf(sql, q, q.count, versions));
+  return { count, keys, versions };
 }
 
 /** Wraps one page of rows in DRF's envelope. */

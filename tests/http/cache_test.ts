@@ -73,6 +73,12 @@ Deno.test("process caches: writes through one instance are read through another"
       await sql`insert into company_company (name, created_on) values ('Another', now())`;
       const after = await read("/v4/company?sortby=name&limit=10");
       assert.equal(after.body.count, count + 1);
+      // Past the end the page is empty; its total comes from the versions read with it.
+      const past = await read("/v4/company?offset=100000");
+      assert.deepEqual([past.body.count, past.body.results], [count + 1, []]);
+      await sql`insert into company_company (name, created_on) values ('One more', now())`;
+      assert.equal((await read("/v4/company?offset=100000")).body.count, count + 2);
+      assert.equal((await read("/v4/company?limit=1")).body.count, count + 2);
       assert.ok(after.body.results.some((c: { name: string }) => c.name === "Listed Ltd"));
     });
 
