@@ -57,10 +57,17 @@ const token = "hot-path-bench-token";
 await insertLocalToken(sql, adviserId, token, new Date(Date.now() + 86_400_000));
 const ids = (await sql<{ id: string }[]>`
   select id::text from company_company order by id limit 500`).map((r) => r.id);
+const withInteractions = (await sql<{ id: string }[]>`
+  select distinct company_id::text as id from interaction_interaction
+  where company_id is not null order by 1 limit 500`).map((r) => r.id);
 
 const endpoints: { name: string; path: (i: number) => string; hawk?: boolean }[] = [
   { name: "GET /v4/company/{id}", path: (i) => `/v4/company/${ids[i % ids.length]}` },
   { name: "GET /v4/company?limit=100", path: () => "/v4/company?limit=100" },
+  {
+    name: "GET /v4/interaction?company_id=",
+    path: (i) => `/v4/interaction?company_id=${withInteractions[i % withInteractions.length]}`,
+  },
   { name: "GET /v3/search?term=", path: (i) => `/v3/search?term=${["Smith", "Atlas"][i % 2]}` },
   { name: "GET /v4/metadata/country", path: () => "/v4/metadata/country" },
   { name: "GET /v4/metadata/country (Hawk)", path: () => "/v4/metadata/country", hawk: true },

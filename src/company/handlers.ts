@@ -12,6 +12,7 @@ import {
   cachedCount,
   type CachedDocument,
   documentText,
+  pageVersions,
   respondDocuments,
   respondList,
   respondText,
@@ -71,6 +72,9 @@ function requireManagerOr(caller: Caller, stored: q.CompanyRow, ...permissions: 
   throw permissionDenied();
 }
 
+/** The version key of the unfiltered company count (a statement trigger on the table). */
+const COUNT_KEY = "company_rows";
+
 export const listCompanies: Handler<typeof routes.listCompanies> = async (c) => {
   const query = c.req.valid("query");
   const db = c.var.db;
@@ -79,23 +83,25 @@ export const listCompanies: Handler<typeof routes.listCompanies> = async (c) => 
     throw new ValidationError({ global_headquarters_id: [DRF_MESSAGES.invalidChoice] });
   }
   const page = readPage(c);
+  const autocomplete = query.autocomplete !== undefined;
   const result = await q.listCompanies(db, {
     filters: {
       globalHeadquartersId: hq || undefined,
       globalUltimateDunsNumber: query.global_ultimate_duns_number,
-      autocomplete: query.autocomplete !== undefined
-        ? { term: query.autocomplete, adviserId: callerId(c.var.caller)! }
+      autocomplete: autocomplete
+        ? { term: query.autocomplete!, adviserId: callerId(c.var.caller)! }
         : undefined,
     },
     sort: parseSortby(query.sortby, q.companySortChoices),
     page,
     view: companyView(c.var.caller),
-    countAll: (count) => cachedCount(c, "company_rows", count),
+    countAll: (count, versions) => cachedCount(c, COUNT_KEY, count, versions),
+    // Autocomplete documents carry the caller's own `is_in_adviser_list`: never cached.
+    versions: autocomplete ? undefined : pageVersions(companyDocument, COUNT_KEY),
   });
   const around = envelopeAround(c, page, result.count);
-  // Autocomplete documents carry the caller's own `is_in_adviser_list`: never cached.
-  if (!result.view.inAdviserList) {
-    return await respondDocuments(c, around, result.ids, companyDocument);
+  if (!autocomplete) {
+    return await respondDocuments(c, around, result.ids, companyDocument, result.versions);
   }
   return await respondList(c, around, result.ids, async (ids) => {
     const texts = await q.companyTexts(db, ids, result.view);

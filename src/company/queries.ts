@@ -22,7 +22,8 @@ import {
   type VersionedEntity,
 } from "../core/versions.ts";
 import { orderBy, type SortChoices, type SortTerm } from "../http/sortby.ts";
-import { listPage } from "../http/pagination.ts";
+import { listKeys } from "../http/pagination.ts";
+import type { PageVersions } from "../core/cache_version.ts";
 import { contactsOfCompanyJson } from "../contact/queries.ts";
 import { onAdviserLists } from "../company_list/queries.ts";
 import { UNITED_KINGDOM } from "./rules.ts";
@@ -264,7 +265,9 @@ export async function listCompanies(
     sort: SortTerm[];
     page: { limit: number; offset: number };
     view: CompanyView;
-    countAll: (count: () => Promise<number>) => Promise<number>;
+    countAll: (count: () => Promise<number>, versions?: Map<string, string>) => Promise<number>;
+    /** Cache versions to read with the page's ids (see `listKeys`). */
+    versions?: PageVersions;
   },
 ) {
   const { filters } = options;
@@ -289,16 +292,16 @@ export async function listCompanies(
       order = tokens.length ? db`order by ${inList} desc, c.name, c.id` : db`order by c.name, c.id`;
     }
   }
-  const { count, rows } = await listPage<{ id: string }>(db, {
-    select: db`c.id::text as id`,
+  const { count, keys, versions } = await listKeys(db, {
     from: db`company_company c`,
     key: "c.id",
     where: where(db, conditions),
     order,
     page: options.page,
     count: conditions.length ? undefined : options.countAll,
+    versions: options.versions,
   });
-  return { count, ids: rows.map((r) => r.id), view };
+  return { count, ids: keys, view, versions };
 }
 
 /** The v4 documents of the companies of `ids` in `view`, as JSON text by id. */

@@ -8,6 +8,7 @@
  */
 import type { Db, Sql } from "../db/pool.ts";
 import type { DatabaseStep } from "../db/prepare.ts";
+import type { Fragment } from "../db/fragments.ts";
 
 /**
  * A table that cached things are built from: a write to it bumps `cache:<column>` of
@@ -26,6 +27,25 @@ export async function readVersions(db: Db, keys: string[]): Promise<Map<string, 
     select key, version::text as version from cache_version where key = any(${keys}::text[])`;
   return new Map(rows.map((r) => [r.key, r.version]));
 }
+
+/**
+ * What a list's page statement reads besides its keys (`listKeys`): the version of each
+ * key's document (`<document>:<key>`) and of `keys`, so a page of cached documents
+ * costs one statement, not the page's and then its versions'.
+ */
+export interface PageVersions {
+  document: string;
+  keys: readonly string[];
+}
+
+/** The version of `<document>:<id>` as text (null when none is recorded). */
+export const documentVersion = (db: Db, document: string, id: Fragment): Fragment =>
+  db`(select cv.version::text from cache_version cv where cv.key = ${`${document}:`} || ${id})`;
+
+/** The versions of `keys` as the text of a JSON object (absent keys left out). */
+export const versionsJson = (db: Db, keys: readonly string[]): Fragment =>
+  db`(select coalesce(json_object_agg(cv.key, cv.version::text), '{}')::text from cache_version cv
+    where cv.key = any(${keys as string[]}::text[]))`;
 
 /** The versions of `keys` as one string: what a cache entry built from them remembers. */
 export const versionStamp = (versions: Map<string, string>, keys: string[]): string =>

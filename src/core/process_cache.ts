@@ -6,6 +6,7 @@
  * the current one, so nothing here is ever served stale by design, only evicted.
  */
 import type { AppDeps } from "../deps.ts";
+import { createHash } from "node:crypto";
 import { VersionWatch } from "./cache_version.ts";
 
 /** A rendered JSON text and what it was built from. */
@@ -87,17 +88,16 @@ export function processCaches(deps: AppDeps): ProcessCaches {
   return found;
 }
 
-const encoder = new TextEncoder();
-
 /** The strong ETag of a cached text, computed once and kept with it. */
-export async function etagOf(text: CachedText): Promise<string> {
-  return text.etag ??= await strongEtag(text.json);
+export function etagOf(text: CachedText): string {
+  return text.etag ??= strongEtag(text.json);
 }
 
-/** A strong ETag: the SHA-256 of the body, base64url, quoted. */
-export async function strongEtag(json: string): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", encoder.encode(json)));
-  let binary = "";
-  for (const b of digest.subarray(0, 18)) binary += String.fromCharCode(b);
-  return `"${btoa(binary).replaceAll("+", "-").replaceAll("/", "_")}"`;
+/**
+ * A strong ETag: the SHA-256 of the body's UTF-8, base64url, quoted. Hashed in the
+ * calling thread (node:crypto): WebCrypto's `digest` hands a document of a few KB to
+ * another thread and back, several times the hash's own cost.
+ */
+export function strongEtag(json: string): string {
+  return `"${createHash("sha256").update(json).digest().subarray(0, 18).toString("base64url")}"`;
 }

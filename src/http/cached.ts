@@ -16,7 +16,7 @@ import type { JSONValue } from "hono/utils/types";
 import type { AppEnv } from "./context.ts";
 import type { Db } from "../db/pool.ts";
 import type { Caller } from "../auth/caller.ts";
-import { readVersions, versionStamp } from "../core/cache_version.ts";
+import { type PageVersions, readVersions, versionStamp } from "../core/cache_version.ts";
 import { type CachedText, etagOf, processCaches, WATCHED } from "../core/process_cache.ts";
 
 export interface CachedDocument {
@@ -40,34 +40,71 @@ export const notModifiedResponse = {
 export type JsonText = Response & TypedResponse<JSONValue, 200, "json">;
 
 /**
- * The documents of `ids` (null where none exists), from the cache where still current,
- * else rendered in one call and cached.
+ * What a list's page statement reads with its ids for `doc` (`listPage`'s `versions`),
+ * and the whole caches of `keys` (e.g. a count's).
  */
-export async function documentTexts(
+export const pageVersions = (doc: CachedDocument, ...keys: string[]): PageVersions => ({
+  document: doc.name,
+  keys: [...WATCHED, ...keys],
+});
+
+/** The cache keys of documents of `ids` and the stamps they are current at. */
+interface Stamped {
+  keys: string[];
+  stamps: string[];
+}
+
+/** The stamps of the documents of `ids`, from `read` (versions read with them) or read now. */
+async function stampsOf(
   c: Context<AppEnv>,
   doc: CachedDocument,
   ids: string[],
-): Promise<(CachedText | null)[]> {
-  const db = c.var.db;
-  const caller = c.var.caller;
-  const { texts } = processCaches(c.var.deps);
-  const keys = ids.map((id) => `${doc.name}:${id}`);
-  const versions = await readVersions(db, [...keys, ...WATCHED]);
+  read?: Map<string, string>,
+): Promise<Stamped> {
+  const variant = doc.variant(c.var.caller);
+  const names = ids.map((id) => `${doc.name}:${id}`);
+  const versions = read ?? await readVersions(c.var.db, [...names, ...WATCHED]);
   const shared = versionStamp(versions, [...WATCHED]);
-  const variant = doc.variant(caller);
-  const stamps = keys.map((key) => `${versions.get(key) ?? "0"}.${shared}`);
-  const found = keys.map((key, i) => texts.get(`${key}/${variant}`, stamps[i]) ?? null);
+  return {
+    keys: names.map((name) => `${name}/${variant}`),
+    stamps: names.map((name) => `${versions.get(name) ?? "0"}.${shared}`),
+  };
+}
+
+/** The documents of `ids` at `stamped`, from the cache, else rendered in one call and cached. */
+async function textsAt(
+  c: Context<AppEnv>,
+  doc: CachedDocument,
+  ids: string[],
+  { keys, stamps }: Stamped,
+): Promise<(CachedText | null)[]> {
+  const { texts } = processCaches(c.var.deps);
+  const found = keys.map((key, i) => texts.get(key, stamps[i]) ?? null);
   const missing = ids.filter((_, i) => !found[i]);
   if (!missing.length) return found;
-  const rendered = await doc.render(db, [...new Set(missing)], caller);
+  const rendered = await doc.render(c.var.db, [...new Set(missing)], c.var.caller);
   return ids.map((id, i) => {
     if (found[i]) return found[i];
     const json = rendered.get(id);
     if (json === undefined) return null;
     const made: CachedText = { stamp: stamps[i], json };
-    texts.set(`${keys[i]}/${variant}`, made);
+    texts.set(keys[i], made);
     return made;
   });
+}
+
+/**
+ * The documents of `ids` (null where none exists), from the cache where still current,
+ * else rendered in one call and cached. `read`, versions the caller has read (with the
+ * page's ids: {@link pageVersions}), saves reading them again.
+ */
+export async function documentTexts(
+  c: Context<AppEnv>,
+  doc: CachedDocument,
+  ids: string[],
+  read?: Map<string, string>,
+): Promise<(CachedText | null)[]> {
+  return await textsAt(c, doc, ids, await stampsOf(c, doc, ids, read));
 }
 
 /** The document of `id`, or null when there is none. */
@@ -110,8 +147,8 @@ function matches(header: string | undefined, etag: string): boolean {
 }
 
 /** 200 with the text and its ETag, or 304 when the client holds it already. */
-export async function respondText(c: Context<AppEnv>, text: CachedText): Promise<JsonText> {
-  const etag = await etagOf(text);
+export function respondText(c: Context<AppEnv>, text: CachedText): JsonText {
+  const etag = etagOf(text);
   if (matches(c.req.header("if-none-match"), etag)) {
     return c.body(null, 304, { ETag: etag }) as unknown as JsonText;
   }
@@ -168,24 +205,29 @@ export async function respondList(
  * A JSON list of cached documents (`head`, the documents of `ids` that exist, `tail`).
  * A page of up to a batch is kept whole while its envelope and every document on it are
  * unchanged (the key names the envelope, the ids and the caller's variant; the stamp
- * is the documents' own), so a repeated page costs the versions' read and no
- * re-assembly; longer lists are streamed as {@link respondList} does.
+ * is the documents' own), so a repeated page costs the versions' read (none when
+ * `versions` were read with the ids) and no look-up of its documents; longer lists are
+ * streamed as {@link respondList} does.
  */
 export async function respondDocuments(
   c: Context<AppEnv>,
   around: { head: string; tail: string },
   ids: string[],
   doc: CachedDocument,
+  versions?: Map<string, string>,
 ): Promise<JsonText> {
   if (ids.length > BATCH) {
     return await respondList(c, around, ids, (batch) => cachedTexts(c, doc, batch));
   }
-  const found = await documentTexts(c, doc, ids);
-  const stamp = found.map((t) => t?.stamp ?? "-").join(",");
+  // A document missing from a page was deleted after its version was read, which bumped
+  // the version: the page's stamp is its documents' expected ones.
+  const stamped = await stampsOf(c, doc, ids, versions);
+  const stamp = stamped.stamps.join(",");
   const key = `page:${doc.name}/${doc.variant(c.var.caller)}:${around.head}${ids}${around.tail}`;
   const { texts } = processCaches(c.var.deps);
   let page = texts.get(key, stamp);
   if (!page) {
+    const found = await textsAt(c, doc, ids, stamped);
     const items = found.filter((t) => t !== null).map((t) => t.json);
     page = { stamp, json: `${around.head}${items.join(",")}${around.tail}` };
     texts.set(key, page);
@@ -204,15 +246,17 @@ export async function cachedTexts(
 
 /**
  * A number kept while `key`'s version is unchanged (e.g. a table's row count, keyed by
- * a statement trigger on the table): one indexed read instead of the count.
+ * a statement trigger on the table): one indexed read instead of the count, or none
+ * when `versions` (read with the page: {@link pageVersions}) holds it.
  */
 export async function cachedCount(
   c: Context<AppEnv>,
   key: string,
   count: () => Promise<number>,
+  versions?: Map<string, string>,
 ): Promise<number> {
   const { texts } = processCaches(c.var.deps);
-  const stamp = versionStamp(await readVersions(c.var.db, [key]), [key]);
+  const stamp = versionStamp(versions ?? await readVersions(c.var.db, [key]), [key]);
   const cached = texts.get(`count:${key}`, stamp);
   if (cached) return Number(cached.json);
   const n = await count();

@@ -8,6 +8,7 @@ import type { Context } from "hono";
 import type { Db } from "../db/pool.ts";
 import type { Fragment } from "../db/fragments.ts";
 import { ApiError } from "./errors.ts";
+import { documentVersion, type PageVersions, versionsJson } from "../core/cache_version.ts";
 
 export const DEFAULT_LIMIT = 100;
 
@@ -108,20 +109,68 @@ export async function listPage<T extends object>(
   const key = sql(q.key);
   const rows = await sql<T[]>`
     select ${q.select} from ${q.from} ${joins}
-    where ${key} = any(array(select ${key} from ${q.from} ${joins} ${q.where}
-      ${q.order} limit ${q.page.limit} offset ${q.page.offset}))
+    where ${key} = any(array(${pageKeys(sql, q)}))
     ${q.order}`;
+  const count = await totalBehind(q.page, rows.length, countOf(sql, q, q.count));
+  return { count, rows };
+}
+
+type PageQuery = Pick<
+  Parameters<typeof listPage>[1],
+  "from" | "joins" | "key" | "where" | "order" | "page"
+>;
+
+const pageKeys = (sql: Db, q: PageQuery) =>
+  sql`select ${sql(q.key)} from ${q.from} ${q.joins ?? sql``} ${q.where}
+    ${q.order} limit ${q.page.limit} offset ${q.page.offset}`;
+
+/** The count behind a page, through `through` when given (e.g. a cached total). */
+function countOf<V>(
+  sql: Db,
+  q: PageQuery,
+  through?: (count: () => Promise<number>, versions: V) => Promise<number>,
+  versions?: V,
+): () => Promise<number> {
   const countRows = async () => {
     const [{ n }] = await sql<{ n: number }[]>`
       select count(*)::int as n from ${q.from} ${q.where}`;
     return n;
   };
-  const count = await totalBehind(
-    q.page,
-    rows.length,
-    q.count ? () => q.count!(countRows) : countRows,
-  );
-  return { count, rows };
+  return through ? () => through(countRows, versions!) : countRows;
+}
+
+/**
+ * One page of a list's keys (as text, in order) and the total behind it, for lists of
+ * cached documents: one statement answering one row (a row per key costs the driver
+ * more than the JSON text of them all). With `versions`, the same statement reads the
+ * cache versions of the keys' documents and of the keys named
+ * (src/core/cache_version.ts), so a page of cached documents is one round trip; the
+ * count is given them too.
+ */
+export async function listKeys(
+  sql: Db,
+  q: PageQuery & {
+    count?: (count: () => Promise<number>, versions?: Map<string, string>) => Promise<number>;
+    versions?: PageVersions;
+  },
+): Promise<{ count: number; keys: string[]; versions?: Map<string, string> }> {
+  const k = sql`p.k::text`;
+  const version = q.versions ? documentVersion(sql, q.versions.document, k) : sql`null`;
+  const [row] = await sql<{ page: string; shared: string | null }[]>`
+    select (select coalesce(json_agg(json_build_array(${k}, ${version}) order by p.n), '[]')::text
+      from unnest(array(${pageKeys(sql, q)})) with ordinality p(k, n)) as page,
+      ${q.versions ? versionsJson(sql, q.versions.keys) : sql`null`} as shared`;
+  const page = JSON.parse(row.page) as [string, string | null][];
+  let versions: Map<string, string> | undefined;
+  if (q.versions) {
+    versions = new Map(Object.entries(JSON.parse(row.shared!) as Record<string, string>));
+    for (const [key, version] of page) {
+      if (version !== null) versions.set(`${q.versions.document}:${key}`, version);
+    }
+  }
+  const keys = page.map(([key]) => key);
+  const count = await totalBehind(q.page, keys.length, countOf(sql, q, q.count, versions));
+  return { count, keys, versions };
 }
 
 /** Wraps one page of rows in DRF's envelope. */

@@ -18,6 +18,7 @@ import { opportunityExists } from "../large_capital/queries.ts";
 import {
   type CachedDocument,
   documentText,
+  pageVersions,
   respondDocuments,
   respondText,
 } from "../http/cached.ts";
@@ -49,9 +50,11 @@ function listInteractions(version: ApiVersion): Handler<Routes["list"]> {
     const db = c.var.db;
     const errors: FieldErrors = {};
     const companyId = query.company_id || undefined;
-    if (companyId && (!isUuid(companyId) || await companyName(db, companyId) === null)) {
-      errors.company_id = [DRF_MESSAGES.invalidChoice];
-    }
+    if (companyId && !isUuid(companyId)) errors.company_id = [DRF_MESSAGES.invalidChoice];
+    // A company with interactions exists (a foreign key): whether it exists is asked only
+    // when the answer is an error anyway, or the list is empty.
+    const unknownCompany = async () =>
+      companyId !== undefined && !errors.company_id && await companyName(db, companyId) === null;
     const companyExportId = query.company_export_id || undefined;
     if (
       companyExportId &&
@@ -76,7 +79,11 @@ function listInteractions(version: ApiVersion): Handler<Routes["list"]> {
     if (opportunityId && (!isUuid(opportunityId) || !await opportunityExists(db, opportunityId))) {
       errors.large_capital_opportunity_id = [DRF_MESSAGES.invalidChoice];
     }
-    if (Object.keys(errors).length) throw new ValidationError(errors);
+    const invalidCompany = () =>
+      new ValidationError({ company_id: [DRF_MESSAGES.invalidChoice], ...errors });
+    if (Object.keys(errors).length) {
+      throw await unknownCompany() ? invalidCompany() : new ValidationError(errors);
+    }
     const page = readPage(c);
     const scope = interactionScope(c.var.caller, "view");
     const result = await q.listInteractions(db, {
@@ -91,9 +98,11 @@ function listInteractions(version: ApiVersion): Handler<Routes["list"]> {
       scope: scopeCondition(db, scope, (teamId) => associatedWithTeam(db, teamId)),
       sortby: query.sortby,
       page,
+      versions: pageVersions(document),
     });
+    if (result.count === 0 && await unknownCompany()) throw invalidCompany();
     const around = envelopeAround(c, page, result.count);
-    return await respondDocuments(c, around, result.ids, document);
+    return await respondDocuments(c, around, result.ids, document, result.versions);
   };
 }
 

@@ -20,7 +20,8 @@ import {
 } from "../core/render.ts";
 import { adviserRef, type ManyToMany, type VersionedEntity } from "../core/versions.ts";
 import { orderBy, parseSortby, type SortChoices } from "../http/sortby.ts";
-import { listPage } from "../http/pagination.ts";
+import { listKeys } from "../http/pagination.ts";
+import type { PageVersions } from "../core/cache_version.ts";
 import { companyExportRef, exportLinkJson } from "../company_export/queries.ts";
 import type { ApiVersion, ExportCountryInput } from "./rules.ts";
 import { projectLinkJson } from "../investment/queries.ts";
@@ -254,6 +255,8 @@ export async function listInteractions(
     /** The raw `sortby`; unknown names are ignored, default `-date,-created_on`. */
     sortby: string | undefined;
     page: { limit: number; offset: number };
+    /** Cache versions to read with the page's ids (see `listKeys`). */
+    versions?: PageVersions;
   },
 ) {
   const f = options.filters;
@@ -274,15 +277,15 @@ export async function listInteractions(
   const whereClause = where(db, conditions);
   const choices = interactionSortChoices(db);
   const terms = parseSortby(options.sortby, choices, ["-date", "-created_on"]);
-  const { count, rows } = await listPage<{ id: string }>(db, {
-    select: db`i.id::text as id`,
+  const { count, keys, versions } = await listKeys(db, {
     from: db`interaction_interaction i`,
     key: "i.id",
     where: whereClause,
     order: orderBy(db, terms, choices, "i.id"),
     page: options.page,
+    versions: options.versions,
   });
-  return { count, ids: rows.map((r) => r.id) };
+  return { count, ids: keys, versions };
 }
 
 /** The stored values validation merges the sent data with, locked for the update. */

@@ -73,6 +73,12 @@ Deno.test("process caches: writes through one instance are read through another"
       await sql`insert into company_company (name, created_on) values ('Another', now())`;
       const after = await read("/v4/company?sortby=name&limit=10");
       assert.equal(after.body.count, count + 1);
+      // Past the end the page is empty; its total comes from the versions read with it.
+      const past = await read("/v4/company?offset=100000");
+      assert.deepEqual([past.body.count, past.body.results], [count + 1, []]);
+      await sql`insert into company_company (name, created_on) values ('One more', now())`;
+      assert.equal((await read("/v4/company?offset=100000")).body.count, count + 2);
+      assert.equal((await read("/v4/company?limit=1")).body.count, count + 2);
       assert.ok(after.body.results.some((c: { name: string }) => c.name === "Listed Ltd"));
     });
 
@@ -150,10 +156,14 @@ Deno.test("process caches: writes through one instance are read through another"
     });
 
     await t.step("a renamed adviser shows in cached documents at once", async () => {
+      const list = `/v4/interaction?company_id=${companyId}`;
       await read(`/v4/interaction/${interactionId}`);
+      await read(list);
       await sql`update company_advisor set first_name = 'Renamed' where id = ${user.id}`;
       const doc = await read(`/v4/interaction/${interactionId}`);
       assert.equal(doc.body.archived_by.first_name, "Renamed");
+      // A list reads its documents' versions with its ids, the advisers' with them.
+      assert.equal((await read(list)).body.results[0].archived_by.first_name, "Renamed");
     });
 
     await t.step("metadata: lists follow reference data within a second, with 304s", async () => {

@@ -719,6 +719,17 @@ Deno.test("interactions: /v3 and /v4 interaction routes", async (t) => {
       large_capital_opportunity_id: invalid,
       company_export_id: invalid,
     });
+    // Alone, an unknown company is found out from the empty list it gives.
+    const unknown = await call(app, "GET", `/v4/interaction?company_id=${crypto.randomUUID()}`, {
+      token: user.token,
+    });
+    assert.equal(unknown.status, 400);
+    assert.deepEqual(unknown.body, { company_id: invalid });
+    const without = await call(app, "GET", `/v4/interaction?company_id=${await company("Quiet")}`, {
+      token: user.token,
+    });
+    assert.equal(without.status, 200);
+    assert.equal(without.body.count, 0);
     const blank = await call(app, "GET", "/v4/interaction?company_id=&event_id=", {
       token: user.token,
     });
