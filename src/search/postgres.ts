@@ -36,9 +36,9 @@ import { resolveField } from "./mapping.ts";
 import {
   type GlobalQuery,
   type GlobalResults,
-  publicDocument,
   type SearchBackend,
   type SearchResults,
+  storedResults,
   textPathsOf,
 } from "./backend.ts";
 import {
@@ -672,8 +672,7 @@ export class PostgresBackend implements SearchBackend {
         const count = await this.total(r, query, plan, conditions);
         if (!query.limit || count <= query.offset) return { count, results: [] };
         const ids = await this.pageIds(r, query, plan, count, query.offset + query.limit);
-        const docs = await this.documents(r.db, app, ids.slice(query.offset));
-        return { count, results: docs.map((d) => publicDocument(app, d)) };
+        return storedResults({ count }, await this.documents(r.db, app, ids.slice(query.offset)));
       }));
   }
 
@@ -789,14 +788,18 @@ export class PostgresBackend implements SearchBackend {
     return out;
   }
 
-  /** The stored documents of these ids, in this order. */
-  private async documents(db: Db, app: SearchApp, ids: string[]) {
+  /**
+   * The stored documents of these ids, in this order, as JSON texts without the app's
+   * excluded keys (sent on as they are: see SearchResults.texts).
+   */
+  private async documents(db: Db, app: SearchApp, ids: string[]): Promise<string[]> {
     if (!ids.length) return [];
-    const rows = await db<{ doc: Record<string, unknown> }[]>`
-      select d.doc from unnest(${ids}::uuid[]) with ordinality as i(id, n)
+    const rows = await db<{ json: string }[]>`
+      select (d.doc - ${app.excludeFromResults ?? []}::text[])::text as json
+      from unnest(${ids}::uuid[]) with ordinality as i(id, n)
       join ${db(layoutOf(app).table)} d on d.id = i.id
       order by i.n`;
-    return rows.map((r) => r.doc);
+    return rows.map((r) => r.json);
   }
 
   /**
@@ -895,10 +898,9 @@ export class PostgresBackend implements SearchBackend {
         : (await db<{ id: string }[]>`
           select d.id::text as id from ${db(layout.table)} d where ${where}
           order by d.id limit ${k}`).map((x) => x.id);
-      const docs = await this.documents(db, app, ids.slice(query.offset));
-      return docs.map((d) => publicDocument(app, d));
+      return await this.documents(db, app, ids.slice(query.offset));
     });
-    return { count: n, results: hits, aggregations: buckets };
+    return storedResults({ count: n, aggregations: buckets }, hits);
   }
 
   refresh(): Promise<void> {
