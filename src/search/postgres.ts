@@ -59,11 +59,13 @@ const FUZZY_SIMILARITY = 0.5;
 /** A tier with at most this many matches is taken whole from the index, else walked. */
 const TAKE_WHOLE = 20_000;
 /**
- * What walking a row costs against taking one whole: a walked row's word set is fetched
- * from TOAST (~4 buffers) and decompressed to test it, ~16 µs against ~1 µs for a row of a
- * bitmap (measured: the 847 companies walked to find 100 named "ltd" took 13.6 ms).
+ * Buffers read per row walked: its heap page and its word set fetched from TOAST (index
+ * and data page) to test it (measured: 4,220 for the 847 companies walked to find 100
+ * named "ltd"). A tier taken whole reads each heap page holding a match once.
  */
-const WALK_COST = 16;
+const WALK_COST = 5;
+/** Rows to a heap page (a row is ~150-200 bytes: see `createTable`). */
+const ROWS_PER_PAGE = 40;
 /** Counts kept in memory per process (oldest dropped first). */
 const KEPT_TOTALS = 10_000;
 /** Words a one-word prefix may match for its total to come from the word counts. */
@@ -758,12 +760,10 @@ export class PostgresBackend implements SearchBackend {
       const want = k - out.length;
       // The exact-name tier is a b-tree lookup: always small. Otherwise only whether the
       // tier has more than TAKE_WHOLE matches matters, so counting stops there.
-      // Walking the primary key reads about `limit × all / count` rows (each checked
-      // against its word sets, out of line) to find `limit` matches; taking the tier whole
-      // reads its `count` rows. Walk when that costs less: counting stops at that bound.
+      // Walk when that costs less (see `wholeBound`): counting stops at that bound.
       const limit = want + seen.size;
       total ??= await this.storedCount(r, app, "");
-      const bound = Math.min(TAKE_WHOLE, Math.ceil(Math.sqrt(WALK_COST * limit * total)));
+      const bound = wholeBound(limit, total);
       const count = i === 0
         ? 0
         : tier.count ?? await this.count(r, app, tier.where, tier.key, bound + 1);
@@ -906,6 +906,29 @@ export class PostgresBackend implements SearchBackend {
   refresh(): Promise<void> {
     return Promise.resolve();
   }
+}
+
+/**
+ * The most matches a tier may have to be taken whole rather than walked, for its first
+ * `limit` of `total` rows. Walking the primary key reads about `limit × total / count`
+ * rows to find `limit` matches, WALK_COST buffers each; taking the tier whole reads each
+ * heap page holding a match (of `total / ROWS_PER_PAGE` pages, `count` matches spread
+ * over them). The bound is where the two meet (the first falls, the second grows with
+ * `count`), at most TAKE_WHOLE.
+ */
+function wholeBound(limit: number, total: number): number {
+  const pages = Math.max(1, total / ROWS_PER_PAGE);
+  const walk = (count: number) => (WALK_COST * limit * total) / count;
+  const whole = (count: number) => pages * (1 - Math.exp(-count / pages));
+  if (walk(TAKE_WHOLE) >= whole(TAKE_WHOLE)) return TAKE_WHOLE;
+  let low = 1;
+  let high = TAKE_WHOLE;
+  while (high - low > 1) {
+    const mid = Math.floor((low + high) / 2);
+    if (walk(mid) > whole(mid)) low = mid;
+    else high = mid;
+  }
+  return low;
 }
 
 /** `'w':* | 'similar' | …`: a word as a prefix, or one of the known words nearest to it. */
