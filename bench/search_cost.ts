@@ -24,6 +24,9 @@ const { values: flags } = parseArgs({
     requests: { type: "string", default: "20" },
     cold: { type: "string", default: "3" },
     only: { type: "string" },
+    // Marks each phase in PostgreSQL's log (`select 'mark …'`), so a log of every
+    // statement (log_min_duration_statement = 0, auto_explain) can be cut per request.
+    mark: { type: "boolean", default: false },
   },
 });
 
@@ -114,6 +117,9 @@ const percentile = (sorted: number[], p: number) =>
 const requests = Number(flags.requests);
 const colds = Number(flags.cold);
 console.log(`load ${(await Deno.readTextFile("/proc/loadavg")).split(" ").slice(0, 3).join(" ")}`);
+const mark = async (text: string) => {
+  if (flags.mark) await sql`select ${`mark ${text}`}::text`;
+};
 for (const probe of probes) {
   if (flags.only && !probe[0].includes(flags.only)) continue;
   const cold: number[] = [];
@@ -129,14 +135,18 @@ for (const probe of probes) {
     });
     await invalid.body?.cancel();
     if (invalid.status !== 400) throw new Error(`${name}: ${invalid.status}`);
+    await mark(`${name} cold`);
     cold.push((await request(app, probe)).ms);
+    await mark(`${name} end`);
   }
   const app = createApp(runtime.deps, registry.domains);
   let count = 0;
   await request(app, probe);
   const warm: number[] = [];
   for (let i = 0; i < requests; i++) {
+    await mark(`${probe[0]} warm`);
     const r = await request(app, probe);
+    await mark(`${probe[0]} end`);
     warm.push(r.ms);
     count = r.count;
   }
