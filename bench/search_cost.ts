@@ -9,12 +9,9 @@
  *     deno run -A bench/search_cost.ts [--requests 20] [--cold 3] [--only global]
  */
 import { parseArgs } from "node:util";
-import { loadConfig } from "../src/config.ts";
-import { openRuntime } from "../src/runtime.ts";
 import { createApp } from "../src/http/app.ts";
 import { registry } from "../src/domains.ts";
-import { prepareDatabase } from "../src/db/prepare.ts";
-import { insertLocalToken } from "../src/auth/queries.ts";
+import { inProcessRuntime } from "./in_process.ts";
 import { LAST_NAMES } from "./seed.ts";
 
 const { values: flags } = parseArgs({
@@ -30,22 +27,7 @@ const { values: flags } = parseArgs({
   },
 });
 
-const runtime = await openRuntime({
-  config: loadConfig({ ...Deno.env.toObject(), LOG_LEVEL: "warn" }),
-  contributions: registry.contributions,
-});
-const sql = runtime.db.sql;
-await prepareDatabase(sql, runtime.log, registry.contributions.afterMigrate);
-
-const email = "hot-path-bench@example.test";
-await sql`
-  insert into company_advisor (id, email, first_name, last_name, is_active, is_superuser)
-  values (gen_random_uuid(), ${email}, 'Hot', 'Path', true, true)
-  on conflict do nothing`;
-const [{ id: adviserId }] = await sql<{ id: string }[]>`
-  select id from company_advisor where email = ${email}`;
-const token = "hot-path-bench-token";
-await insertLocalToken(sql, adviserId, token, new Date(Date.now() + 86_400_000));
+const { runtime, sql, token } = await inProcessRuntime();
 const [sample] = await sql<{ number: string; email: string; adviser: string }[]>`
   select (select company_number from company_company where company_number is not null
       order by id limit 1) as number,
