@@ -12,14 +12,11 @@
  * and a token on first use (kept, so reruns reuse them).
  */
 import { parseArgs } from "node:util";
-import { loadConfig } from "../src/config.ts";
-import { openRuntime } from "../src/runtime.ts";
 import { createApp } from "../src/http/app.ts";
 import { registry } from "../src/domains.ts";
-import { prepareDatabase } from "../src/db/prepare.ts";
-import { insertLocalToken } from "../src/auth/queries.ts";
 import { hawkMac } from "../src/auth/hawk.ts";
 import { cpuUsage } from "node:process";
+import { inProcessRuntime } from "./in_process.ts";
 
 const { values: flags } = parseArgs({
   args: Deno.args,
@@ -33,28 +30,11 @@ if (!Number.isInteger(requests) || requests < 10) {
 
 // A Hawk client with the metadata scope, as the front end (nonces in Redis when set).
 const hawk = { id: "hot-path-frontend", key: "hot-path-frontend-secret-key-0123456789" };
-const runtime = await openRuntime({
-  config: loadConfig({
-    ...Deno.env.toObject(),
-    LOG_LEVEL: "warn",
-    DATA_HUB_FRONTEND_ACCESS_KEY_ID: hawk.id,
-    DATA_HUB_FRONTEND_SECRET_ACCESS_KEY: hawk.key,
-  }),
-  contributions: registry.contributions,
+const { runtime, sql, token } = await inProcessRuntime({
+  DATA_HUB_FRONTEND_ACCESS_KEY_ID: hawk.id,
+  DATA_HUB_FRONTEND_SECRET_ACCESS_KEY: hawk.key,
 });
-const sql = runtime.db.sql;
-await prepareDatabase(sql, runtime.log, registry.contributions.afterMigrate);
 const app = createApp(runtime.deps, registry.domains);
-
-const email = "hot-path-bench@example.test";
-await sql`
-  insert into company_advisor (id, email, first_name, last_name, is_active, is_superuser)
-  values (gen_random_uuid(), ${email}, 'Hot', 'Path', true, true)
-  on conflict do nothing`;
-const [{ id: adviserId }] = await sql<{ id: string }[]>`
-  select id from company_advisor where email = ${email}`;
-const token = "hot-path-bench-token";
-await insertLocalToken(sql, adviserId, token, new Date(Date.now() + 86_400_000));
 const ids = (await sql<{ id: string }[]>`
   select id::text from company_company order by id limit 500`).map((r) => r.id);
 const withInteractions = (await sql<{ id: string }[]>`

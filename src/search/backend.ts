@@ -9,6 +9,28 @@ import { resolveField } from "./mapping.ts";
 export interface SearchResults {
   count: number;
   results: Record<string, unknown>[];
+  /**
+   * The results as JSON texts, when the backend reads them as stored (PostgreSQL): the
+   * routes send them on as they are, and `results` parses them only when read.
+   */
+  texts?: string[];
+}
+
+/** `fields` with results kept as the JSON `texts` (see {@link SearchResults.texts}). */
+export function storedResults<T extends { count: number }>(
+  fields: T,
+  texts: string[],
+): T & SearchResults {
+  let parsed: Record<string, unknown>[] | undefined;
+  return Object.assign(
+    {
+      get results() {
+        return parsed ??= texts.map((t) => JSON.parse(t) as Record<string, unknown>);
+      },
+    },
+    fields,
+    { texts },
+  );
 }
 
 export interface GlobalQuery {

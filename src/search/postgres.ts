@@ -36,9 +36,9 @@ import { resolveField } from "./mapping.ts";
 import {
   type GlobalQuery,
   type GlobalResults,
-  publicDocument,
   type SearchBackend,
   type SearchResults,
+  storedResults,
   textPathsOf,
 } from "./backend.ts";
 import {
@@ -57,7 +57,15 @@ const FUZZY_EXPANSIONS = 4;
 /** How alike (pg_trgm similarity) a known word must be to stand in for a misspelt one. */
 const FUZZY_SIMILARITY = 0.5;
 /** A tier with at most this many matches is taken whole from the index, else walked. */
-const TAKE_WHOLE = 5_000;
+const TAKE_WHOLE = 20_000;
+/**
+ * Buffers read per row walked: its heap page and its word set fetched from TOAST (index
+ * and data page) to test it (measured: 4,220 for the 847 companies walked to find 100
+ * named "ltd"). A tier taken whole reads each heap page holding a match once.
+ */
+const WALK_COST = 5;
+/** Rows to a heap page (a row is ~150-200 bytes: see `createTable`). */
+const ROWS_PER_PAGE = 40;
 /** Counts kept in memory per process (oldest dropped first). */
 const KEPT_TOTALS = 10_000;
 /** Words a one-word prefix may match for its total to come from the word counts. */
@@ -283,8 +291,10 @@ interface Tier {
 export class PostgresBackend implements SearchBackend {
   readonly kind = "postgres" as const;
   private ready = new Map<string, Promise<boolean>>();
-  /** Counts by what they counted, with the write version they hold for (see `count`). */
-  private totals = new Map<string, { version: string; n: number }>();
+  /** Counts and totals by what they counted, with the write version they hold for. */
+  private totals = new Kept<number>(KEPT_TOTALS);
+  /** Global search's similar words of a term, while no app has been written. */
+  private similar = new Kept<string[][] | null>(KEPT_TOTALS);
 
   /**
    * Creates the app's table when missing or built from another declaration (once per
@@ -330,6 +340,9 @@ export class PostgresBackend implements SearchBackend {
       // PostgreSQL only TOASTs a row written longer than ~2 kB (then down to
       // toast_tuple_target), so `pad`, 2,100 spaces, makes every written row that long;
       // being `main`, it is compressed (to ~30 bytes) only after the others moved out.
+      // Down to that target PostgreSQL moves every other value longer than a pointer out
+      // too: `flags`, tested row by row by global search's name tiers, and the sort keys,
+      // read by a sort of the matches, are PLAIN to stay.
       await tx`create table ${table} (
         id uuid primary key,
         doc jsonb not null,
@@ -341,9 +354,12 @@ export class PostgresBackend implements SearchBackend {
         indexed_on timestamptz not null default now(),
         pad text not null default repeat(' ', 2100)
       ) with (toast_tuple_target = 128)`;
+      const inRow = ["flags", ...[...layout.sortColumns.values()].map((c) => c.column)];
       await tx`alter table ${table} alter column doc set storage external,
         alter column words set storage external, alter column names set storage external,
-        alter column pad set storage main`;
+        alter column pad set storage main, ${
+        joinFragments(tx, inRow.map((c) => tx`alter column ${tx(c)} set storage plain`))
+      }`;
       await this.createIndexes(tx, layout);
       await tx`delete from search_count where app = ${app.name}`;
       await tx`delete from search_word_count where app = ${app.name}`;
@@ -497,43 +513,82 @@ export class PostgresBackend implements SearchBackend {
   }
 
   /**
-   * The exact number of documents matching one word as a prefix, from the maintained word
-   * counts: the commonest word it matches, plus the documents holding any other of them
-   * but not that one (few, as the others are rarer). Null when the counts are being
-   * rebuilt or the prefix matches too many words.
+   * The exact total of a one-word search, from the maintained word counts, or null when
+   * they cannot give it (more words, the counts being rebuilt, a prefix matching too many
+   * words). The matches are the documents holding a word the term starts (and, in global
+   * search, one of the `similar` words standing in for a misspelt one): the commonest of
+   * those words, counted, plus the documents holding another but not that one (through
+   * GIN, few: the others are rarer). `minus`, a token: the matches holding it are left out (read
+   * through GIN too: only those are visited, not every match).
    */
-  private async wordTotal(db: Db, app: SearchApp, term: string): Promise<number | null> {
+  private async wordsTotal(
+    r: Reading,
+    app: SearchApp,
+    term: string,
+    similar: string[],
+    minus: string | null,
+  ): Promise<number | null> {
     const words = cappedWords(term);
     if (words.length !== 1) return null;
     const [word] = words;
-    const rows = await db<{ word: string | null; n: number; counted: boolean }[]>`
+    const rows = await r.db<{ word: string | null; n: number; counted: boolean }[]>`
       select c.word, c.n::int as n, t.words_counted as counted
       from search_table t left join lateral (
+        (select w.word, w.n from search_word_count w
+          where w.app = t.app and w.word >= ${word} and w.word < ${word + LAST_CHARACTER}
+            and starts_with(w.word, ${word}) and w.n > 0
+          limit ${PREFIX_WORDS + 1})
+        union
         select w.word, w.n from search_word_count w
-        where w.app = t.app and w.word >= ${word} and w.word < ${word + LAST_CHARACTER}
-          and starts_with(w.word, ${word}) and w.n > 0
-        limit ${PREFIX_WORDS + 1}
+        where w.app = t.app and w.word = any(${similar}::text[]) and w.n > 0
       ) c on true
       where t.app = ${app.name}`;
     if (!rows.length || !rows[0].counted) return null;
-    const found = rows.filter((r) => r.word !== null).sort((a, b) => b.n - a.n);
+    const found = rows.filter((x) => x.word !== null).sort((a, b) => b.n - a.n);
+    if (found.filter((x) => x.word!.startsWith(word)).length > PREFIX_WORDS) return null;
     if (!found.length) return 0;
-    if (found.length > PREFIX_WORDS) return null;
     const [top, ...rest] = found;
-    if (!rest.length) return top.n;
+    const table = r.db(layoutOf(app).table);
+    const counting = (query: string) =>
+      r.db`(select count(*)::int from ${table} d where d.words @@ ${query}::tsquery)`;
     // |top ∪ rest| = n(top) + |rest| − |rest ∩ top|, with positive queries only (GIN answers
-    // them exactly; a negation would re-read each candidate's word set). |rest| is known
-    // when it is one word.
-    const others = rest.map((r) => lexeme(r.word!)).join(" | ");
-    const restCount = rest.length === 1
-      ? rest[0].n
-      : await this.count(db, app, db`d.words @@ ${others}::tsquery`);
-    return top.n + restCount -
-      await this.count(db, app, db`d.words @@ ${`(${others}) & ${lexeme(top.word!)}`}::tsquery`);
+    // them exactly; a negation re-reads each candidate's word set: 3,739 buffers against
+    // 1,255 for `meeting`). |rest| is known when it is one word.
+    const others = rest.map((x) => lexeme(x.word!)).join(" | ");
+    const known = rest.length === 1 ? rest[0].n : 0;
+    if (!rest.length && !minus) return top.n;
+    const [{ more, both, less }] = await r.db<{ more: number; both: number; less: number }[]>`
+      select ${rest.length > 1 ? counting(others) : r.db`0`} as more,
+        ${rest.length ? counting(`(${others}) & ${lexeme(top.word!)}`) : r.db`0`} as both,
+        ${minus ? counting(`(${matchQuery(word, similar)}) & ${lexeme(minus)}`) : r.db`0`} as less`;
+    return top.n + known + more - both - less;
+  }
+
+  /**
+   * For a word total within `conditions`: the token whose matches it leaves out (null: no
+   * conditions), when the conditions are one flag's value held by most documents and
+   * every document has the flag (then "not the other value" is that value). Undefined
+   * otherwise: the total is counted through GIN, which for a rare value is as cheap.
+   */
+  private async excludedFlag(r: Reading, app: SearchApp, conditions: Condition[]) {
+    if (!conditions.length) return null;
+    const [c] = conditions;
+    const layout = layoutOf(app);
+    if (
+      conditions.length !== 1 || !("match" in c) || !layout.flags.includes(c.match) ||
+      typeof c.value !== "boolean"
+    ) return undefined;
+    const field = layout.tokenFields.get(c.match)!;
+    const [all, held, other] = await Promise.all(
+      ["", tokenOf(field, c.value), tokenOf(field, !c.value)].map((key) =>
+        this.storedCount(r, app, key)
+      ),
+    );
+    return held >= other && held + other === all ? tokenOf(field, !c.value) : undefined;
   }
 
   /** The exact total from maintained counts, when the conditions are only flags. */
-  private async countedTotal(db: Db, app: SearchApp, conditions: Condition[]) {
+  private async countedTotal(r: Reading, app: SearchApp, conditions: Condition[]) {
     const layout = layoutOf(app);
     const flags: string[] = [];
     for (const c of conditions) {
@@ -543,63 +598,75 @@ export class PostgresBackend implements SearchBackend {
     const tokens = [...new Set(flags)].sort();
     // Two values of one flag match nothing.
     if (new Set(tokens.map((f) => f.slice(0, f.indexOf("=")))).size !== tokens.length) return 0;
-    return await this.storedCount(db, app, tokens.join(","));
+    return await this.storedCount(r, app, tokens.join(","));
   }
 
-  private async storedCount(db: Db, app: SearchApp, key: string) {
-    const [row] = await db<{ n: number }[]>`
-      select n::int as n from search_count where app = ${app.name} and key = ${key}`;
-    return row?.n ?? 0;
+  private storedCount(r: Reading, app: SearchApp, key: string) {
+    return this.kept(r, app, ["stored", key], async () => {
+      const [row] = await r.db<{ n: number }[]>`
+        select n::int as n from search_count where app = ${app.name} and key = ${key}`;
+      return row?.n ?? 0;
+    });
   }
 
   /**
-   * The number of matches (up to `limit` when given). With a `key` (what the conditions
-   * were built from), a count is kept in memory with the app's write version
-   * (`search_table.version`, a new random value at every write): while no write has
-   * happened since, the same count is answered from memory, exact, without reading its
-   * matches again. A count is taken in one statement with the version it is valid for.
+   * A figure of the app (a count, a total) kept in memory with the app's write version
+   * (`search_table.version`, a new random value at every write) as the search read it:
+   * while no write has happened since, the same figure is answered from memory, exact,
+   * without reading anything again. `compute` runs in the search's snapshot (see
+   * `reading`), the one the version was read in.
    */
-  private async count(db: Db, app: SearchApp, where: Fragment, key?: unknown[], limit?: number) {
-    const table = db(layoutOf(app).table);
-    const counting = limit === undefined
-      ? db`select count(*)::int from ${table} d where ${where}`
-      : db`select count(*)::int from (
-          select 1 from ${table} d where ${where} limit ${limit}) x`;
-    if (!key) {
-      const [{ n }] = await db<{ n: number }[]>`select (${counting}) as n`;
-      return n;
-    }
-    const cacheKey = JSON.stringify([app.name, limit ?? null, ...key]);
+  private async kept(
+    r: Reading,
+    app: SearchApp,
+    key: unknown[],
+    compute: () => Promise<number>,
+  ): Promise<number> {
+    const version = r.versions.get(app.name);
+    const cacheKey = JSON.stringify([app.name, ...key]);
     const cached = this.totals.get(cacheKey);
-    if (cached) {
-      const [row] = await db<{ version: string }[]>`
-        select version::text as version from search_table where app = ${app.name}`;
-      if (row?.version === cached.version) return cached.n;
-    }
-    const [{ n, version }] = await db<{ n: number; version: string }[]>`
-      select (${counting}) as n,
-        (select version::text from search_table where app = ${app.name}) as version`;
-    if (this.totals.size >= KEPT_TOTALS) this.totals.delete(this.totals.keys().next().value!);
-    this.totals.set(cacheKey, { version, n });
+    if (cached && cached.version === version) return cached.value;
+    const n = await compute();
+    if (version !== undefined) this.totals.set(cacheKey, version, n);
     return n;
+  }
+
+  /** The number of matches of `where`. */
+  private async count(r: Reading, app: SearchApp, where: Fragment) {
+    const [{ n }] = await r.db<{ n: number }[]>`
+      select count(*)::int as n from ${r.db(layoutOf(app).table)} d where ${where}`;
+    return n;
+  }
+
+  /** The exact total of an entity search. */
+  private total(
+    r: Reading,
+    query: EntityQuery,
+    plan: ReturnType<PostgresBackend["plan"]>,
+    conditions: Condition[],
+  ) {
+    const { app } = query;
+    return this.kept(r, app, ["search", query.term, conditions], async () => {
+      let n: number | null = null;
+      if (plan.text) {
+        const minus = await this.excludedFlag(r, app, conditions);
+        if (minus !== undefined) n = await this.wordsTotal(r, app, query.term, [], minus);
+      } else n = await this.countedTotal(r, app, conditions);
+      return n ?? await this.count(r, app, plan.where);
+    });
   }
 
   async search(db: Db, query: EntityQuery): Promise<SearchResults> {
     const { app } = query;
     await this.ensure(db, app);
     return await this.guard(app, () =>
-      indexed(db, async (db) => {
+      reading(db, async (r) => {
         const conditions = [...query.filters, ...(query.scope ? [query.scope] : [])];
-        const plan = this.plan(db, app, conditions, textOf(query.term));
-        const counted = plan.text
-          ? (conditions.length ? null : await this.wordTotal(db, app, query.term))
-          : await this.countedTotal(db, app, conditions);
-        const count = counted ??
-          await this.count(db, app, plan.where, ["search", query.term, conditions]);
+        const plan = this.plan(r.db, app, conditions, textOf(query.term));
+        const count = await this.total(r, query, plan, conditions);
         if (!query.limit || count <= query.offset) return { count, results: [] };
-        const ids = await this.pageIds(db, query, plan, count, query.offset + query.limit);
-        const docs = await this.documents(db, app, ids.slice(query.offset));
-        return { count, results: docs.map((d) => publicDocument(app, d)) };
+        const ids = await this.pageIds(r, query, plan, count, query.offset + query.limit);
+        return storedResults({ count }, await this.documents(r.db, app, ids.slice(query.offset)));
       }));
   }
 
@@ -621,13 +688,11 @@ export class PostgresBackend implements SearchBackend {
     const { app } = query;
     await this.ensure(db, app);
     return await this.guard(app, () =>
-      indexed(db, async (db) => {
+      reading(db, async (r) => {
         const conditions = [...query.filters, ...(query.scope ? [query.scope] : [])];
-        const plan = this.plan(db, app, conditions, textOf(query.term));
-        const count = plan.text
-          ? await this.count(db, app, plan.where, ["search", query.term, conditions])
-          : undefined;
-        return await this.pageIds(db, query, plan, count, max);
+        const plan = this.plan(r.db, app, conditions, textOf(query.term));
+        const count = plan.text ? await this.total(r, query, plan, conditions) : undefined;
+        return await this.pageIds(r, query, plan, count, max);
       }));
   }
 
@@ -645,22 +710,39 @@ export class PostgresBackend implements SearchBackend {
   }
 
   private async pageIds(
-    db: Db,
+    r: Reading,
     query: EntityQuery,
     plan: ReturnType<PostgresBackend["plan"]>,
     count: number | undefined,
     k: number,
   ): Promise<string[]> {
     const { app } = query;
+    const { db } = r;
     const { text, filters } = plan;
     const conditions = [...query.filters, ...(query.scope ? [query.scope] : [])];
     if (!text?.query || query.sort) {
-      const rows = await db<{ id: string }[]>`
-        select d.id::text as id from ${db(layoutOf(app).table)} d where ${plan.where}
-        order by ${query.sort ? sortSql(db, app, query.sort) : db`d.id`} limit ${k}`;
+      const table = db(layoutOf(app).table);
+      const order = query.sort ? sortSql(db, app, query.sort) : db`d.id`;
+      const key = query.sort ? db(layoutOf(app).sortColumns.get(query.sort.field)!.column) : null;
+      // With the number of matches known, the page is read the cheaper way (see
+      // `wholeBound`), not the planner's guess from its word statistics (which walked the
+      // date index past all 500,000 interactions to find ten of the 221 with "wales"):
+      // few matches taken whole and sorted, many found walking the sort's index.
+      const rows = count === undefined
+        ? await db<{ id: string }[]>`
+          select d.id::text as id from ${table} d where ${plan.where} order by ${order}
+          limit ${k}`
+        : count <= wholeBound(k, await this.storedCount(r, app, ""))
+        ? await db<{ id: string }[]>`
+          with d as materialized (
+            select d.id${key ? db`, d.${key}` : db``} from ${table} d where ${plan.where})
+          select d.id::text as id from d order by ${order} limit ${k}`
+        : await db<{ id: string }[]>`
+          select d.id::text as id from (select * from ${table} d order by ${order} offset 0) d
+          where ${plan.where} limit ${k}`;
       return rows.map((r) => r.id);
     }
-    return await this.ranked(db, app, [
+    return await this.ranked(r, app, [
       { where: db`d.name_key = ${text.exact} and ${whereOf(db, filters.query, filters.sql)}` },
       {
         where: db`d.names @@ ${text.query}::tsquery and ${plan.where}`,
@@ -675,7 +757,8 @@ export class PostgresBackend implements SearchBackend {
    * few matches (counted first when not known) is taken whole from the GIN index; one
    * with many is walked along the primary key, where matches come often.
    */
-  private async ranked(db: Db, app: SearchApp, tiers: Tier[], k: number): Promise<string[]> {
+  private async ranked(r: Reading, app: SearchApp, tiers: Tier[], k: number): Promise<string[]> {
+    const { db } = r;
     const table = db(layoutOf(app).table);
     const out: string[] = [];
     const seen = new Set<string>();
@@ -685,17 +768,28 @@ export class PostgresBackend implements SearchBackend {
       const want = k - out.length;
       // The exact-name tier is a b-tree lookup: always small. Otherwise only whether the
       // tier has more than TAKE_WHOLE matches matters, so counting stops there.
-      // Walking the primary key reads about `limit × all / count` rows (each checked
-      // against its word sets, out of line) to find `limit` matches; taking the tier whole
-      // reads its `count` rows. Walk when that is fewer: counting stops at that bound.
+      // Walk when that costs less (see `wholeBound`): counting stops at that bound.
       const limit = want + seen.size;
-      total ??= await this.storedCount(db, app, "");
-      const bound = Math.min(TAKE_WHOLE, Math.ceil(Math.sqrt(limit * total)));
-      const count = i === 0
-        ? 0
-        : tier.count ?? await this.count(db, app, tier.where, tier.key, bound + 1);
+      total ??= await this.storedCount(r, app, "");
+      const bound = wholeBound(limit, total);
+      // Not known yet: the matches up to the bound are read once, for their number and,
+      // when that is within the bound, the tier's first ids as well.
+      let taken: string[] | undefined;
+      const upTo = async () => {
+        const [{ n, ids }] = await db<{ n: number; ids: string[] }[]>`
+          with m as materialized (
+            select d.id from ${table} d where ${tier.where} limit ${bound + 1})
+          select (select count(*)::int from m) as n,
+            array(select id::text from m order by id limit ${limit}) as ids`;
+        taken = ids;
+        return n;
+      };
+      const count = i === 0 ? 0 : tier.count ??
+        (tier.key ? await this.kept(r, app, [bound + 1, ...tier.key], upTo) : await upTo());
       if (!count && i > 0) continue;
-      const rows = count <= bound
+      const rows = taken && count <= bound
+        ? taken.map((id) => ({ id }))
+        : count <= bound
         ? await db<{ id: string }[]>`
           with m as materialized (select d.id from ${table} d where ${tier.where})
           select id::text from m order by id limit ${limit}`
@@ -715,103 +809,120 @@ export class PostgresBackend implements SearchBackend {
     return out;
   }
 
-  /** The stored documents of these ids, in this order. */
-  private async documents(db: Db, app: SearchApp, ids: string[]) {
+  /**
+   * The stored documents of these ids, in this order, as JSON texts without the app's
+   * excluded keys (sent on as they are: see SearchResults.texts).
+   */
+  private async documents(db: Db, app: SearchApp, ids: string[]): Promise<string[]> {
     if (!ids.length) return [];
-    const rows = await db<{ doc: Record<string, unknown> }[]>`
-      select d.doc from unnest(${ids}::uuid[]) with ordinality as i(id, n)
+    const excluded = app.excludeFromResults ?? [];
+    const rows = await db<{ json: string }[]>`
+      select ${excluded.length ? db`(d.doc - ${excluded}::text[])` : db`d.doc`}::text as json
+      from unnest(${ids}::uuid[]) with ordinality as i(id, n)
       join ${db(layoutOf(app).table)} d on d.id = i.id
       order by i.n`;
-    return rows.map((r) => r.doc);
+    return rows.map((r) => r.json);
   }
 
-  /** `('w':* | 'similar' | …) & …`: every word, or one of the known words nearest to it. */
-  private async fuzzyQuery(db: Db, term: string): Promise<string | null> {
+  /**
+   * The known words nearest to each word of the term (null when none has any), kept while
+   * no app has been written (a write is what adds words to the vocabulary).
+   */
+  private async similarWords(r: Reading, term: string): Promise<string[][] | null> {
     const words = cappedWords(term).slice(0, MAX_TERM_WORDS);
     if (!words.length) return null;
-    const rows = await db<{ word: string; similar: string[] }[]>`
-      select w as word, array(
+    const stamp = [...r.versions.entries()].sort().join();
+    const key = JSON.stringify(words);
+    const kept = this.similar.get(key);
+    if (kept && kept.version === stamp) return kept.value;
+    const rows = await r.db<{ similar: string[] }[]>`
+      select array(
         select s.word from search_word s
         where s.word % w and s.word <> w and similarity(s.word, w) >= ${FUZZY_SIMILARITY}
         order by s.word <-> w, s.word limit ${FUZZY_EXPANSIONS}
       ) as similar
       from unnest(${words}::text[]) with ordinality as u(w, n) order by n`;
-    if (!rows.some((r) => r.similar.length)) return null;
-    return rows.map((r) =>
-      `(${lexeme(r.word)}:*${r.similar.map((s) => ` | ${lexeme(s)}`).join("")})`
-    ).join(" & ");
+    const similar = rows.some((x) => x.similar.length) ? rows.map((x) => x.similar) : null;
+    this.similar.set(key, stamp, similar);
+    return similar;
   }
 
   async globalSearch(db: Db, query: GlobalQuery): Promise<GlobalResults> {
     if (!query.permitted.length) return { count: 0, results: [], aggregations: [] };
-    return await indexed(db, (db) => this.global(db, query));
+    for (const { app } of query.permitted) await this.ensure(db, app);
+    return await reading(db, (r) => this.global(r, query));
   }
 
-  private async global(db: Db, query: GlobalQuery): Promise<GlobalResults> {
-    for (const { app } of query.permitted) await this.ensure(db, app);
+  private async global(r: Reading, query: GlobalQuery): Promise<GlobalResults> {
+    const { db } = r;
     const text = textOf(query.term);
-    const fuzzy = text?.query ? await this.fuzzyQuery(db, query.term) : null;
-    const buckets: { entity: string; count: number }[] = [];
-    let hits: Record<string, unknown>[] = [];
-    let count = 0;
-    for (const { app, scope } of query.permitted) {
-      await this.guard(app, async () => {
-        const layout = layoutOf(app);
-        const scoped = compileAll(db, app, scope ? [scope] : []);
-        // Global search hides archived documents (the original's must_not archived).
-        const archived = layout.tokenFields.get("archived");
-        const archivedToken = archived ? tokenOf(archived, true) : null;
-        const visible = and([archivedToken && `!${lexeme(archivedToken)}`, scoped.query]);
-        const match = text?.query ? fuzzy ?? text.query : null;
-        const sql = text && !text.query
-          ? [db`d.name_key = ${text.exact}`, ...scoped.sql]
-          : scoped.sql;
-        const where = whereOf(db, and([match, visible]), sql);
-        const n = !text && !scoped.sql.length && !scoped.query
-          ? await this.storedCount(db, app, "") -
-            (archivedToken ? await this.storedCount(db, app, archivedToken) : 0)
-          : (text?.query && !fuzzy && !archivedToken && !scope
-            ? await this.wordTotal(db, app, query.term)
-            : null) ?? await this.count(db, app, where, ["global", query.term, fuzzy, scope]);
-        if (n > 0) buckets.push({ entity: app.name, count: n });
-        if (app.name !== query.entity) return;
-        count = n;
-        if (!query.limit || n <= query.offset) return;
-        const k = query.offset + query.limit;
-        // Without a word to find, a negated token would make GIN read its whole index:
-        // the tiers led by the name key or `names` test archiving row by row instead.
-        // A flag is read from `flags`, stored in the row (the word sets are out of line).
-        const notArchived = !archivedToken
-          ? []
-          : layout.flags.includes("archived")
-          ? [db`not (${archivedToken} = any(string_to_array(d.flags, ',')))`]
-          : [db`not d.words @@ ${lexeme(archivedToken)}::tsquery`];
-        const visibleWhere = whereOf(db, scoped.query, [
-          ...notArchived,
-          ...scoped.sql,
-        ]);
-        const ids = text?.query
-          ? await this.ranked(db, app, [
-            { where: db`d.name_key = ${text.exact} and ${visibleWhere}` },
-            {
-              where: db`d.names @@ ${text.query}::tsquery and ${visibleWhere}`,
-              key: ["global names", query.term, scope],
-            },
-            {
-              where: whereOf(db, and([text.query, visible]), scoped.sql),
-              key: ["global words", query.term, scope],
-            },
-            ...(fuzzy ? [{ where, count: n }] : []),
-          ], k)
-          : (await db<{ id: string }[]>`
-            select d.id::text as id from ${db(layout.table)} d where ${where}
-            order by d.id limit ${k}`).map((r) => r.id);
-        const docs = await this.documents(db, app, ids.slice(query.offset));
-        hits = docs.map((d) => publicDocument(app, d));
-      });
-    }
+    const similar = text?.query ? await this.similarWords(r, query.term) : null;
+    const words = cappedWords(query.term).slice(0, MAX_TERM_WORDS);
+    // `('w':* | 'similar' | …) & …`: every word, or one of the known words nearest to it.
+    const fuzzy = similar && words.map((w, i) => `(${matchQuery(w, similar[i])})`).join(" & ");
+    const match = text?.query ? fuzzy ?? text.query : null;
+    // The apps' counts at once (their statements pipelined on the search's connection).
+    const found = await Promise.all(
+      query.permitted.map(({ app, scope }) =>
+        this.guard(app, async () => {
+          const layout = layoutOf(app);
+          const scoped = compileAll(db, app, scope ? [scope] : []);
+          // Global search hides archived documents (the original's must_not archived).
+          const archived = layout.tokenFields.get("archived");
+          const archivedToken = archived ? tokenOf(archived, true) : null;
+          const visible = and([archivedToken && `!${lexeme(archivedToken)}`, scoped.query]);
+          const sql = text && !text.query
+            ? [db`d.name_key = ${text.exact}`, ...scoped.sql]
+            : scoped.sql;
+          const where = whereOf(db, and([match, visible]), sql);
+          const n = await this.kept(r, app, ["global", query.term, match, scope], async () =>
+            !text && !scope
+              ? await this.storedCount(r, app, "") -
+                (archivedToken ? await this.storedCount(r, app, archivedToken) : 0)
+              : (text?.query && !scope
+                ? await this.wordsTotal(r, app, query.term, similar?.[0] ?? [], archivedToken)
+                : null) ?? await this.count(r, app, where));
+          return { app, scope, scoped, archivedToken, visible, where, n };
+        })
+      ),
+    );
+    const buckets = found.filter((f) => f.n > 0).map((f) => ({ entity: f.app.name, count: f.n }));
     buckets.sort((a, b) => b.count - a.count || a.entity.localeCompare(b.entity));
-    return { count, results: hits, aggregations: buckets };
+    const entity = found.find((f) => f.app.name === query.entity);
+    if (!entity) return { count: 0, results: [], aggregations: buckets };
+    const { app, scope, scoped, archivedToken, visible, where, n } = entity;
+    if (!query.limit || n <= query.offset) return { count: n, results: [], aggregations: buckets };
+    const k = query.offset + query.limit;
+    const hits = await this.guard(app, async () => {
+      const layout = layoutOf(app);
+      // Without a word to find, a negated token would make GIN read its whole index:
+      // the tiers led by the name key or `names` test archiving row by row instead.
+      // A flag is read from `flags`, stored in the row (the word sets are out of line).
+      const notArchived = !archivedToken
+        ? []
+        : layout.flags.includes("archived")
+        ? [db`not (${archivedToken} = any(string_to_array(d.flags, ',')))`]
+        : [db`not d.words @@ ${lexeme(archivedToken)}::tsquery`];
+      const visibleWhere = whereOf(db, scoped.query, [...notArchived, ...scoped.sql]);
+      const ids = text?.query
+        ? await this.ranked(r, app, [
+          { where: db`d.name_key = ${text.exact} and ${visibleWhere}` },
+          {
+            where: db`d.names @@ ${text.query}::tsquery and ${visibleWhere}`,
+            key: ["global names", query.term, scope],
+          },
+          {
+            where: whereOf(db, and([text.query, visible]), scoped.sql),
+            key: ["global words", query.term, scope],
+          },
+          ...(fuzzy ? [{ where, count: n }] : []),
+        ], k)
+        : (await db<{ id: string }[]>`
+          select d.id::text as id from ${db(layout.table)} d where ${where}
+          order by d.id limit ${k}`).map((x) => x.id);
+      return await this.documents(db, app, ids.slice(query.offset));
+    });
+    return storedResults({ count: n, aggregations: buckets }, hits);
   }
 
   refresh(): Promise<void> {
@@ -820,19 +931,83 @@ export class PostgresBackend implements SearchBackend {
 }
 
 /**
- * Runs a search's statements without sequential scans of the app tables. The planner
- * costs a scan by its narrow rows, not by the word sets stored out of line that each row
- * then has to fetch and decompress: a count of a word matching a tenth of the rows
- * chose a scan that read every word set (1.2 s for 100,000 companies, against ~30 ms
- * through GIN). From the pool: a short transaction with `enable_seqscan` off; in a
- * caller's transaction, as it is.
+ * The most matches a tier may have to be taken whole rather than walked, for its first
+ * `limit` of `total` rows. Walking the primary key reads about `limit × total / count`
+ * rows to find `limit` matches, WALK_COST buffers each; taking the tier whole reads each
+ * heap page holding a match (of `total / ROWS_PER_PAGE` pages, `count` matches spread
+ * over them). The bound is where the two meet (the first falls, the second grows with
+ * `count`), at most TAKE_WHOLE.
  */
-async function indexed<T>(db: Db, run: (db: Db) => Promise<T>): Promise<T> {
-  if ("savepoint" in db) return await run(db);
-  return await (db as Sql).begin(async (tx) => {
-    await tx`set local enable_seqscan = off`;
-    return await run(tx);
-  }) as T;
+function wholeBound(limit: number, total: number): number {
+  const pages = Math.max(1, total / ROWS_PER_PAGE);
+  const walk = (count: number) => (WALK_COST * limit * total) / count;
+  const whole = (count: number) => pages * (1 - Math.exp(-count / pages));
+  if (walk(TAKE_WHOLE) >= whole(TAKE_WHOLE)) return TAKE_WHOLE;
+  let low = 1;
+  let high = TAKE_WHOLE;
+  while (high - low > 1) {
+    const mid = Math.floor((low + high) / 2);
+    if (walk(mid) > whole(mid)) low = mid;
+    else high = mid;
+  }
+  return low;
+}
+
+/** `'w':* | 'similar' | …`: a word as a prefix, or one of the known words nearest to it. */
+const matchQuery = (word: string, similar: string[]) =>
+  `${lexeme(word)}:*${similar.map((s) => ` | ${lexeme(s)}`).join("")}`;
+
+/** Values kept in memory while a version holds (the oldest dropped first). */
+class Kept<T> {
+  private entries = new Map<string, { version: string; value: T }>();
+  constructor(private readonly max: number) {}
+
+  get(key: string): { version: string; value: T } | undefined {
+    return this.entries.get(key);
+  }
+
+  set(key: string, version: string, value: T) {
+    if (this.entries.size >= this.max) this.entries.delete(this.entries.keys().next().value!);
+    this.entries.set(key, { version, value });
+  }
+}
+
+/** A search's statements, and every app's write version as the search first read them. */
+interface Reading {
+  db: Db;
+  versions: Map<string, string>;
+}
+
+/**
+ * Runs a search's statements in one snapshot (REPEATABLE READ, read only), so the write
+ * versions it reads first hold for every figure it counts and keeps, and the parts of a
+ * total read in several statements agree; and without sequential scans of the app
+ * tables. The planner costs a scan by its narrow rows, not by the word sets stored out of
+ * line that each row then has to fetch and decompress: a count of a word matching a
+ * tenth of the rows chose a scan that read every word set (1.2 s for 100,000 companies,
+ * against ~30 ms through GIN). And each statement planned for its values: a prepared
+ * statement's generic plan does not know how many rows a word matches, and took every
+ * match of `export` (152,000 interactions) to sort them by date instead of walking the
+ * date index to the first ten (11 s against 2 ms). Both are set by the first statement,
+ * which reads the versions. In a caller's transaction, the statements run as they are.
+ */
+async function reading<T>(db: Db, run: (r: Reading) => Promise<T>): Promise<T> {
+  const start = async (tx: Db, local: boolean) => {
+    const [{ versions }] = await tx<{ versions: Record<string, string> | null }[]>`
+      select ${
+      local
+        ? tx`(select set_config('enable_seqscan', 'off', true) ||
+          set_config('plan_cache_mode', 'force_custom_plan', true))`
+        : tx`null`
+    } as off,
+        (select jsonb_object_agg(app, version) from search_table) as versions`;
+    return await run({ db: tx, versions: new Map(Object.entries(versions ?? {})) });
+  };
+  if ("savepoint" in db) return await start(db, false);
+  return await (db as Sql).begin(
+    "isolation level repeatable read read only",
+    (tx) => start(tx, true),
+  ) as T;
 }
 
 /** One writer of an app at a time (in the caller's transaction): two writers of one new

@@ -9,7 +9,7 @@
  */
 import { errorFields } from "../log.ts";
 import { createRoute, z } from "@hono/zod-openapi";
-import type { Context } from "hono";
+import type { Context, TypedResponse } from "hono";
 import type { App, AppEnv } from "../http/context.ts";
 import { fieldError, ValidationError, zodToFieldErrors } from "../http/errors.ts";
 import { bearer, hawk } from "../auth/authenticate.ts";
@@ -29,6 +29,7 @@ import {
   str,
 } from "./app.ts";
 import { searchBackend } from "./engine.ts";
+import type { SearchResults } from "./backend.ts";
 import { detailSchema } from "../http/contract.ts";
 import { csvFilename, csvResponse, EXPORT_MAX_ROWS } from "./csv.ts";
 
@@ -144,7 +145,7 @@ function registerEntitySearch(app: SearchApp, domainApp: App) {
     );
     const result = await searchBackend(c.var.deps).search(c.var.db, query);
     const extra = options?.enhance ? await options.enhance(c, query, data) : {};
-    return c.json({ ...result, ...extra }, 200);
+    return resultsResponse(c, result, extra);
   });
 
   for (const exporting of [app.export ?? []].flat()) registerExport(app, exporting, domainApp);
@@ -308,9 +309,30 @@ function registerGlobalSearch(apps: SearchApp[], domainApp: App) {
       term: q.term,
       ...clipPage(q.offset as number | undefined, q.limit as number | undefined),
     });
-    return c.json(result, 200);
+    return resultsResponse(c, result, { aggregations: result.aggregations });
   });
 }
+
+/**
+ * `{"count", "results", …more}` as JSON text: results the backend read as stored JSON
+ * (SearchResults.texts) are sent as they are, not parsed and written again (a hundred
+ * documents of global search are ~300 kB).
+ */
+function resultsResponse(
+  c: Context<AppEnv>,
+  result: SearchResults,
+  more: Record<string, unknown> = {},
+): SearchResponse {
+  const items = result.texts ?? result.results.map((r) => JSON.stringify(r));
+  const tail = Object.entries(more).filter(([, v]) => v !== undefined)
+    .map(([k, v]) => `,${JSON.stringify(k)}:${JSON.stringify(v)}`).join("");
+  return c.body(`{"count":${result.count},"results":[${items.join(",")}]${tail}}`, 200, {
+    "Content-Type": "application/json",
+  }) as unknown as SearchResponse;
+}
+
+/** Sent as text, typed as the JSON response each search route declares. */
+type SearchResponse = Response & TypedResponse<never, 200, "json">;
 
 /** Every search route of these apps (see src/search/domain.ts). */
 export function registerSearchRoutes(app: App, apps: SearchApp[]) {

@@ -211,5 +211,51 @@ Deno.test("the SQL derivation of word sets, tokens and flags", async (t) => {
     }
   });
 
+  await t.step("one-word totals within a flag and global search's equal the matches", async () => {
+    const archived = layout.tokenFields.get("archived")!;
+    const check = async (label: string) => {
+      for (const term of ["line", "lin", "acme", "w1", "nothing"]) {
+        const query = cappedWords(term).map((w) => `${w}:*`).join(" & ");
+        for (const value of [false, true]) {
+          const { count } = await backend.search(
+            sql,
+            {
+              app: gadgetApp,
+              term,
+              filters: [{ match: "archived", value }],
+              scope: null,
+              sort: null,
+              offset: 0,
+              limit: 10,
+            } as Parameters<PostgresBackend["search"]>[1],
+          );
+          const [{ n }] = await sql<{ n: number }[]>`
+            select count(*)::int as n from search_gadget
+            where words @@ ${`${query} & '${tokenOf(archived, value)}'`}::tsquery`;
+          assert.equal(count, n, `${label}: ${term}, archived ${value}`);
+        }
+        const global = await backend.globalSearch(sql, {
+          apps: [gadgetApp],
+          permitted: [{ app: gadgetApp, scope: null }],
+          entity: "gadget",
+          term,
+          offset: 0,
+          limit: 10,
+        });
+        const [{ n }] = await sql<{ n: number }[]>`
+          select count(*)::int as n from search_gadget
+          where words @@ ${`${query} & !'${tokenOf(archived, true)}'`}::tsquery`;
+        assert.equal(global.count, n, `${label}: global ${term}`);
+      }
+    };
+    // Some documents lack the flag (counted through GIN), then every one holds it (its
+    // other value's matches taken from the word counts).
+    await check("some unflagged");
+    await sql.begin((tx) =>
+      backend.write(tx, gadgetApp, [{ ...docs[2], notes: "line lines", archived: false }], [])
+    );
+    await check("all flagged");
+  });
+
   await db.close();
 });
