@@ -661,7 +661,6 @@ export const investmentSearchApp = defineSearchApp({
     modified_on: "modified_on",
   },
   ...queryBuilder(projectDocumentsQuery),
-  bulkBatchSize: 1000,
   scope(caller) {
     if (caller.kind !== "adviser") return { none: true };
     if (hasPermission(caller, "investment.view_all_investmentproject")) return null;
