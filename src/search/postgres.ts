@@ -330,6 +330,9 @@ export class PostgresBackend implements SearchBackend {
       // PostgreSQL only TOASTs a row written longer than ~2 kB (then down to
       // toast_tuple_target), so `pad`, 2,100 spaces, makes every written row that long;
       // being `main`, it is compressed (to ~30 bytes) only after the others moved out.
+      // The small text columns (name key, flags, text sort keys) are `main` too: as
+      // `extended` they went out of line as well (any value over ~24 bytes), a TOAST row
+      // more per document to write, and one to read per row a count of flags visits.
       await tx`create table ${table} (
         id uuid primary key,
         doc jsonb not null,
@@ -341,9 +344,15 @@ export class PostgresBackend implements SearchBackend {
         indexed_on timestamptz not null default now(),
         pad text not null default repeat(' ', 2100)
       ) with (toast_tuple_target = 128)`;
+      const textSorts = [...layout.sortColumns.values()].filter((c) =>
+        !["date", "number", "boolean"].includes(c.kind)
+      );
       await tx`alter table ${table} alter column doc set storage external,
         alter column words set storage external, alter column names set storage external,
-        alter column pad set storage main`;
+        alter column pad set storage main, alter column name_key set storage main,
+        ${
+        textSorts.reduce((a, c) => tx`${a}alter column ${tx(c.column)} set storage main, `, tx``)
+      }alter column flags set storage main`;
       await this.createIndexes(tx, layout);
       await tx`delete from search_count where app = ${app.name}`;
       await tx`delete from search_word_count where app = ${app.name}`;
