@@ -68,7 +68,7 @@ const incomplete = (value: unknown) =>
 type Facts = Record<string, unknown>;
 
 /** Field → the stage from which it is required. */
-const REQUIRED_AFTER: [string, number][] = [
+export const REQUIRED_AFTER: [string, number][] = [
   ["client_cannot_provide_total_investment", STAGES.assignPm.order],
   ["strategic_drivers", STAGES.assignPm.order],
   ["client_requirements", STAGES.assignPm.order],
@@ -95,7 +95,7 @@ const REQUIRED_AFTER: [string, number][] = [
 ];
 
 /** Field → [the field its rule reads, the condition on it, the stage it applies from]. */
-const CONDITIONAL: [string, string, (value: unknown) => boolean, number][] = [
+export const CONDITIONAL: [string, string, (value: unknown) => boolean, number][] = [
   [
     "referral_source_activity_event",
     "referral_source_activity",

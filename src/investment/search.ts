@@ -5,7 +5,7 @@
  * `show_summary` is in search_options.ts.
  */
 import type { Db } from "../db/pool.ts";
-import type { Fragment } from "../db/fragments.ts";
+import { type Fragment, joinFragments } from "../db/fragments.ts";
 import {
   type Condition,
   defineSearchApp,
@@ -13,8 +13,8 @@ import {
   type FilterSpec,
   ids,
   match,
+  queryBuilder,
   range,
-  type SearchDocument,
   singleOrList,
   type SortTerm,
   str,
@@ -40,50 +40,104 @@ import {
 import { Decimal } from "../search/csv.ts";
 import { hasPermission } from "../auth/caller.ts";
 import { adviserName, documentDatetime, jsonObject } from "../core/render.ts";
-import { exportOrder, sectorDocument, sectorPath } from "../company/search.ts";
-import { M2M, type M2MField, projectCode, projectJson } from "./queries.ts";
-import { derivedFields, STAGES } from "./rules.ts";
+import { joinedAdviser, joinedRef, sectorDocuments } from "../search/joined.ts";
+import { exportOrder, sectorPath } from "../company/search.ts";
+import { FOREIGN_KEYS, M2M, type M2MField, projectCode } from "./queries.ts";
+import { CONDITIONAL, IDS, REQUIRED_AFTER, STAGES } from "./rules.ts";
 import { investmentSearchOptions } from "./search_options.ts";
 import { relativesFlag, withRelatives } from "../dnb/related.ts";
 import { z } from "zod";
 
+/** `{id, name}` list of an M2M field of the project `p`, by link id (a lateral body). */
 const idNameList = (db: Db, field: M2MField) => {
   const m = M2M[field];
-  return db`(select coalesce(jsonb_agg(jsonb_build_object('id', r.id, 'name', r.name)
-      order by j.id), '[]'::jsonb)
+  return db`select coalesce(jsonb_agg(jsonb_build_object('id', r.id, 'name', r.name)
+      order by j.id), '[]'::jsonb) as list
     from ${db(m.table)} j join ${db(m.ref)} r on r.id = j.${db(m.target)}
-    where j.investmentproject_id = p.id)`;
+    where j.investmentproject_id = p.id`;
 };
 
-/** `{id, first_name, last_name, name}` (+ `dit_team`, `{}` without one) of an adviser. */
-const personDoc = (db: Db, id: Fragment, withTeam: boolean) =>
-  db`(select jsonb_build_object('id', a.id, 'first_name', a.first_name,
-      'last_name', a.last_name, 'name', ${adviserName(db, "a")}
-      ${
-    withTeam
-      ? db`, 'dit_team', coalesce((select jsonb_build_object('id', t.id, 'name', t.name)
-          from metadata_team t where t.id = a.dit_team_id), '{}'::jsonb)`
-      : db``
-  }) from company_advisor a where a.id = ${id})`;
+/** `{id, first_name, last_name, name, dit_team}` of the joined adviser (`{}` without a team). */
+const joinedPerson = (db: Db, alias: string) =>
+  db`(${joinedAdviser(db, alias)} || jsonb_build_object('dit_team',
+    coalesce(${joinedRef(db, `${alias}_team`)}, '{}'::jsonb)))`;
 
-/** The investor company's group global account manager (its HQ's One List owner). */
-const globalAccountManager = (db: Db) =>
-  db`(select coalesce(hq.one_list_account_owner_id, c.one_list_account_owner_id)
-    from company_company c left join company_company hq on hq.id = c.global_headquarters_id
-    where c.id = p.investor_company_id)`;
+/** The adviser `alias` and their team, left-joined by the adviser id `id`. */
+const adviserJoin = (db: Db, alias: string, id: Fragment) =>
+  db`left join company_advisor ${db(alias)} on ${db(alias)}.id = ${id}
+    left join metadata_team ${db(`${alias}_team`)}
+      on ${db(`${alias}_team`)}.id = ${db(alias)}.dit_team_id`;
 
 const dateOf = (db: Db, column: string) => db`to_char(${db(`p.${column}`)}, 'YYYY-MM-DD')`;
 
-async function projectDocuments(db: Db, wanted: string[]): Promise<SearchDocument[]> {
+/**
+ * `incomplete_fields` in SQL: the rules of rules.ts (`stageErrors` for the next stage), in
+ * their order, over the project's columns. A field is incomplete as `field_incomplete`
+ * says (null, "" or an empty list); each conditional rule's condition is below.
+ */
+const RULE_CONDITIONS: Record<string, (db: Db) => Fragment> = {
+  referral_source_activity_event: (db) =>
+    db`p.referral_source_activity_id = ${IDS.activityEvent}::uuid`,
+  other_business_activity: (db) =>
+    db`exists (select 1 from ${db(M2M.business_activities.table)} j
+      where j.investmentproject_id = p.id
+        and j.${db(M2M.business_activities.target)} = ${IDS.businessActivityOther}::uuid)`,
+  referral_source_activity_marketing: (db) =>
+    db`p.referral_source_activity_id = ${IDS.activityMarketing}::uuid`,
+  referral_source_activity_website: (db) =>
+    db`p.referral_source_activity_id = ${IDS.activityWebsite}::uuid`,
+  fdi_type: (db) => db`p.investment_type_id = ${IDS.investmentTypeFdi}::uuid`,
+  total_investment: (db) => db`p.client_cannot_provide_total_investment is not true`,
+  competitor_countries: (db) => db`p.client_considering_other_countries is true`,
+  uk_region_locations: (db) => db`p.allow_blank_possible_uk_regions is false`,
+  address_1: (db) => db`p.site_address_is_company_address is not null`,
+  address_town: (db) => db`p.site_address_is_company_address is not null`,
+  address_postcode: (db) => db`p.site_address_is_company_address is not null`,
+  foreign_equity_investment: (db) => db`p.client_cannot_provide_foreign_investment is not true`,
+  average_salary: (db) => db`coalesce(p.number_new_jobs, 0) <> 0`,
+  associated_non_fdi_r_and_d_project: (db) => db`p.non_fdi_r_and_d_budget is true`,
+};
+for (const [field] of CONDITIONAL) {
+  if (!RULE_CONDITIONS[field]) throw new Error(`investment search: no SQL rule for ${field}`);
+}
+
+function incompleteFields(db: Db): Fragment {
+  const missing = (field: string) =>
+    field in M2M
+      ? db`not exists (select 1 from ${db(M2M[field as M2MField].table)} j
+          where j.investmentproject_id = p.id)`
+      : field in FOREIGN_KEYS
+      ? db`${db(`p.${field}_id`)} is null`
+      : db`nullif(${db(`p.${field}`)}::text, '') is null`;
+  const order = db`(case p.stage_id ${
+    Object.values(STAGES).reduce(
+      (a, s) => db`${a} when ${s.id}::uuid then ${s.order}::int`,
+      db``,
+    )
+  } else ${STAGES.prospect.order}::int end + 100)`;
+  const checks = [
+    ...REQUIRED_AFTER.map(([field, from]) =>
+      db`case when s.next >= ${from}::int and ${missing(field)} then ${field} end`
+    ),
+    ...CONDITIONAL.map(([field, , , from]) =>
+      db`case when s.next >= ${from}::int and ${RULE_CONDITIONS[field](db)} and ${missing(field)}
+        then ${field} end`
+    ),
+  ];
+  return db`(select to_jsonb(array_remove(array[${joinFragments(db, checks)}]::text[], null))
+    from (select ${order} as next) s)`;
+}
+
+/**
+ * Documents of these projects (the original's `InvestmentProject` search model), in one
+ * set-based query: references to small tables are joins, lists are lateral aggregates.
+ */
+function projectDocumentsQuery(db: Db, wanted: string[]): Fragment {
   const col = (column: string) => db`${db(`p.${column}`)}`;
-  const idNameOf = (table: string, column: string) =>
-    db`(select jsonb_build_object('id', r.id, 'name', r.name) from ${db(table)} r where r.id = ${
-      db(`p.${column}`)
-    })`;
   const doc = jsonObject(db, [
     ["id", db`p.id`],
     ["actual_land_date", dateOf(db, "actual_land_date")],
-    ["actual_uk_regions", idNameList(db, "actual_uk_regions")],
+    ["actual_uk_regions", db`actual_uk_regions.list`],
     ["address_1", col("address_1")],
     ["address_2", col("address_2")],
     ["address_town", col("address_town")],
@@ -98,59 +152,46 @@ async function projectDocuments(db: Db, wanted: string[]): Promise<SearchDocumen
     ["allow_blank_possible_uk_regions", col("allow_blank_possible_uk_regions")],
     ["anonymous_description", col("anonymous_description")],
     ["archived", col("archived")],
-    ["archived_by", personDoc(db, db`p.archived_by_id`, false)],
+    ["archived_by", joinedAdviser(db, "archived_by")],
     ["archived_on", documentDatetime(db, db`p.archived_on`)],
     ["archived_reason", col("archived_reason")],
     [
       "associated_non_fdi_r_and_d_project",
-      db`(select jsonb_build_object('id', ap.id, 'name', ap.name,
-          'project_code', ${projectCode(db, "ap")})
-        from investment_investmentproject ap where ap.id = p.associated_non_fdi_r_and_d_project_id)`,
+      db`case when ap.id is null then null else jsonb_build_object('id', ap.id,
+        'name', ap.name, 'project_code', ${projectCode(db, "ap")}) end`,
     ],
-    ["average_salary", idNameOf("metadata_salaryrange", "average_salary_id")],
-    ["business_activities", idNameList(db, "business_activities")],
+    ["average_salary", joinedRef(db, "average_salary")],
+    ["business_activities", db`business_activities.list`],
     ["client_cannot_provide_foreign_investment", col("client_cannot_provide_foreign_investment")],
     ["client_cannot_provide_total_investment", col("client_cannot_provide_total_investment")],
-    [
-      "client_contacts",
-      db`(select coalesce(jsonb_agg(jsonb_build_object('id', ct.id, 'first_name', ct.first_name,
-          'last_name', ct.last_name, 'name', ${adviserName(db, "ct")}) order by j.id), '[]'::jsonb)
-        from investment_investmentproject_client_contacts j
-        join company_contact ct on ct.id = j.contact_id where j.investmentproject_id = p.id)`,
-    ],
-    ["client_relationship_manager", personDoc(db, db`p.client_relationship_manager_id`, true)],
+    ["client_contacts", db`client_contacts.list`],
+    ["client_relationship_manager", joinedPerson(db, "crm")],
     ["client_requirements", col("client_requirements")],
     ["comments", col("comments")],
-    [
-      "country_investment_originates_from",
-      idNameOf("metadata_country", "country_investment_originates_from_id"),
-    ],
-    ["country_lost_to", idNameOf("metadata_country", "country_lost_to_id")],
+    ["country_investment_originates_from", joinedRef(db, "origin_country")],
+    ["country_lost_to", joinedRef(db, "country_lost_to")],
     ["created_on", documentDatetime(db, db`p.created_on`)],
-    ["created_by", personDoc(db, db`p.created_by_id`, true)],
+    ["created_by", joinedPerson(db, "created_by")],
     ["date_abandoned", dateOf(db, "date_abandoned")],
     ["date_lost", dateOf(db, "date_lost")],
-    ["delivery_partners", idNameList(db, "delivery_partners")],
+    ["delivery_partners", db`delivery_partners.list`],
     ["description", col("description")],
     ["estimated_land_date", dateOf(db, "estimated_land_date")],
     ["export_revenue", col("export_revenue")],
-    ["fdi_type", idNameOf("metadata_fditype", "fdi_type_id")],
-    ["fdi_value", idNameOf("metadata_fdivalue", "fdi_value_id")],
+    ["fdi_type", joinedRef(db, "fdi_type")],
+    ["fdi_value", joinedRef(db, "fdi_value")],
     ["foreign_equity_investment", db`p.foreign_equity_investment::float8`],
     ["government_assistance", col("government_assistance")],
-    ["intermediate_company", idNameOf("company_company", "intermediate_company_id")],
-    ["investor_company", idNameOf("company_company", "investor_company_id")],
-    [
-      "investor_company_country",
-      db`(select jsonb_build_object('id', m.id, 'name', m.name) from company_company c
-        join metadata_country m on m.id = c.address_country_id where c.id = p.investor_company_id)`,
-    ],
-    ["investment_type", idNameOf("metadata_investmenttype", "investment_type_id")],
-    ["investor_type", idNameOf("investment_investortype", "investor_type_id")],
-    ["level_of_involvement", idNameOf("investment_involvement", "level_of_involvement_id")],
-    ["likelihood_to_land", idNameOf("investment_likelihoodtoland", "likelihood_to_land_id")],
-    ["project_assurance_adviser", personDoc(db, db`p.project_assurance_adviser_id`, true)],
-    ["project_manager", personDoc(db, db`p.project_manager_id`, true)],
+    ["incomplete_fields", incompleteFields(db)],
+    ["intermediate_company", joinedRef(db, "intermediate_company")],
+    ["investor_company", joinedRef(db, "investor")],
+    ["investor_company_country", joinedRef(db, "investor_country")],
+    ["investment_type", joinedRef(db, "investment_type")],
+    ["investor_type", joinedRef(db, "investor_type")],
+    ["level_of_involvement", joinedRef(db, "level_of_involvement")],
+    ["likelihood_to_land", joinedRef(db, "likelihood_to_land")],
+    ["project_assurance_adviser", joinedPerson(db, "assurance")],
+    ["project_manager", joinedPerson(db, "manager")],
     ["name", col("name")],
     ["new_tech_to_uk", col("new_tech_to_uk")],
     ["non_fdi_r_and_d_budget", col("non_fdi_r_and_d_budget")],
@@ -166,61 +207,121 @@ async function projectDocuments(db: Db, wanted: string[]): Promise<SearchDocumen
     ["reason_abandoned", col("reason_abandoned")],
     ["reason_delayed", col("reason_delayed")],
     ["reason_lost", col("reason_lost")],
-    [
-      "referral_source_activity",
-      idNameOf("metadata_referralsourceactivity", "referral_source_activity_id"),
-    ],
+    ["referral_source_activity", joinedRef(db, "referral_activity")],
     ["referral_source_activity_event", col("referral_source_activity_event")],
-    [
-      "referral_source_activity_marketing",
-      idNameOf("metadata_referralsourcemarketing", "referral_source_activity_marketing_id"),
-    ],
-    [
-      "referral_source_activity_website",
-      idNameOf("metadata_referralsourcewebsite", "referral_source_activity_website_id"),
-    ],
-    ["referral_source_adviser", personDoc(db, db`p.referral_source_adviser_id`, false)],
-    ["sector", sectorDocument(db, db`p.sector_id`)],
+    ["referral_source_activity_marketing", joinedRef(db, "referral_marketing")],
+    ["referral_source_activity_website", joinedRef(db, "referral_website")],
+    ["referral_source_adviser", joinedAdviser(db, "referral_adviser")],
+    ["sector", db`sector.doc`],
     ["site_decided", col("site_decided")],
     ["site_address_is_company_address", col("site_address_is_company_address")],
     ["some_new_jobs", col("some_new_jobs")],
-    ["specific_programmes", idNameList(db, "specific_programmes")],
-    ["stage", idNameOf("metadata_investmentprojectstage", "stage_id")],
+    ["specific_programmes", db`specific_programmes.list`],
+    ["stage", joinedRef(db, "stage")],
     ["status", col("status")],
-    [
-      "team_members",
-      db`(select coalesce(jsonb_agg(${personDoc(db, db`tm.adviser_id`, true)} order by tm.id),
-          '[]'::jsonb)
-        from investment_investmentprojectteammember tm where tm.investment_project_id = p.id)`,
-    ],
+    ["team_members", db`team_members.list`],
     ["total_investment", db`p.total_investment::float8`],
-    ["uk_company", idNameOf("company_company", "uk_company_id")],
+    ["uk_company", joinedRef(db, "uk_company")],
     ["uk_company_decided", col("uk_company_decided")],
-    ["uk_region_locations", idNameList(db, "uk_region_locations")],
+    ["uk_region_locations", db`uk_region_locations.list`],
     ["will_new_jobs_last_two_years", col("will_new_jobs_last_two_years")],
     [
       "level_of_involvement_simplified",
       db`(case when p.level_of_involvement_id is null then 'unspecified'
-        when p.level_of_involvement_id = '945f13e9-9a27-4921-8d2d-8daf5a4c59a8'
-        then 'not_involved' else 'involved' end)`,
+        when p.level_of_involvement_id = ${IDS.noInvolvement}::uuid then 'not_involved'
+        else 'involved' end)`,
     ],
     [
       "latest_interaction",
-      db`(select jsonb_build_object('id', i.id, 'date', ${documentDatetime(db, db`i.date`)},
-          'subject', i.subject) from interaction_interaction i
-        where i.investment_project_id = p.id order by i.date desc, i.created_on desc limit 1)`,
+      db`case when latest.id is null then null else jsonb_build_object('id', latest.id,
+        'date', ${documentDatetime(db, db`latest.date`)}, 'subject', latest.subject) end`,
     ],
     ["gross_value_added", db`p.gross_value_added::float8`],
-    ["one_list_group_global_account_manager", personDoc(db, globalAccountManager(db), false)],
+    ["one_list_group_global_account_manager", joinedAdviser(db, "account_manager")],
   ]);
-  const rows = await db<{ doc: SearchDocument }[]>`
-    select ${doc} as doc from investment_investmentproject p where p.id = any(${wanted}::uuid[])`;
-  // The original indexes `incomplete_fields` too; it is derived in code, not SQL.
-  const full = await db<{ id: string; project: Record<string, unknown> }[]>`
-    select p.id::text, ${projectJson(db)} as project
-    from investment_investmentproject p where p.id = any(${wanted}::uuid[])`;
-  const incomplete = new Map(full.map((r) => [r.id, derivedFields(r.project).incomplete_fields]));
-  return rows.map((r) => ({ ...r.doc, incomplete_fields: incomplete.get(r.doc.id) ?? [] }));
+  const ref = (table: string, alias: string, column: string) =>
+    db`left join ${db(table)} ${db(alias)} on ${db(alias)}.id = ${db(`p.${column}`)}`;
+  const list = (field: M2MField) => db`cross join lateral (${idNameList(db, field)}) ${db(field)}`;
+  // The batch's own rows, companies and per-row lists are index probes (lateral); the
+  // references to small tables are hash joins.
+  return db`
+    with sector as materialized (${sectorDocuments(db)})
+    select ${doc} as doc
+    from unnest(${wanted}::uuid[]) as w(id)
+    cross join lateral (select * from investment_investmentproject where id = w.id) p
+    ${list("actual_uk_regions")}
+    ${list("business_activities")}
+    ${list("delivery_partners")}
+    ${list("specific_programmes")}
+    ${list("uk_region_locations")}
+    cross join lateral (
+      select coalesce(jsonb_agg(jsonb_build_object('id', ct.id, 'first_name', ct.first_name,
+          'last_name', ct.last_name, 'name', ${adviserName(db, "ct")}) order by j.id),
+          '[]'::jsonb) as list
+      from investment_investmentproject_client_contacts j
+      join company_contact ct on ct.id = j.contact_id where j.investmentproject_id = p.id
+    ) client_contacts
+    cross join lateral (
+      select coalesce(jsonb_agg(${joinedPerson(db, "member")} order by tm.id), '[]'::jsonb)
+        as list
+      from investment_investmentprojectteammember tm
+      ${adviserJoin(db, "member", db`tm.adviser_id`)}
+      where tm.investment_project_id = p.id
+    ) team_members
+    left join lateral (
+      select i.id, i.date, i.subject from interaction_interaction i
+      where i.investment_project_id = p.id order by i.date desc, i.created_on desc limit 1
+    ) latest on true
+    left join lateral (
+      select id, name, address_country_id, global_headquarters_id, one_list_account_owner_id
+      from company_company where id = p.investor_company_id
+    ) investor on true
+    left join lateral (
+      select one_list_account_owner_id from company_company
+      where id = investor.global_headquarters_id
+    ) investor_hq on true
+    left join lateral (
+      select id, name from company_company where id = p.intermediate_company_id
+    ) intermediate_company on true
+    left join lateral (
+      select id, name from company_company where id = p.uk_company_id
+    ) uk_company on true
+    left join lateral (
+      select id, name, cdms_project_code from investment_investmentproject
+      where id = p.associated_non_fdi_r_and_d_project_id
+    ) ap on true
+    left join metadata_country investor_country
+      on investor_country.id = investor.address_country_id
+    left join company_advisor account_manager on account_manager.id =
+      coalesce(investor_hq.one_list_account_owner_id, investor.one_list_account_owner_id)
+    left join company_advisor archived_by on archived_by.id = p.archived_by_id
+    left join company_advisor referral_adviser on referral_adviser.id = p.referral_source_adviser_id
+    ${adviserJoin(db, "crm", db`p.client_relationship_manager_id`)}
+    ${adviserJoin(db, "created_by", db`p.created_by_id`)}
+    ${adviserJoin(db, "assurance", db`p.project_assurance_adviser_id`)}
+    ${adviserJoin(db, "manager", db`p.project_manager_id`)}
+    ${ref("metadata_salaryrange", "average_salary", "average_salary_id")}
+    ${ref("metadata_country", "origin_country", "country_investment_originates_from_id")}
+    ${ref("metadata_country", "country_lost_to", "country_lost_to_id")}
+    ${ref("metadata_fditype", "fdi_type", "fdi_type_id")}
+    ${ref("metadata_fdivalue", "fdi_value", "fdi_value_id")}
+    ${ref("metadata_investmenttype", "investment_type", "investment_type_id")}
+    ${ref("investment_investortype", "investor_type", "investor_type_id")}
+    ${ref("investment_involvement", "level_of_involvement", "level_of_involvement_id")}
+    ${ref("investment_likelihoodtoland", "likelihood_to_land", "likelihood_to_land_id")}
+    ${ref("metadata_referralsourceactivity", "referral_activity", "referral_source_activity_id")}
+    ${
+    ref(
+      "metadata_referralsourcemarketing",
+      "referral_marketing",
+      "referral_source_activity_marketing_id",
+    )
+  }
+    ${
+    ref("metadata_referralsourcewebsite", "referral_website", "referral_source_activity_website_id")
+  }
+    ${ref("metadata_investmentprojectstage", "stage", "stage_id")}
+    left join sector on sector.id = p.sector_id`;
 }
 
 /** One financial year (1 April to 31 March) as a range on a date field. */
@@ -559,8 +660,7 @@ export const investmentSearchApp = defineSearchApp({
     "stage.name": "stage.name",
     modified_on: "modified_on",
   },
-  build: projectDocuments,
-  bulkBatchSize: 1000,
+  ...queryBuilder(projectDocumentsQuery),
   scope(caller) {
     if (caller.kind !== "adviser") return { none: true };
     if (hasPermission(caller, "investment.view_all_investmentproject")) return null;

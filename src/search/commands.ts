@@ -1,9 +1,10 @@
 /**
  * `migrate-search`: create or migrate the backend's storage (OpenSearch indices and
  * aliases; nothing on PostgreSQL, whose table is a database migration).
- * `sync-search [--model M]... [--changes]`: rebuild the documents of the given apps
- * (default all) from the database, with a progress bar on stderr; `--changes` instead
- * consumes the change feed once (until the jobs worker does it).
+ * `sync-search [--model M]... [--changes] [--concurrency N]`: rebuild the documents of the
+ * given apps (default all) from the database, with a progress bar on stderr, N batches at
+ * once (default 2: one per core of the bench machine); `--changes` instead consumes the
+ * change feed once (until the jobs worker does it).
  */
 import { parseArgs } from "node:util";
 import type { Command } from "../cli/command.ts";
@@ -52,7 +53,7 @@ function syncSearch(searchApps: SearchApp[]): Command {
   return {
     summary:
       "Rebuild search documents from the database (--changes: consume the change feed; --quarantined: list documents that could not be indexed)",
-    usage: "sync-search [--model <app>]... [--changes] [--quarantined]",
+    usage: "sync-search [--model <app>]... [--changes] [--quarantined] [--concurrency <n>]",
     async run(args, context) {
       const { values } = parseArgs({
         args,
@@ -60,10 +61,15 @@ function syncSearch(searchApps: SearchApp[]): Command {
           model: { type: "string", multiple: true },
           changes: { type: "boolean" },
           quarantined: { type: "boolean" },
+          concurrency: { type: "string" },
         },
         strict: true,
       });
       const apps = selectApps(searchApps, values.model);
+      const concurrency = values.concurrency === undefined ? undefined : Number(values.concurrency);
+      if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency > 0)) {
+        throw new Error(`--concurrency must be a positive integer, not "${values.concurrency}"`);
+      }
       const runtime = await context.openRuntime();
       try {
         const backend = searchBackend(runtime.deps);
@@ -96,12 +102,16 @@ function syncSearch(searchApps: SearchApp[]): Command {
           const started = performance.now();
           const rate = (done: number) =>
             done / Math.max((performance.now() - started) / 1000, 0.001);
-          indexed += await rebuildApp(runtime.db.sql, backend, app, {
+          const n = await rebuildApp(runtime.db.sql, backend, app, {
             log,
+            concurrency,
             onProgress: (done, total) =>
               toStderr(`\r${progressBar(app.name, done, total, 30, rate(done))}`),
           });
-          toStderr("\n");
+          indexed += n;
+          // The bar's rate is the batches'; this one includes the end (indexes, counts).
+          const seconds = (performance.now() - started) / 1000;
+          toStderr(`\n${app.name}: ${n} in ${seconds.toFixed(1)} s (${Math.round(rate(n))}/s)\n`);
         }
         console.log(`${indexed} document(s) indexed for ${apps.map((a) => a.name).join(", ")}`);
         return 0;

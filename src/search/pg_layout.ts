@@ -47,7 +47,7 @@ export interface PgLayout {
 }
 
 /** Bump when the table shape or the token/word rules change (rebuilds every table). */
-const LAYOUT_VERSION = 4;
+const LAYOUT_VERSION = 5;
 /** 2^MAX_FLAGS count rows per document at most. */
 const MAX_FLAGS = 5;
 /** Caps on what one document puts into its word sets (PostgreSQL's tsvector is ≤ 1 MB). */

@@ -341,8 +341,9 @@ export class PostgresBackend implements SearchBackend {
       // toast_tuple_target), so `pad`, 2,100 spaces, makes every written row that long;
       // being `main`, it is compressed (to ~30 bytes) only after the others moved out.
       // Down to that target PostgreSQL moves every other value longer than a pointer out
-      // too: `flags`, tested row by row by global search's name tiers, and the sort keys,
-      // read by a sort of the matches, are PLAIN to stay.
+      // too: `flags`, tested row by row by global search's name tiers and counted by the
+      // recount, and the sort keys, read by a sort of the matches, are PLAIN to stay; the
+      // name key (a lower-cased name, possibly long) is `main`: compressed before moved.
       await tx`create table ${table} (
         id uuid primary key,
         doc jsonb not null,
@@ -357,7 +358,7 @@ export class PostgresBackend implements SearchBackend {
       const inRow = ["flags", ...[...layout.sortColumns.values()].map((c) => c.column)];
       await tx`alter table ${table} alter column doc set storage external,
         alter column words set storage external, alter column names set storage external,
-        alter column pad set storage main, ${
+        alter column pad set storage main, alter column name_key set storage main, ${
         joinFragments(tx, inRow.map((c) => tx`alter column ${tx(c)} set storage plain`))
       }`;
       await this.createIndexes(tx, layout);
@@ -372,14 +373,25 @@ export class PostgresBackend implements SearchBackend {
     return "savepoint" in db ? await run(db) : await (db as Sql).begin(run);
   }
 
-  /** The secondary indexes (dropped for a first bulk load, created again after it). */
-  private async createIndexes(db: Db, layout: PgLayout) {
+  /**
+   * The secondary indexes (dropped for a first bulk load, created again after it), or
+   * those of them named in `only`.
+   */
+  private async createIndexes(db: Db, layout: PgLayout, only?: string[]) {
     const t = layout.table;
-    await db`create index if not exists ${db(`${t}_words`)} on ${db(t)} using gin (words)`;
-    await db`create index if not exists ${db(`${t}_names`)} on ${db(t)} using gin (names)`;
-    await db`create index if not exists ${db(`${t}_name_key`)} on ${db(t)} (name_key)`;
-    await db`create index if not exists ${db(`${t}_indexed_on`)} on ${db(t)} (indexed_on)`;
+    const wanted = (name: string) => !only || only.includes(name);
+    for (const column of ["words", "names"]) {
+      if (!wanted(`${t}_${column}`)) continue;
+      await db`create index if not exists ${db(`${t}_${column}`)} on ${db(t)} using gin (${
+        db(column)
+      })`;
+    }
+    for (const column of ["name_key", "indexed_on"]) {
+      if (!wanted(`${t}_${column}`)) continue;
+      await db`create index if not exists ${db(`${t}_${column}`)} on ${db(t)} (${db(column)})`;
+    }
     for (const c of layout.sortColumns.values()) {
+      if (!wanted(`${t}_${c.column}`)) continue;
       await db`create index if not exists ${db(`${t}_${c.column}`)}
         on ${db(t)} (${db(c.column)} asc nulls first, id)`;
     }
@@ -470,46 +482,71 @@ export class PostgresBackend implements SearchBackend {
     }
   }
 
+  /**
+   * The end of a full rebuild. After the rows not written since `since` are gone, three
+   * independent passes run at once, each on its own connection (and core): the GIN index of
+   * `words` (the longest: a first load's index builds cost as much as its batches), the
+   * other indexes, and the recount. In a caller's transaction they run one after another.
+   */
   async prune(db: Db, app: SearchApp, since: Date) {
     await this.ensure(db, app);
     const layout = layoutOf(app);
-    // After a first load the indexes are built here at once: give the build memory.
-    const build = async (tx: Db) => {
-      await tx`set local maintenance_work_mem = '256MB'`;
-      await this.createIndexes(tx, layout);
+    const t = layout.table;
+    const inTransaction = "savepoint" in db;
+    await (inTransaction
+      ? this.dropStale(db, app, since)
+      : (db as Sql).begin((tx) => this.dropStale(tx, app, since)));
+    // After a first load the indexes are built here at once: give each build memory.
+    const build = (indexes: string[]) => async (tx: Db) => {
+      await tx`set local maintenance_work_mem = '512MB'`;
+      await this.createIndexes(tx, layout, indexes);
     };
-    await ("savepoint" in db ? build(db) : (db as Sql).begin(build));
-    // A rebuild's batches keep no counts (they write without the app lock): count again,
-    // under the lock, so the next write adds to exact figures.
-    const recount = async (tx: Db) => {
-      await lockApp(tx, app);
-      await tx`delete from ${tx(layout.table)} where indexed_on < ${since}`;
-      await tx`delete from search_count where app = ${app.name}`;
-      await tx`
-        insert into search_count (app, key, n)
-        select ${app.name}, c.key, sum(f.n)
-        from (select flags, count(*) as n from ${tx(layout.table)} group by flags) f
-        cross join lateral search_count_keys(f.flags) as c(key)
-        group by c.key`;
-      // The documents of each word (ts_stat reads each word set once), and the vocabulary
-      // global search corrects misspellings to, as the batches did not add them.
-      await tx`delete from search_word_count where app = ${app.name}`;
-      await tx`
-        with s as materialized (
-          select word, ndoc from ts_stat(format('select words from %I', ${layout.table}::text))
-          where word !~ '^#'
-        ), counted as (
-          insert into search_word_count (app, word, n) select ${app.name}, word, ndoc from s
-        )
-        insert into search_word (word)
-        select word from s where word ~ '^[[:alpha:]]{3,30}$'
-        order by word
-        on conflict do nothing`;
-      await tx`update search_table set version = gen_random_uuid(), words_counted = true
-        where app = ${app.name}`;
-    };
-    await ("savepoint" in db ? recount(db) : (db as Sql).begin(recount));
-    await db`analyze ${db(layout.table)}`;
+    const passes = [
+      build([`${t}_words`]),
+      build(this.secondaryIndexes(layout).filter((i) => i !== `${t}_words`)),
+      (tx: Db) => this.recount(tx, app),
+    ];
+    if (inTransaction) { for (const pass of passes) await pass(db); }
+    else await Promise.all(passes.map((pass) => (db as Sql).begin(pass)));
+    await db`analyze ${db(t)}`;
+  }
+
+  /** Deletes the documents a rebuild did not write (rows deleted meanwhile). */
+  private async dropStale(db: Db, app: SearchApp, since: Date) {
+    await lockApp(db, app);
+    await db`delete from ${db(layoutOf(app).table)} where indexed_on < ${since}`;
+  }
+
+  /**
+   * Counts again, under the app lock: a rebuild's batches keep no counts (they write
+   * without the lock), so the next write adds to exact figures.
+   */
+  private async recount(db: Db, app: SearchApp) {
+    const layout = layoutOf(app);
+    await lockApp(db, app);
+    await db`delete from search_count where app = ${app.name}`;
+    await db`
+      insert into search_count (app, key, n)
+      select ${app.name}, c.key, sum(f.n)
+      from (select flags, count(*) as n from ${db(layout.table)} group by flags) f
+      cross join lateral search_count_keys(f.flags) as c(key)
+      group by c.key`;
+    // The documents of each word (ts_stat reads each word set once), and the vocabulary
+    // global search corrects misspellings to, as the batches did not add them.
+    await db`delete from search_word_count where app = ${app.name}`;
+    await db`
+      with s as materialized (
+        select word, ndoc from ts_stat(format('select words from %I', ${layout.table}::text))
+        where word !~ '^#'
+      ), counted as (
+        insert into search_word_count (app, word, n) select ${app.name}, word, ndoc from s
+      )
+      insert into search_word (word)
+      select word from s where word ~ '^[[:alpha:]]{3,30}$'
+      order by word
+      on conflict do nothing`;
+    await db`update search_table set version = gen_random_uuid(), words_counted = true
+      where app = ${app.name}`;
   }
 
   /**
