@@ -1,7 +1,7 @@
 /**
  * Investment projects' manifest: the `/v3/investment…` routes and search; interaction
- * documents embed their project (name, sector), project documents their companies and
- * latest interaction; projects are evidence of adviser activity and keep their investor
+ * documents embed their project (name, sector), project documents their companies, client
+ * contacts and latest interaction; projects are evidence of adviser activity and keep their investor
  * companies from automatic archiving. Its datasets (projects, the SPI report) and its
  * Activity Stream feed (projects added).
  */
@@ -12,6 +12,7 @@ import {
   interactionIdsOfProject,
   projectAdviserActivity,
   projectIdsOfCompany,
+  projectIdsOfContact,
   projectOfInteraction,
 } from "./queries.ts";
 import { investmentSearchApp } from "./search.ts";
@@ -26,6 +27,7 @@ export const investmentDomain: Domain = {
   embeddings: [
     { embedded: "investment_project", entity: "interaction", find: interactionIdsOfProject },
     { embedded: "company", entity: "investment_project", find: projectIdsOfCompany },
+    { embedded: "contact", entity: "investment_project", find: projectIdsOfContact },
     { embedded: "interaction", entity: "investment_project", find: projectOfInteraction },
   ],
   adviserActivity: projectAdviserActivity,

@@ -588,6 +588,14 @@ export const companiesWithProjects: CompanyInUse = (db) =>
   where status = 'ongoing' and investor_company_id is not null`;
 
 /** Projects whose documents name the company (its name is embedded). */
+/** The projects naming this contact among their client contacts (their documents embed it). */
+export async function projectIdsOfContact(db: Db, contactId: string): Promise<string[]> {
+  const rows = await db<{ id: string }[]>`
+    select investmentproject_id::text as id from investment_investmentproject_client_contacts
+    where contact_id = ${contactId}`;
+  return rows.map((r) => r.id);
+}
+
 export async function projectIdsOfCompany(db: Db, companyId: string): Promise<string[]> {
   const rows = await db<{ id: string }[]>`
     select id::text from investment_investmentproject

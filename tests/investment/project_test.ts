@@ -492,6 +492,13 @@ Deno.test("investment projects: /v3/investment", async (t) => {
       assert.deepEqual((await listed()).team_members.map((m: { role: string }) => m.role), [
         "Helper",
       ]);
+      // A client contact renamed through the contact API is seen in the listed project.
+      const renamed = await call(app, "PATCH", `/v4/contact/${contact}`, {
+        token: admin.token,
+        body: { first_name: "Anne", address_same_as_company: true },
+      });
+      assert.equal(renamed.status, 200, JSON.stringify(renamed.body));
+      assert.deepEqual((await listed()).client_contacts, [{ id: contact, name: "Anne Lee" }]);
       // Each caller variant has its own documents: the gated field follows the permission.
       assert.equal("archived_documents_url_path" in await listed(admin.token), true);
       assert.equal("archived_documents_url_path" in await listed(), false);
