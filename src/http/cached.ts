@@ -40,7 +40,7 @@ export const notModifiedResponse = {
 export type JsonText = Response & TypedResponse<JSONValue, 200, "json">;
 
 /**
- * What a list's page statement reads with its ids for `doc` (`listPage`'s `versions`),
+ * What a list's page statement reads with its ids for `doc` (`listKeys`'s `versions`),
  * and the whole caches of `keys` (e.g. a count's).
  */
 export const pageVersions = (doc: CachedDocument, ...keys: string[]): PageVersions => ({

@@ -1,15 +1,16 @@
 /**
  * Investment projects' manifest: the `/v3/investment…` routes and search; interaction
- * documents embed their project (name, sector), project documents their companies, client
- * contacts and latest interaction; projects are evidence of adviser activity and keep their investor
- * companies from automatic archiving. Its datasets (projects, the SPI report) and its
- * Activity Stream feed (projects added).
+ * documents embed their project (name, sector), project documents their companies,
+ * client contacts and latest interaction; projects are evidence of adviser activity and
+ * keep their investor companies from automatic archiving. Its datasets (projects, the SPI
+ * report) and its Activity Stream feed (projects added).
  */
 import type { Domain } from "../manifest.ts";
 import { registerInvestmentRoutes } from "./handlers.ts";
 import {
   companiesWithProjects,
   interactionIdsOfProject,
+  M2M,
   projectAdviserActivity,
   projectIdsOfCompany,
   projectIdsOfContact,
@@ -18,7 +19,6 @@ import {
 import { investmentSearchApp } from "./search.ts";
 import { investmentProjectsActivityDataset, investmentProjectsDataset } from "./dataset.ts";
 import { projectAddedFeed } from "./activity.ts";
-import { M2M } from "./queries.ts";
 
 export const investmentDomain: Domain = {
   name: "investment",

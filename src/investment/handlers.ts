@@ -12,7 +12,7 @@ import { type Caller, callerId, hasPermission } from "../auth/caller.ts";
 import { permittedFields } from "../auth/fields.ts";
 import { ApiError, type FieldErrors, notFound, ValidationError } from "../http/errors.ts";
 import { envelopeAround, paginate, readPage } from "../http/pagination.ts";
-import { type CachedDocument, respondDocuments } from "../http/cached.ts";
+import { type CachedDocument, pageVersions, respondDocuments } from "../http/cached.ts";
 import { missingReferences, referencesOf } from "../core/references.ts";
 import { registerArchive } from "../core/archive.ts";
 import { auditLog, recordVersions } from "../core/versions.ts";
@@ -324,9 +324,10 @@ function registerProjects(app: App) {
       autocomplete: query.autocomplete,
       sortby: query.sortby,
       page,
+      versions: pageVersions(projectDocument),
     });
     const around = envelopeAround(c, page, result.count);
-    return await respondDocuments(c, around, result.ids, projectDocument);
+    return await respondDocuments(c, around, result.ids, projectDocument, result.versions);
   });
 
   app.openapi(r.create, async (c) => {

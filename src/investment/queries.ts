@@ -8,10 +8,11 @@
 import type { Db } from "../db/pool.ts";
 import { insertRow, replaceLinks, updateRow } from "../db/rows.ts";
 import { type Fragment, joinFragments, where } from "../db/fragments.ts";
-import { adviser, adviserName, datetime, jsonObject, ref } from "../core/render.ts";
+import { adviser, adviserName, datetime, documentsById, jsonObject, ref } from "../core/render.ts";
 import { adviserRef, type VersionedEntity } from "../core/versions.ts";
 import { orderBy, parseSortby, type SortChoices } from "../http/sortby.ts";
-import { listPage } from "../http/pagination.ts";
+import { listKeys } from "../http/pagination.ts";
+import type { PageVersions } from "../core/cache_version.ts";
 import { autocompletePatterns } from "../http/filter_values.ts";
 import type { AdviserActivity, CompanyInUse } from "../core/housekeeping.ts";
 import { leadName } from "../investment_lead/queries.ts";
@@ -368,6 +369,8 @@ export async function listProjects(
     autocomplete?: string;
     sortby: string | undefined;
     page: { limit: number; offset: number };
+    /** Cache versions to read with the page's ids (see `listKeys`). */
+    versions?: PageVersions;
   },
 ) {
   const conditions: Fragment[] = [options.scope];
@@ -379,23 +382,26 @@ export async function listProjects(
   }
   const choices = projectSortChoices(db);
   const terms = parseSortby(options.sortby, choices, ["-created_on"]);
-  const { count, rows } = await listPage<{ id: string }>(db, {
-    select: db`p.id::text as id`,
+  const { count, keys, versions } = await listKeys(db, {
     from: db`investment_investmentproject p`,
     key: "p.id",
     where: where(db, conditions),
     order: orderBy(db, terms, choices, "p.id"),
     page: options.page,
+    versions: options.versions,
   });
-  return { count, ids: rows.map((r) => r.id) };
+  return { count, ids: keys, versions };
 }
 
-/** The projects of `ids` that exist (ids through an InitPlan: see `documentsById`). */
+/** The projects of `ids` that exist. */
 export async function findProjects(db: Db, ids: string[]): Promise<ProjectJson[]> {
-  const rows = await db<{ project: ProjectJson }[]>`
-    select ${projectJson(db)} as project from investment_investmentproject p
-    where p.id = any((select ${ids}::uuid[])::uuid[])`;
-  return rows.map((r) => r.project);
+  const texts = await documentsById(db, {
+    json: projectJson(db),
+    table: "investment_investmentproject",
+    alias: "p",
+    ids,
+  });
+  return [...texts.values()].map((text) => JSON.parse(text) as ProjectJson);
 }
 
 /** The stored project as validation needs it beyond its rendering, locked for the write. */
@@ -587,7 +593,6 @@ export const companiesWithProjects: CompanyInUse = (db) =>
   select investor_company_id as company_id from investment_investmentproject
   where status = 'ongoing' and investor_company_id is not null`;
 
-/** Projects whose documents name the company (its name is embedded). */
 /** The projects naming this contact among their client contacts (their documents embed it). */
 export async function projectIdsOfContact(db: Db, contactId: string): Promise<string[]> {
   const rows = await db<{ id: string }[]>`
@@ -596,6 +601,7 @@ export async function projectIdsOfContact(db: Db, contactId: string): Promise<st
   return rows.map((r) => r.id);
 }
 
+/** Projects whose documents name the company (its name is embedded). */
 export async function projectIdsOfCompany(db: Db, companyId: string): Promise<string[]> {
   const rows = await db<{ id: string }[]>`
     select id::text from investment_investmentproject
