@@ -598,6 +598,7 @@ async function idleProbe(base: string, token: string, probes: Probe[]): Promise<
       status = response.status;
       count = typeof body?.count === "number" ? body.count : null;
     }
+    const first = times[0];
     times.sort((a, b) => a - b);
     results.push({
       name: probe.name,
@@ -609,7 +610,7 @@ async function idleProbe(base: string, token: string, probes: Probe[]): Promise<
     log(
       `  idle ${probe.name}: p50 ${fixed(percentile(times, 50), 1)} ms, p99 ${
         fixed(percentile(times, 99), 1)
-      } ms, count ${count}`,
+      } ms (first ${fixed(first, 1)} ms), count ${count}`,
     );
   }
   return results;

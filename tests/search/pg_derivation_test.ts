@@ -2,7 +2,8 @@
  * The PostgreSQL backend derives a document's word sets, tokens and flags in SQL (one
  * INSERT … SELECT per batch, src/search/postgres.ts). These are the rules in code (as the
  * backend applied them before): every stored row must hold exactly what they give, for
- * documents with nested lists, empty values, escapes, long words and thousands of words.
+ * documents with nested lists, empty values, quotes and backslashes, long words and
+ * thousands of words.
  */
 import assert from "node:assert/strict";
 import { freshDatabase } from "../helpers/db.ts";
@@ -103,7 +104,7 @@ const docs: SearchDocument[] = [
     pinned: true,
     owner: { id: id(90), name: "Ada Lovelace" },
     parts: [
-      { id: id(91), label: "Bolt M4", tags: ["metal", "Small"] },
+      { id: id(91), label: "Bolt M4", tags: ["metal", "Small", "it's \\ odd", "x':1 y"] },
       { id: id(92), label: null, tags: [] },
       {},
     ],
@@ -178,19 +179,38 @@ Deno.test("the SQL derivation of word sets, tokens and flags", async (t) => {
   });
 
   await t.step("word counts follow every write; one-word totals equal the matches", async () => {
-    const stored = async () =>
+    // Each word's documents, and those of them holding a flag's true token (archived).
+    const archived = tokenOf(layout.tokenFields.get("archived")!, true);
+    const stored = async (flag: string) =>
       (await sql<{ word: string; n: number }[]>`
-        select word, n::int from search_word_count where app = 'gadget' and n > 0
+        select word, n::int from search_word_count
+        where app = 'gadget' and flag = ${flag} and n > 0
         order by word`).map((r) => `${r.word}:${r.n}`);
-    const actual = async () =>
+    const actual = async (flag: string) =>
       (await sql<{ word: string; n: number }[]>`
-        select word, ndoc as n from ts_stat('select words from search_gadget')
+        select word, ndoc as n from ts_stat(${
+        flag
+          ? `select words from search_gadget where flags like '%${flag}%'`
+          : "select words from search_gadget"
+      })
         where word !~ '^#' order by word collate "C"`).map((r) => `${r.word}:${r.n}`);
-    assert.deepEqual(await stored(), await actual());
+    const same = async () => {
+      for (const flag of ["", archived]) assert.deepEqual(await stored(flag), await actual(flag));
+      assert.notDeepEqual(await stored(archived), []);
+    };
+    await same();
     await sql.begin((tx) =>
       backend.write(tx, gadgetApp, [{ ...docs[2], notes: "line lines linen" }], [id(5)])
     );
-    assert.deepEqual(await stored(), await actual());
+    await same();
+    await sql.begin((tx) =>
+      backend.write(tx, gadgetApp, [{ ...docs[3], notes: "line", archived: true }], [])
+    );
+    await same();
+    // A rebuild's end counts everything again.
+    await backend.prepareRebuild(sql, gadgetApp);
+    await backend.prune(sql, gadgetApp, new Date(0));
+    await same();
     for (const term of ["line", "lin", "acme", "w1", "nothing", "line two"]) {
       const { count } = await backend.search(
         sql,
