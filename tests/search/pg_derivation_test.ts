@@ -277,5 +277,51 @@ Deno.test("the SQL derivation of word sets, tokens and flags", async (t) => {
     await check("all flagged");
   });
 
+  await t.step("a term with a word most documents hold finds the same matches", async () => {
+    // `filler` is held by 1,000 times the documents of `rare`: GIN reads `rare` alone and
+    // each of its matches is tested for the whole term.
+    const filler = Array.from({ length: 1000 }, (_, i) => ({
+      id: id(1000 + i),
+      name: `Filler ${i}`,
+      notes: "filler words",
+      archived: false,
+    }));
+    await sql.begin((tx) =>
+      backend.write(tx, gadgetApp, [
+        ...filler,
+        { id: id(3000), name: "Rare one", notes: "rare filler", archived: false },
+        { id: id(3001), name: "Rare two", notes: "rare", archived: false },
+      ], [])
+    );
+    const search = (term: string) =>
+      backend.search(
+        sql,
+        {
+          app: gadgetApp,
+          term,
+          filters: [],
+          scope: null,
+          sort: null,
+          offset: 0,
+          limit: 10,
+        } as Parameters<PostgresBackend["search"]>[1],
+      );
+    for (const term of ["rare filler", "filler rare", "fill rar"]) {
+      const found = await search(term);
+      assert.equal(found.count, 1, term);
+      assert.deepEqual(found.results.map((r) => r.id), [id(3000)], term);
+      const global = await backend.globalSearch(sql, {
+        apps: [gadgetApp],
+        permitted: [{ app: gadgetApp, scope: null }],
+        entity: "gadget",
+        term,
+        offset: 0,
+        limit: 10,
+      });
+      assert.equal(global.count, 1, `global ${term}`);
+    }
+    assert.equal((await search("filler words")).count, 1000);
+  });
+
   await db.close();
 });
