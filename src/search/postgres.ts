@@ -308,8 +308,6 @@ interface FlagFilter {
 interface Tier {
   where: Fragment;
   count?: number;
-  /** What the condition was built from, when its count may be kept (see `count`). */
-  key?: unknown[];
 }
 
 // -------------------------------------------------------------------- backend
@@ -870,64 +868,63 @@ export class PostgresBackend implements SearchBackend {
           where ${plan.where} limit ${k}`;
       return rows.map((r) => r.id);
     }
-    return await this.ranked(r, app, [
-      { where: db`d.name_key = ${text.exact} and ${whereOf(db, filters.query, filters.sql)}` },
-      {
-        where: db`d.names @@ ${text.query}::tsquery and ${plan.where}`,
-        key: ["names", query.term, conditions],
-      },
-      { where: plan.where, count },
-    ], k);
+    return await this.ranked(
+      r,
+      app,
+      [
+        { where: db`d.name_key = ${text.exact} and ${whereOf(db, filters.query, filters.sql)}` },
+        { where: db`d.names @@ ${text.query}::tsquery and ${plan.where}` },
+        { where: plan.where, count },
+      ],
+      k,
+      count ?? Infinity,
+    );
   }
 
   /**
-   * The first `k` ids by tier, then id; a document counts in its best tier. A tier with
-   * few matches (counted first when not known) is taken whole from the GIN index; one
-   * with many is walked along the primary key, where matches come often.
+   * The first `k` ids by tier, then id; a document counts in its best tier. Every tier is
+   * within the `matches` of the whole search. A tier with few matches is taken whole from
+   * the GIN index; one with many is walked along the primary key, where matches come often
+   * (see `wholeBound`). A tier whose number is not known is walked as far as taking it whole
+   * would cost at that bound: finding fewer than it needs there, it is taken whole. Either
+   * way the ids are the same, the tier's first by id; only what is read differs.
    */
-  private async ranked(r: Reading, app: SearchApp, tiers: Tier[], k: number): Promise<string[]> {
+  private async ranked(
+    r: Reading,
+    app: SearchApp,
+    tiers: Tier[],
+    k: number,
+    matches: number,
+  ): Promise<string[]> {
     const { db } = r;
     const table = db(layoutOf(app).table);
     const out: string[] = [];
     const seen = new Set<string>();
-    let total: number | undefined;
+    const total = await this.storedCount(r, app, "");
     for (const [i, tier] of tiers.entries()) {
       if (out.length >= k) break;
-      const want = k - out.length;
-      // The exact-name tier is a b-tree lookup: always small. Otherwise only whether the
-      // tier has more than TAKE_WHOLE matches matters, so counting stops there.
-      // Walk when that costs less (see `wholeBound`): counting stops at that bound.
-      const limit = want + seen.size;
-      total ??= await this.storedCount(r, app, "");
+      const limit = k - out.length + seen.size;
       const bound = wholeBound(limit, total);
-      // Not known yet: the matches up to the bound are read once, for their number and,
-      // when that is within the bound, the tier's first ids as well.
-      let taken: string[] | undefined;
-      const upTo = async () => {
-        const [{ n, ids }] = await db<{ n: number; ids: string[] }[]>`
-          with m as materialized (
-            select d.id from ${table} d where ${tier.where} limit ${bound + 1})
-          select (select count(*)::int from m) as n,
-            array(select id::text from m order by id limit ${limit}) as ids`;
-        taken = ids;
-        return n;
-      };
-      const count = i === 0 ? 0 : tier.count ??
-        (tier.key ? await this.kept(r, app, [bound + 1, ...tier.key], upTo) : await upTo());
-      if (!count && i > 0) continue;
-      const rows = taken && count <= bound
-        ? taken.map((id) => ({ id }))
-        : count <= bound
-        ? await db<{ id: string }[]>`
+      const whole = () =>
+        db<{ id: string }[]>`
           with m as materialized (select d.id from ${table} d where ${tier.where})
-          select id::text from m order by id limit ${limit}`
-        // The primary key walked in order, each row tested until `limit` match: the
-        // subquery (kept apart by OFFSET 0) stops the planner from taking a bitmap of every
-        // match and sorting it, which its estimates of word matches made it prefer.
-        : await db<{ id: string }[]>`
-          select d.id::text as id
-          from (select * from ${table} d order by d.id offset 0) d
+          select id::text from m order by id limit ${limit}`;
+      // The primary key walked in order, each row tested until `limit` match: the subquery
+      // (kept apart by LIMIT or OFFSET) stops the planner from taking a bitmap of every
+      // match and sorting it, which its estimates of word matches made it prefer.
+      const walk = (rows?: number) =>
+        db<{ id: string }[]>`
+          select d.id::text as id from (select * from ${table} d order by d.id
+            ${rows === undefined ? db`offset 0` : db`limit ${rows}`}) d
           where ${tier.where} limit ${limit}`;
+      // The exact-name tier is a b-tree lookup: always small.
+      const count = i === 0 ? 0 : tier.count ?? (matches <= bound ? matches : undefined);
+      let rows: { id: string }[];
+      if (count !== undefined) rows = await (count <= bound ? whole() : walk());
+      else {
+        rows = await walk(Math.ceil((limit * total) / bound));
+        if (rows.length < limit) rows = await whole();
+      }
       for (const { id } of rows) {
         if (seen.has(id) || out.length >= k) continue;
         seen.add(id);
@@ -1041,18 +1038,18 @@ export class PostgresBackend implements SearchBackend {
         : [db`not d.words @@ ${lexeme(archivedToken)}::tsquery`];
       const visibleWhere = whereOf(db, scoped.query, [...notArchived, ...scoped.sql]);
       const ids = text?.query
-        ? await this.ranked(r, app, [
-          { where: db`d.name_key = ${text.exact} and ${visibleWhere}` },
-          {
-            where: db`d.names @@ ${text.query}::tsquery and ${visibleWhere}`,
-            key: ["global names", query.term, scope],
-          },
-          {
-            where: allWords,
-            key: ["global words", query.term, scope],
-          },
-          ...(fuzzy ? [{ where, count: n }] : []),
-        ], k)
+        ? await this.ranked(
+          r,
+          app,
+          [
+            { where: db`d.name_key = ${text.exact} and ${visibleWhere}` },
+            { where: db`d.names @@ ${text.query}::tsquery and ${visibleWhere}` },
+            { where: allWords, count: fuzzy ? undefined : n },
+            ...(fuzzy ? [{ where, count: n }] : []),
+          ],
+          k,
+          n,
+        )
         : (await db<{ id: string }[]>`
           select d.id::text as id from ${db(layout.table)} d where ${where}
           order by d.id limit ${k}`).map((x) => x.id);

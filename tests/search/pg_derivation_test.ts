@@ -321,6 +321,13 @@ Deno.test("the SQL derivation of word sets, tokens and flags", async (t) => {
       assert.equal(global.count, 1, `global ${term}`);
     }
     assert.equal((await search("filler words")).count, 1000);
+    // Tiers of many matches are walked (`filler`: the names), or found sparse on the way and
+    // taken whole (`words`: one name holds it, "Many words"); the page is each tier's first
+    // ids either way.
+    const fillers = (n: number) => Array.from({ length: n }, (_, i) => id(1000 + i));
+    const ids = async (term: string) => (await search(term)).results.map((r) => r.id);
+    assert.deepEqual(await ids("filler"), fillers(10));
+    assert.deepEqual(await ids("words"), [id(4), ...fillers(9)]);
   });
 
   await db.close();
