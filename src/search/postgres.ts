@@ -845,7 +845,6 @@ export class PostgresBackend implements SearchBackend {
     const { app } = query;
     const { db } = r;
     const { text, filters } = plan;
-    const conditions = [...query.filters, ...(query.scope ? [query.scope] : [])];
     if (!text?.query || query.sort) {
       const table = db(layoutOf(app).table);
       const order = query.sort ? sortSql(db, app, query.sort) : db`d.id`;
@@ -1023,7 +1022,7 @@ export class PostgresBackend implements SearchBackend {
     buckets.sort((a, b) => b.count - a.count || a.entity.localeCompare(b.entity));
     const entity = found.find((f) => f.app.name === query.entity);
     if (!entity) return { count: 0, results: [], aggregations: buckets };
-    const { app, scope, scoped, archivedToken, allWords, where, n } = entity;
+    const { app, scoped, archivedToken, allWords, where, n } = entity;
     if (!query.limit || n <= query.offset) return { count: n, results: [], aggregations: buckets };
     const k = query.offset + query.limit;
     const hits = await this.guard(app, async () => {
