@@ -308,6 +308,8 @@ interface FlagFilter {
 interface Tier {
   where: Fragment;
   count?: number;
+  /** What the condition was built from, when its count may be kept once counted. */
+  key?: unknown[];
 }
 
 // -------------------------------------------------------------------- backend
@@ -714,13 +716,22 @@ export class PostgresBackend implements SearchBackend {
     key: unknown[],
     compute: () => Promise<number>,
   ): Promise<number> {
-    const version = r.versions.get(app.name);
-    const cacheKey = JSON.stringify([app.name, ...key]);
-    const cached = this.totals.get(cacheKey);
-    if (cached && cached.version === version) return cached.value;
+    const cached = this.keptValue(r, app, key);
+    if (cached !== undefined) return cached;
     const n = await compute();
-    if (version !== undefined) this.totals.set(cacheKey, version, n);
+    this.keep(r, app, key, n);
     return n;
+  }
+
+  /** The figure kept for `key` while the app's write version holds, if any. */
+  private keptValue(r: Reading, app: SearchApp, key: unknown[]): number | undefined {
+    const cached = this.totals.get(JSON.stringify([app.name, ...key]));
+    return cached && cached.version === r.versions.get(app.name) ? cached.value : undefined;
+  }
+
+  private keep(r: Reading, app: SearchApp, key: unknown[], n: number) {
+    const version = r.versions.get(app.name);
+    if (version !== undefined) this.totals.set(JSON.stringify([app.name, ...key]), version, n);
   }
 
   /** The number of matches of `where`. */
@@ -845,6 +856,7 @@ export class PostgresBackend implements SearchBackend {
     const { app } = query;
     const { db } = r;
     const { text, filters } = plan;
+    const conditions = [...query.filters, ...(query.scope ? [query.scope] : [])];
     if (!text?.query || query.sort) {
       const table = db(layoutOf(app).table);
       const order = query.sort ? sortSql(db, app, query.sort) : db`d.id`;
@@ -872,7 +884,10 @@ export class PostgresBackend implements SearchBackend {
       app,
       [
         { where: db`d.name_key = ${text.exact} and ${whereOf(db, filters.query, filters.sql)}` },
-        { where: db`d.names @@ ${text.query}::tsquery and ${plan.where}` },
+        {
+          where: db`d.names @@ ${text.query}::tsquery and ${plan.where}`,
+          key: ["names", query.term, conditions],
+        },
         { where: plan.where, count },
       ],
       k,
@@ -904,27 +919,33 @@ export class PostgresBackend implements SearchBackend {
       if (out.length >= k) break;
       const limit = k - out.length + seen.size;
       const bound = wholeBound(limit, total);
-      const whole = () =>
-        db<{ id: string }[]>`
+      // Taken whole, the tier's number is known and kept for the next search.
+      const whole = async () => {
+        const [{ n, ids }] = await db<{ n: number; ids: string[] }[]>`
           with m as materialized (select d.id from ${table} d where ${tier.where})
-          select id::text from m order by id limit ${limit}`;
+          select (select count(*)::int from m) as n,
+            array(select id::text from m order by id limit ${limit}) as ids`;
+        if (tier.key) this.keep(r, app, tier.key, n);
+        return ids;
+      };
       // The primary key walked in order, each row tested until `limit` match: the subquery
       // (kept apart by LIMIT or OFFSET) stops the planner from taking a bitmap of every
       // match and sorting it, which its estimates of word matches made it prefer.
-      const walk = (rows?: number) =>
-        db<{ id: string }[]>`
+      const walk = async (rows?: number) =>
+        (await db<{ id: string }[]>`
           select d.id::text as id from (select * from ${table} d order by d.id
             ${rows === undefined ? db`offset 0` : db`limit ${rows}`}) d
-          where ${tier.where} limit ${limit}`;
+          where ${tier.where} limit ${limit}`).map((x) => x.id);
       // The exact-name tier is a b-tree lookup: always small.
-      const count = i === 0 ? 0 : tier.count ?? (matches <= bound ? matches : undefined);
-      let rows: { id: string }[];
-      if (count !== undefined) rows = await (count <= bound ? whole() : walk());
+      const count = i === 0 ? 0 : tier.count ??
+        (matches <= bound ? matches : tier.key && this.keptValue(r, app, tier.key));
+      let ids: string[];
+      if (count !== undefined) ids = await (count <= bound ? whole() : walk());
       else {
-        rows = await walk(Math.ceil((limit * total) / bound));
-        if (rows.length < limit) rows = await whole();
+        ids = await walk(Math.ceil((limit * total) / bound));
+        if (ids.length < limit) ids = await whole();
       }
-      for (const { id } of rows) {
+      for (const id of ids) {
         if (seen.has(id) || out.length >= k) continue;
         seen.add(id);
         out.push(id);
@@ -1022,7 +1043,7 @@ export class PostgresBackend implements SearchBackend {
     buckets.sort((a, b) => b.count - a.count || a.entity.localeCompare(b.entity));
     const entity = found.find((f) => f.app.name === query.entity);
     if (!entity) return { count: 0, results: [], aggregations: buckets };
-    const { app, scoped, archivedToken, allWords, where, n } = entity;
+    const { app, scope, scoped, archivedToken, allWords, where, n } = entity;
     if (!query.limit || n <= query.offset) return { count: n, results: [], aggregations: buckets };
     const k = query.offset + query.limit;
     const hits = await this.guard(app, async () => {
@@ -1042,8 +1063,15 @@ export class PostgresBackend implements SearchBackend {
           app,
           [
             { where: db`d.name_key = ${text.exact} and ${visibleWhere}` },
-            { where: db`d.names @@ ${text.query}::tsquery and ${visibleWhere}` },
-            { where: allWords, count: fuzzy ? undefined : n },
+            {
+              where: db`d.names @@ ${text.query}::tsquery and ${visibleWhere}`,
+              key: ["global names", query.term, scope],
+            },
+            {
+              where: allWords,
+              count: fuzzy ? undefined : n,
+              key: ["global words", query.term, scope],
+            },
             ...(fuzzy ? [{ where, count: n }] : []),
           ],
           k,
