@@ -129,6 +129,25 @@ Deno.test("the SQL derivation of word sets, tokens and flags", async (t) => {
   const { sql } = db;
   const backend = new PostgresBackend();
   const layout = layoutOf(gadgetApp);
+  const search = (term: string, filters: { match: string; value: boolean }[] = []) =>
+    backend.search(sql, {
+      app: gadgetApp,
+      term,
+      filters,
+      scope: null,
+      sort: null,
+      offset: 0,
+      limit: 10,
+    });
+  const searchAll = (term: string) =>
+    backend.globalSearch(sql, {
+      apps: [gadgetApp],
+      permitted: [{ app: gadgetApp, scope: null }],
+      entity: "gadget",
+      term,
+      offset: 0,
+      limit: 10,
+    });
 
   await t.step("each row holds the words, names, tokens and flags the rules give", async () => {
     await sql.begin((tx) => backend.write(tx, gadgetApp, docs, []));
@@ -212,18 +231,7 @@ Deno.test("the SQL derivation of word sets, tokens and flags", async (t) => {
     await backend.prune(sql, gadgetApp, new Date(0));
     await same();
     for (const term of ["line", "lin", "acme", "w1", "nothing", "line two"]) {
-      const { count } = await backend.search(
-        sql,
-        {
-          app: gadgetApp,
-          term,
-          filters: [],
-          scope: null,
-          sort: null,
-          offset: 0,
-          limit: 10,
-        } as Parameters<PostgresBackend["search"]>[1],
-      );
+      const { count } = await search(term);
       const query = cappedWords(term).map((w) => `${w}:*`).join(" & ");
       const [{ n }] = await sql<{ n: number }[]>`
         select count(*)::int as n from search_gadget where words @@ ${query}::tsquery`;
@@ -237,31 +245,13 @@ Deno.test("the SQL derivation of word sets, tokens and flags", async (t) => {
       for (const term of ["line", "lin", "acme", "w1", "nothing"]) {
         const query = cappedWords(term).map((w) => `${w}:*`).join(" & ");
         for (const value of [false, true]) {
-          const { count } = await backend.search(
-            sql,
-            {
-              app: gadgetApp,
-              term,
-              filters: [{ match: "archived", value }],
-              scope: null,
-              sort: null,
-              offset: 0,
-              limit: 10,
-            } as Parameters<PostgresBackend["search"]>[1],
-          );
+          const { count } = await search(term, [{ match: "archived", value }]);
           const [{ n }] = await sql<{ n: number }[]>`
             select count(*)::int as n from search_gadget
             where words @@ ${`${query} & '${tokenOf(archived, value)}'`}::tsquery`;
           assert.equal(count, n, `${label}: ${term}, archived ${value}`);
         }
-        const global = await backend.globalSearch(sql, {
-          apps: [gadgetApp],
-          permitted: [{ app: gadgetApp, scope: null }],
-          entity: "gadget",
-          term,
-          offset: 0,
-          limit: 10,
-        });
+        const global = await searchAll(term);
         const [{ n }] = await sql<{ n: number }[]>`
           select count(*)::int as n from search_gadget
           where words @@ ${`${query} & !'${tokenOf(archived, true)}'`}::tsquery`;
@@ -293,31 +283,11 @@ Deno.test("the SQL derivation of word sets, tokens and flags", async (t) => {
         { id: id(3001), name: "Rare two", notes: "rare", archived: false },
       ], [])
     );
-    const search = (term: string) =>
-      backend.search(
-        sql,
-        {
-          app: gadgetApp,
-          term,
-          filters: [],
-          scope: null,
-          sort: null,
-          offset: 0,
-          limit: 10,
-        } as Parameters<PostgresBackend["search"]>[1],
-      );
     for (const term of ["rare filler", "filler rare", "fill rar"]) {
       const found = await search(term);
       assert.equal(found.count, 1, term);
       assert.deepEqual(found.results.map((r) => r.id), [id(3000)], term);
-      const global = await backend.globalSearch(sql, {
-        apps: [gadgetApp],
-        permitted: [{ app: gadgetApp, scope: null }],
-        entity: "gadget",
-        term,
-        offset: 0,
-        limit: 10,
-      });
+      const global = await searchAll(term);
       assert.equal(global.count, 1, `global ${term}`);
     }
     assert.equal((await search("filler words")).count, 1000);
