@@ -13,13 +13,15 @@
  * (global search only) documents matching misspelt words, expanded through the
  * trigram-indexed vocabulary `search_word` to the nearest known words, as OpenSearch's
  * fuzziness does. Each tier is a top-k by id: walked along the primary key when its
- * matches are many, taken whole from the GIN index when they are few (their count is
- * known first), so no query ranks every match.
+ * matches are many, taken whole from the GIN index when they are few (a tier of unknown
+ * size is walked until that shows), so no query ranks every match. GIN reads a term's
+ * rarer words; the commonest are tested on their matches.
  *
  * Totals are exact. Unfiltered views and combinations of boolean filters read counts
- * kept in `search_count` by every write; a one-word search reads the word counts kept in
- * `search_word_count`; other totals are GIN bitmap counts, kept in memory against the app's
- * write version so a repeated search does not count again.
+ * kept in `search_count` by every write; a one-word search, alone or within a boolean
+ * filter, reads the word counts kept in `search_word_count` (per word, and per word and
+ * flag); other totals are GIN bitmap counts, kept in memory against the app's write
+ * version so a repeated search does not count again.
  *
  * A batch is written by one INSERT … SELECT that derives every column from the document in
  * SQL (`upsertRows`), fed by the app's set-based builder when it has one (`index`).
