@@ -86,6 +86,15 @@ const PREFIX_WORDS = 32;
 /** The greatest code point: every word starting with `w` sorts before `w` + this. */
 const LAST_CHARACTER = String.fromCodePoint(0x10ffff);
 
+/** The rows of `search_word_count` alias `c` counting words `word` starts (over all documents). */
+const startsWith = (db: Db, word: Fragment) =>
+  db`c.flag = '' and c.word >= ${word} and c.word < ${word} || ${LAST_CHARACTER}
+    and starts_with(c.word, ${word})`;
+
+/** The `true` tokens of an app's flags: those with word counts of their own. */
+const trueTokens = (layout: PgLayout) =>
+  layout.flags.map((f) => tokenOf(layout.tokenFields.get(f)!, true));
+
 function jsonPath(path: string[]): string {
   return `$${path.map((p) => `.${JSON.stringify(p)}`).join("")}`;
 }
@@ -574,8 +583,7 @@ export class PostgresBackend implements SearchBackend {
       order by word
       on conflict do nothing`;
     // Within each flag: ts_stat over the documents holding its `true` token.
-    for (const field of layout.flags) {
-      const token = tokenOf(layout.tokenFields.get(field)!, true);
+    for (const token of trueTokens(layout)) {
       await db`
         insert into search_word_count (app, flag, word, n)
         select ${app.name}, ${token}, word, ndoc from ts_stat(format(
@@ -610,18 +618,17 @@ export class PostgresBackend implements SearchBackend {
     const rows = await r.db<
       { word: string | null; n: number; within: number | null; counted: boolean }[]
     >`
-      select c.word, c.n::int as n, t.words_counted as counted,
+      select m.word, m.n::int as n, t.words_counted as counted,
         (select f.n::int from search_word_count f
-          where f.app = t.app and f.flag = ${flag?.token ?? ""} and f.word = c.word) as within
+          where f.app = t.app and f.flag = ${flag?.token ?? ""} and f.word = m.word) as within
       from search_table t left join lateral (
-        (select w.word, w.n from search_word_count w
-          where w.app = t.app and w.flag = '' and w.word >= ${word}
-            and w.word < ${word + LAST_CHARACTER} and starts_with(w.word, ${word}) and w.n > 0
+        (select c.word, c.n from search_word_count c
+          where c.app = t.app and ${startsWith(r.db, r.db`${word}::text`)} and c.n > 0
           limit ${PREFIX_WORDS + 1})
         union
-        select w.word, w.n from search_word_count w
-        where w.app = t.app and w.flag = '' and w.word = any(${similar}::text[]) and w.n > 0
-      ) c on true
+        select c.word, c.n from search_word_count c
+        where c.app = t.app and c.flag = '' and c.word = any(${similar}::text[]) and c.n > 0
+      ) m on true
       where t.app = ${app.name}`;
     if (!rows.length || !rows[0].counted) return null;
     const found = rows.filter((x) => x.word !== null).sort((a, b) => b.n - a.n);
@@ -629,8 +636,7 @@ export class PostgresBackend implements SearchBackend {
     if (!found.length) return 0;
     const [top, ...rest] = found;
     const layout = layoutOf(app);
-    const kept = !!flag &&
-      layout.flags.some((f) => tokenOf(layout.tokenFields.get(f)!, true) === flag.token);
+    const kept = !!flag && trueTokens(layout).includes(flag.token);
     if (!rest.length && (!flag || kept)) {
       if (!flag) return top.n;
       const within = top.within ?? 0;
@@ -831,8 +837,7 @@ export class PostgresBackend implements SearchBackend {
     const rows = await r.db<{ n: number }[]>`
       select coalesce((select sum(x.n) from (
           select c.n from search_word_count c
-          where c.app = t.app and c.flag = '' and c.word >= u.w
-            and c.word < u.w || ${LAST_CHARACTER} and starts_with(c.word, u.w)
+          where c.app = t.app and ${startsWith(r.db, r.db`u.w`)}
           limit ${PREFIX_WORDS + 1}) x), 0)::float8 as n
       from search_table t, unnest(${text.words}::text[]) with ordinality as u(w, i)
       where t.app = ${app.name} and t.words_counted
