@@ -21,7 +21,10 @@ export const backendsUnderTest: { name: string; env: Record<string, string>; ign
 
 export interface SearchTestContext extends TestContext {
   backend: SearchBackend;
-  /** Consumes the change feed and makes the writes visible. */
+  /**
+   * Consumes the change feed and makes the writes visible. Waits first for the sync jobs
+   * the writes queued: a running one holds rows this sync would skip (`skip locked`).
+   */
   sync(): Promise<void>;
 }
 
@@ -39,6 +42,7 @@ export async function searchTestApp(
     ...ctx,
     backend,
     sync: async () => {
+      await ctx.deps.jobs.idle();
       await syncChanges(ctx.sql, backend, { apps });
       await backend.refresh(apps);
     },
