@@ -1031,10 +1031,12 @@ export class PostgresBackend implements SearchBackend {
             and([narrowed?.query ?? text?.query ?? null, visible]),
             [...scoped.sql, ...(narrowed?.recheck ?? [])],
           );
-          const sql = text && !text.query
-            ? [db`d.name_key = ${text.exact}`, ...scoped.sql]
-            : [...scoped.sql, ...(narrowed?.recheck ?? [])];
-          const where = whereOf(db, and([narrowed?.query ?? match, visible]), sql);
+          // What the search matches: with misspellings, their nearest words too.
+          const where = fuzzy
+            ? whereOf(db, and([fuzzy, visible]), scoped.sql)
+            : text && !text.query
+            ? whereOf(db, visible, [db`d.name_key = ${text.exact}`, ...scoped.sql])
+            : allWords;
           const n = await this.kept(r, app, ["global", query.term, match, scope], async () =>
             !text && !scope
               ? await this.storedCount(r, app, "") -
