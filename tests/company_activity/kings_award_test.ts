@@ -9,7 +9,8 @@ import { call, createAdviser, testApp } from "../helpers/app.ts";
 const PATH = "/v4/company-activity/kings-award";
 
 Deno.test("King's Award recipients", async (t) => {
-  const { app, sql } = await testApp();
+  const ctx = await testApp();
+  const { app, sql } = ctx;
   const user = await createAdviser(sql, {});
   const company = async (name: string) =>
     (await sql<{ id: string }[]>`
@@ -95,4 +96,6 @@ Deno.test("King's Award recipients", async (t) => {
       "promoting-opportunity.",
     ]);
   });
+
+  await ctx.close();
 });

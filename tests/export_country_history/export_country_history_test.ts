@@ -12,7 +12,8 @@ const PATH = "/v4/search/export-country-history";
 const PERMISSIONS = ["company.view_companyexportcountry", "interaction.view_all_interaction"];
 
 Deno.test("export country history search", async (t) => {
-  const { app, sql } = await testApp();
+  const ctx = await testApp();
+  const { app, sql } = ctx;
   const user = await createAdviser(sql, {
     firstName: "Hana",
     lastName: "History",
@@ -187,4 +188,6 @@ Deno.test("export country history search", async (t) => {
     const asc = await search({ company: acme.id, sortby: "date:asc", limit: 1 });
     assert.equal(asc.body.results[0].id, undated);
   });
+
+  await ctx.close();
 });
