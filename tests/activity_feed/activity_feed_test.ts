@@ -17,13 +17,14 @@ const PERMISSIONS = [
 
 Deno.test("activity feed proxies the Activity Stream", async (t) => {
   const stream = await startActivityStream();
-  const { app, sql } = await testApp({
+  const ctx = await testApp({
     env: {
       ACTIVITY_STREAM_OUTGOING_URL: stream.url,
       ACTIVITY_STREAM_OUTGOING_ACCESS_KEY_ID: ACTIVITY_STREAM_CREDENTIAL.id,
       ACTIVITY_STREAM_OUTGOING_SECRET_ACCESS_KEY: ACTIVITY_STREAM_CREDENTIAL.key,
     },
   });
+  const { app, sql } = ctx;
   const user = await createAdviser(sql, { permissions: PERMISSIONS });
   const json = { "content-type": "application/json" };
 
@@ -102,6 +103,7 @@ Deno.test("activity feed proxies the Activity Stream", async (t) => {
       detail: `Upstream service unavailable: ${new URL(stream.url).host}`,
     });
   });
+  await ctx.close();
 });
 
 Deno.test("activity feed without the Activity Stream configured: 502, not 500", async () => {

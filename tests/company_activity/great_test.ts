@@ -40,11 +40,9 @@ Deno.test("great.gov.uk export enquiries: ingestion", async (t) => {
   const logs: string[] = [];
   const keep = (event: string) => void logs.push(event);
   const log: Logger = { debug: keep, info: keep, warn: keep, error: keep };
+  const ctx = await testApp({ env: { ...s3.env, ENVIRONMENT: "test" }, deps: { log } });
   try {
-    const { sql, deps } = await testApp({
-      env: { ...s3.env, ENVIRONMENT: "test" },
-      deps: { log },
-    });
+    const { sql, deps } = ctx;
     const put = async (name: string, records: unknown[]) => {
       const key = `${GREAT_PREFIX}${name}`;
       const body = gzipSync(records.map((r) => JSON.stringify(r)).join("\n"));
@@ -288,6 +286,7 @@ Deno.test("great.gov.uk export enquiries: ingestion", async (t) => {
       assert.ok(logs.includes("great export enquiry file already ingested"));
     });
   } finally {
+    await ctx.close();
     await s3.close();
   }
 });

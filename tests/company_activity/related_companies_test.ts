@@ -11,8 +11,8 @@ import { companyActivitySearchApp } from "../../src/company_activity/search.ts";
 
 Deno.test("company activity of a company's parents and subsidiaries", async (t) => {
   const dnb = startDnbService();
+  const ctx = await searchTestApp(dnbEnv(dnb), [companyActivitySearchApp]);
   try {
-    const ctx = await searchTestApp(dnbEnv(dnb), [companyActivitySearchApp]);
     const { app, sql } = ctx;
     const user = await createAdviser(sql, {
       permissions: [
@@ -126,6 +126,7 @@ Deno.test("company activity of a company's parents and subsidiaries", async (t) 
       assert.equal(res.status, 502, res.text);
     });
   } finally {
+    await ctx.close();
     await dnb.close();
   }
 });

@@ -66,11 +66,9 @@ Deno.test("Stova attendees: ingestion", async (t) => {
   const logs: string[] = [];
   const keep = (event: string) => void logs.push(event);
   const log: Logger = { debug: keep, info: keep, warn: keep, error: keep };
+  const ctx = await testApp({ env: { ...s3.env, ENVIRONMENT: "test" }, deps: { log } });
   try {
-    const { sql, deps } = await testApp({
-      env: { ...s3.env, ENVIRONMENT: "test" },
-      deps: { log },
-    });
+    const { sql, deps } = ctx;
     const put = async (key: string, records: unknown[]) => {
       const body = gzipSync(records.map((r) => JSON.stringify(r)).join("\n"));
       await s3.client.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: body }));
@@ -290,6 +288,7 @@ Deno.test("Stova attendees: ingestion", async (t) => {
       assert.ok(!registry.schedules.some((s) => s.job === stovaAttendeeIdentificationJob));
     });
   } finally {
+    await ctx.close();
     await s3.close();
   }
 });

@@ -51,8 +51,9 @@ const record = (id: number, overrides: Record<string, unknown> = {}) => ({
 
 Deno.test("Stova events: ingestion and detail", async (t) => {
   const s3 = await startS3([BUCKET]);
+  const ctx = await testApp({ env: { ...s3.env, ENVIRONMENT: "test" } });
   try {
-    const { app, sql, deps } = await testApp({ env: { ...s3.env, ENVIRONMENT: "test" } });
+    const { app, sql, deps } = ctx;
     const put = async (name: string, records: unknown[]) => {
       const key = `${STOVA_EVENT_PREFIX}${name}`;
       const lines = records.map((r) => JSON.stringify(r)).join("\n");
@@ -189,6 +190,7 @@ Deno.test("Stova events: ingestion and detail", async (t) => {
       assert.deepEqual(ingested.map((r) => r.object_key), [first, second]);
     });
   } finally {
+    await ctx.close();
     await s3.close();
   }
 });
